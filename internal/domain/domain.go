@@ -1,0 +1,95 @@
+// Package domain holds sohoa's vocabulary: identifiers, statuses, data
+// classes and the OCR page model shared by the pipeline stages. It has no
+// dependencies beyond the standard library so every other package can use it.
+package domain
+
+import (
+	"image"
+	"time"
+)
+
+// BatchID identifies an upload batch. It is a random, URL-safe string.
+type BatchID string
+
+// DocumentID identifies one document. It is derived from the SHA-256 of the
+// document's original bytes, so the same file uploaded twice has one ID.
+type DocumentID string
+
+// PageNo is a 1-based page number within a document.
+type PageNo int
+
+// Sensitivity is the data class of a field or text (DOMAIN.md "Personal data classes").
+type Sensitivity string
+
+// Data classes, from least to most protected.
+const (
+	Public    Sensitivity = "public"
+	Personal  Sensitivity = "personal"
+	Sensitive Sensitivity = "sensitive"
+	Secret    Sensitivity = "secret"
+)
+
+// Valid reports whether s is one of the known data classes.
+func (s Sensitivity) Valid() bool {
+	switch s {
+	case Public, Personal, Sensitive, Secret:
+		return true
+	}
+	return false
+}
+
+// Protected reports whether values of this class must be encrypted and masked.
+func (s Sensitivity) Protected() bool { return s == Personal || s == Sensitive || s == Secret }
+
+// DocStatus is the processing state of a document (API.md).
+type DocStatus string
+
+// Document states.
+const (
+	DocQueued      DocStatus = "queued"
+	DocProcessing  DocStatus = "processing"
+	DocDone        DocStatus = "done"
+	DocFailed      DocStatus = "failed"
+	DocRejected    DocStatus = "rejected"
+	DocQuarantined DocStatus = "quarantined"
+)
+
+// Terminal reports whether no more work will happen on a document in this state.
+func (s DocStatus) Terminal() bool {
+	return s == DocDone || s == DocFailed || s == DocRejected || s == DocQuarantined
+}
+
+// BatchStatus is the state of a batch (API.md).
+type BatchStatus string
+
+// Batch states.
+const (
+	BatchQueued         BatchStatus = "queued"
+	BatchProcessing     BatchStatus = "processing"
+	BatchDone           BatchStatus = "done"
+	BatchDoneWithErrors BatchStatus = "done_with_errors"
+)
+
+// Word is one OCR'd word with its box in page pixels and its confidence (0-100).
+type Word struct {
+	Text  string          `json:"text"`
+	Box   image.Rectangle `json:"box"`
+	Conf  float64         `json:"conf"`
+	Block int             `json:"block"`
+	Line  int             `json:"line"` // line index within the page, top to bottom
+}
+
+// Page is the OCR result of one page.
+type Page struct {
+	No          PageNo    `json:"no"`
+	Width       int       `json:"width"`  // pixels
+	Height      int       `json:"height"` // pixels
+	DPI         int       `json:"dpi,omitempty"`
+	Orientation int       `json:"orientation"` // degrees the page was rotated to read it: 0, 90, 180, 270
+	Text        string    `json:"text"`        // NFC
+	Words       []Word    `json:"words"`
+	Confidence  float64   `json:"confidence"` // mean word confidence, 0-100
+	OCRSeconds  float64   `json:"ocr_seconds"`
+	Error       string    `json:"error,omitempty"` // set when the page could not be read
+	DoneAt      time.Time `json:"done_at"`
+}
