@@ -93,3 +93,37 @@ type Page struct {
 	Error       string    `json:"error,omitempty"` // set when the page could not be read
 	DoneAt      time.Time `json:"done_at"`
 }
+
+// Rejection is a permanent, explained refusal of an input: a file, a document
+// or a page that sohoa will not process. Its messages are shown to archive
+// staff, so they say what is wrong in plain words, in Vietnamese and English.
+type Rejection struct {
+	Code string // stable machine code, e.g. "encrypted_pdf"
+	VI   string // message in Vietnamese
+	EN   string // message in English
+	Err  error  // underlying cause, not shown to staff
+}
+
+// Error returns the English message and the cause.
+func (r *Rejection) Error() string {
+	if r.Err != nil {
+		return r.EN + ": " + r.Err.Error()
+	}
+	return r.EN
+}
+
+// Unwrap returns the cause.
+func (r *Rejection) Unwrap() error { return r.Err }
+
+// Message returns the message for a language tag ("en" or anything else for Vietnamese).
+func (r *Rejection) Message(lang string) string {
+	if lang == "en" {
+		return r.EN
+	}
+	return r.VI
+}
+
+// Reject builds a Rejection.
+func Reject(code, vi, en string, cause error) *Rejection {
+	return &Rejection{Code: code, VI: vi, EN: en, Err: cause}
+}
