@@ -1,0 +1,478 @@
+// Package extract classifies OCR'd Vietnamese records and extracts their
+// fields (number and symbol, dates, issuer, citizen IDs, parcel data ...)
+// following the pipeline definitions in pipelines/*.yaml. It also finds
+// personal-data spans for redaction, state-secret stamps that quarantine a
+// document, and the NĐ 30 duplicate key.
+//
+// An Engine is built once with Load, LoadDir or Default and is then safe for
+// concurrent use: Extract keeps no state between calls.
+package extract
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// Engine classifies documents and extracts fields with a set of validated
+// pipelines. It is immutable and safe for concurrent use.
+type Engine struct {
+	pipelines []*Pipeline
+	fallback  *class
+}
+
+// Result is what Extract found in one document.
+type Result struct {
+	// Pipeline and Class name the pipeline file and the class chosen.
+	Pipeline string `json:"pipeline"`
+	Class    string `json:"class"`
+	// ClassConfidence is 0-1; for the fallback class it says how unlike
+	// every known class the document is.
+	ClassConfidence float64 `json:"class_confidence"`
+	// Fields by name (canonical names from API.md, plus pipeline extras).
+	Fields map[string]Field `json:"fields"`
+	// Secrecy is "", "MẬT", "TỐI MẬT" or "TUYỆT MẬT".
+	Secrecy string `json:"secrecy,omitempty"`
+	// Urgency is "", "KHẨN", "THƯỢNG KHẨN" or "HỎA TỐC".
+	Urgency string `json:"urgency,omitempty"`
+	// QuarantineReason is set (in Vietnamese, for staff) when the document
+	// must not be processed on a networked system.
+	QuarantineReason string `json:"quarantine_reason,omitempty"`
+	// TextSensitivity is the data class of the full text (personal for land
+	// and civil-status documents).
+	TextSensitivity domain.Sensitivity `json:"text_sensitivity"`
+	// Spans are the personal-data spans found in the page texts, sorted by
+	// page and offset, not overlapping.
+	Spans []Span `json:"spans"`
+}
+
+// Field is one extracted field.
+type Field struct {
+	// Value is the normalised value; for list fields it is the first value.
+	Value string `json:"value"`
+	// Values holds every value of a list field (nil for single fields).
+	Values []string `json:"values,omitempty"`
+	// Confidence is 0-1, from OCR word confidences and validation.
+	Confidence float64 `json:"confidence"`
+	// Page is where the (first) value was found; 0 when derived.
+	Page        domain.PageNo      `json:"page"`
+	Sensitivity domain.Sensitivity `json:"sensitivity"`
+}
+
+// Span is a byte range of one page's Text that holds personal data.
+type Span struct {
+	Page        domain.PageNo      `json:"page"`
+	Start       int                `json:"start"`
+	End         int                `json:"end"`
+	Field       string             `json:"field"`
+	Sensitivity domain.Sensitivity `json:"sensitivity"`
+}
+
+// Pipelines returns the loaded pipelines, highest priority first.
+func (e *Engine) Pipelines() []*Pipeline { return e.pipelines }
+
+// Classes returns the class IDs of a pipeline.
+func (p *Pipeline) Classes() []string {
+	out := make([]string, len(p.classes))
+	for i, c := range p.classes {
+		out[i] = c.id
+	}
+	return out
+}
+
+// OCRHints returns the OCR settings of the pipeline or class named hint,
+// and false when no pipeline or class has that name.
+func (e *Engine) OCRHints(hint string) (OCRHints, bool) {
+	for _, p := range e.pipelines {
+		if p.Name == hint {
+			return p.OCR, true
+		}
+		for _, c := range p.classes {
+			if c.id == hint {
+				return p.OCR, true
+			}
+		}
+	}
+	return OCRHints{}, false
+}
+
+// doc is one document being extracted.
+type doc struct {
+	pages []*page
+	// titleLine is the line index of the title on the first page, -1 if none.
+	titleLine int
+	titleKey  string
+	numSym    *cand
+}
+
+// cand is a candidate value for a field.
+type cand struct {
+	value string
+	parts map[string]string
+	conf  float64
+	page  domain.PageNo
+	raw   string // the source text, for redaction of other spellings
+}
+
+// Extract classifies the document and extracts its fields. hint is a class
+// ID or pipeline name chosen by staff, or "" to classify automatically; an
+// unknown hint is an error. Pages without text are skipped. Extract never
+// panics on any input text.
+func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("extract: %w", err)
+	}
+	d := &doc{titleLine: -1}
+	for i := range pages {
+		if pages[i].Text == "" {
+			continue
+		}
+		d.pages = append(d.pages, preparePage(&pages[i]))
+	}
+	d.numSym = builtinNumberSymbol(d)
+	c, conf, err := e.classify(d, hint)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("extract: %w", err)
+	}
+	r := Result{Pipeline: c.pipeline.Name, Class: c.id, ClassConfidence: round3(conf), Fields: map[string]Field{}, TextSensitivity: c.textSens}
+	d.titleLine, d.titleKey = findTitle(d, c)
+	nc := normCtx{typeAbbr: c.typeAbbr}
+	if c.typeAbbr == "" && d.titleKey != "" {
+		nc.typeAbbr = typeAbbrForTitle(d.titleKey)
+	}
+	if d.numSym != nil && nc.typeAbbr != "" {
+		// Re-read the symbol now that the title word is known (Đ/D repair).
+		d.numSym = builtinNumberSymbolCtx(d, nc)
+	}
+	var raws []protectedValue
+	for _, f := range c.fields {
+		cands := e.runField(d, c, f, nc)
+		if len(cands) == 0 {
+			continue
+		}
+		fld := Field{Sensitivity: f.sens}
+		if f.list {
+			seen := map[string]bool{}
+			sum := 0.0
+			for _, cd := range cands {
+				if seen[key(cd.value)] {
+					continue
+				}
+				seen[key(cd.value)] = true
+				fld.Values = append(fld.Values, cd.value)
+				sum += cd.conf
+				if fld.Page == 0 {
+					fld.Page = cd.page
+				}
+			}
+			fld.Value = fld.Values[0]
+			fld.Confidence = round3(sum / float64(len(fld.Values)))
+		} else {
+			best := cands[0]
+			if f.pages == "last" {
+				best = cands[len(cands)-1]
+			}
+			fld.Value, fld.Confidence, fld.Page = best.value, round3(best.conf), best.page
+			cands = []cand{best}
+		}
+		r.Fields[f.name] = fld
+		if f.sens.Protected() {
+			for _, cd := range cands {
+				raws = append(raws, protectedValue{field: f.name, sens: f.sens, value: cd.value, raw: cd.raw, norm: f.normName})
+			}
+		}
+		if f.name == "birth_dates" && nc.birthYear == 0 && len(fld.Value) >= 4 {
+			fmt.Sscanf(fld.Value[:4], "%d", &nc.birthYear)
+		}
+	}
+	st := detectStamps(d)
+	r.Secrecy, r.Urgency = st.secrecy, st.urgency
+	if st.secrecy != "" {
+		r.Fields["secrecy"] = Field{Value: st.secrecy, Confidence: round3(st.conf), Page: st.page, Sensitivity: domain.Public}
+		if st.accessMode {
+			r.QuarantineReason = "Văn bản có chế độ sử dụng 03 (mật): không được số hoá trên hệ thống nối mạng"
+		} else {
+			r.QuarantineReason = fmt.Sprintf("Văn bản mang dấu mật (%s): không được số hoá trên hệ thống nối mạng", st.secrecy)
+		}
+	} else {
+		delete(r.Fields, "secrecy")
+	}
+	if st.urgency != "" {
+		r.Fields["urgency"] = Field{Value: st.urgency, Confidence: round3(st.uconf), Page: st.upage, Sensitivity: domain.Public}
+	} else {
+		delete(r.Fields, "urgency")
+	}
+	if _, ok := r.Fields["doc_type"]; !ok && c.docType != "" {
+		r.Fields["doc_type"] = Field{Value: c.docType, Confidence: round3(conf), Page: 1, Sensitivity: domain.Public}
+	}
+	r.Spans = findSpans(d, raws)
+	return r, nil
+}
+
+func round3(x float64) float64 {
+	return float64(int(x*1000+0.5)) / 1000
+}
+
+// runField collects candidates for one field, in page order.
+func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
+	var out []cand
+	for i, p := range d.pages {
+		if f.pages == "first" && i > 0 {
+			break
+		}
+		var got []cand
+		switch f.kind {
+		case "regex":
+			got = regexField(p, f, nc, p.f.text, nil)
+		case "anchor":
+			got = anchorField(p, f, nc)
+		case "zone":
+			got = zoneField(p, f, nc)
+		case "builtin":
+			if i > 0 && f.builtin != "signer" {
+				continue
+			}
+			got = builtinField(d, c, f, nc, i)
+		}
+		out = append(out, got...)
+		if !f.list && len(out) > 0 && f.pages != "last" {
+			break
+		}
+	}
+	return out
+}
+
+// apply normalises a raw value for field f and picks the part it wants.
+func apply(f *field, raw string, nc normCtx, conf float64, pg domain.PageNo) (cand, bool) {
+	nr, ok := f.norm(raw, nc)
+	if !ok {
+		return cand{}, false
+	}
+	v := nr.value
+	if f.part != "" && f.kind != "builtin" {
+		v = nr.parts[f.part]
+	}
+	if v == "" {
+		return cand{}, false
+	}
+	return cand{value: v, parts: nr.parts, conf: conf * nr.quality, page: pg, raw: raw}, true
+}
+
+// regexField runs f.pattern over folded text (whole page or a region) and
+// normalises the chosen group of each match.
+func regexField(p *page, f *field, nc normCtx, text string, toRaw func(s, e int) (int, int)) []cand {
+	if f.pattern == nil {
+		return nil
+	}
+	if toRaw == nil {
+		toRaw = p.f.rawRange
+	}
+	gi := 0
+	if f.group != "" {
+		gi = f.pattern.SubexpIndex(f.group)
+	} else if i := f.pattern.SubexpIndex("value"); i > 0 {
+		gi = i
+	} else if f.pattern.NumSubexp() > 0 {
+		gi = 1
+	}
+	var out []cand
+	for _, m := range f.pattern.FindAllStringSubmatchIndex(text, -1) {
+		if m[2*gi] < 0 {
+			continue
+		}
+		s, e := toRaw(m[2*gi], m[2*gi+1])
+		raw := p.f.raw[s:e]
+		if cd, ok := apply(f, raw, nc, p.conf(s, e), p.no); ok {
+			out = append(out, cd)
+			if !f.list {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// anchorField finds each label and reads the value after it on the same
+// line (up to a stop word) or, when that is empty, on the next line.
+func anchorField(p *page, f *field, nc normCtx) []cand {
+	var out []cand
+	text := p.f.text
+	for _, m := range f.labels.FindAllStringIndex(text, -1) {
+		start := m[1]
+		if start < len(text) && start > 0 && isWordByte(text[start-1]) && isWordByte(text[start]) {
+			continue // the label is the beginning of a longer word
+		}
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		regions := [][2]int{{start, end}}
+		if !f.sameLine && end < len(text) {
+			// The next non-empty line, for labels printed above their value.
+			ns := end + 1
+			for ns < len(text) && text[ns] == '\n' {
+				ns++
+			}
+			ne := strings.IndexByte(text[ns:], '\n')
+			if ne < 0 {
+				ne = len(text)
+			} else {
+				ne += ns
+			}
+			if ns < ne {
+				regions = append(regions, [2]int{ns, ne})
+			}
+		}
+		for _, rg := range regions {
+			s, e := rg[0], rg[1]
+			if f.stop != nil {
+				if sm := f.stop.FindStringIndex(text[s:e]); sm != nil {
+					e = s + sm[0]
+				}
+			}
+			// Another label of the same field ends the region too.
+			if lm := f.labels.FindStringIndex(text[s:e]); lm != nil && lm[0] > 0 {
+				e = s + lm[0]
+			}
+			if strings.TrimSpace(text[s:e]) == "" {
+				continue
+			}
+			var cd []cand
+			if f.pattern != nil {
+				base := s
+				cd = regexField(p, f, nc, text[s:e], func(a, b int) (int, int) { return p.f.rawRange(base+a, base+b) })
+			} else {
+				rs, re := p.f.rawRange(s, e)
+				if c1, ok := apply(f, p.f.raw[rs:re], nc, p.conf(rs, re), p.no); ok {
+					cd = []cand{c1}
+				}
+			}
+			if len(cd) > 0 {
+				out = append(out, cd...)
+				break
+			}
+		}
+		if !f.list && len(out) > 0 {
+			break
+		}
+	}
+	return out
+}
+
+// zoneText returns the lines of text inside a zone of the page: from word
+// boxes when the page has them, else from the lines in the zone's vertical
+// band (text-only pages cannot be cut left/right).
+func zoneText(p *page, z *zoneSpec) (string, float64) {
+	src := p.src
+	if len(src.Words) > 0 && src.Width > 0 && src.Height > 0 {
+		type ln struct {
+			y, x  int
+			words []string
+			conf  float64
+		}
+		groups := map[[2]int]*ln{}
+		for _, w := range src.Words {
+			cx := float64(w.Box.Min.X+w.Box.Max.X) / 2 / float64(src.Width)
+			cy := float64(w.Box.Min.Y+w.Box.Max.Y) / 2 / float64(src.Height)
+			if cx < z.Left || cx > z.Right || cy < z.Top || cy > z.Bottom || strings.TrimSpace(w.Text) == "" {
+				continue
+			}
+			k := [2]int{w.Block, w.Line}
+			g := groups[k]
+			if g == nil {
+				g = &ln{y: w.Box.Min.Y, x: w.Box.Min.X}
+				groups[k] = g
+			}
+			g.words = append(g.words, w.Text)
+			g.conf += w.Conf
+		}
+		lines := make([]*ln, 0, len(groups))
+		n := 0
+		sum := 0.0
+		for _, g := range groups {
+			lines = append(lines, g)
+			n += len(g.words)
+			sum += g.conf
+		}
+		sort.Slice(lines, func(i, j int) bool {
+			if abs(lines[i].y-lines[j].y) > 8 {
+				return lines[i].y < lines[j].y
+			}
+			return lines[i].x < lines[j].x
+		})
+		var b strings.Builder
+		for _, g := range lines {
+			b.WriteString(strings.Join(g.words, " "))
+			b.WriteByte('\n')
+		}
+		conf := 0.9
+		if n > 0 {
+			conf = clamp01(sum / float64(n) / 100)
+		}
+		return b.String(), conf
+	}
+	nonEmpty := []int{}
+	for i := range p.lines {
+		if strings.TrimSpace(p.lineText(i)) != "" {
+			nonEmpty = append(nonEmpty, i)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		return "", 0
+	}
+	a := int(z.Top * float64(len(nonEmpty)))
+	b := int(z.Bottom*float64(len(nonEmpty)) + 0.999)
+	b = min(b, len(nonEmpty))
+	if a >= b {
+		return "", 0
+	}
+	s := p.lines[nonEmpty[a]].start
+	e := p.lines[nonEmpty[b-1]].end
+	return p.f.raw[s:e], p.conf(s, e)
+}
+
+func zoneField(p *page, f *field, nc normCtx) []cand {
+	text, conf := zoneText(p, f.zone)
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	if f.pattern == nil {
+		if cd, ok := apply(f, text, nc, conf, p.no); ok {
+			return []cand{cd}
+		}
+		return nil
+	}
+	zf := newFolded(text)
+	var out []cand
+	gi := 0
+	if f.group != "" {
+		gi = f.pattern.SubexpIndex(f.group)
+	} else if f.pattern.NumSubexp() > 0 {
+		gi = 1
+	}
+	for _, m := range f.pattern.FindAllStringSubmatchIndex(zf.text, -1) {
+		if m[2*gi] < 0 {
+			continue
+		}
+		s, e := zf.rawRange(m[2*gi], m[2*gi+1])
+		if cd, ok := apply(f, text[s:e], nc, conf, p.no); ok {
+			out = append(out, cd)
+			if !f.list {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
+}

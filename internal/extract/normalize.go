@@ -1,0 +1,645 @@
+package extract
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normCtx is what a normaliser may know about the document besides the text.
+type normCtx struct {
+	// typeAbbr is the type abbreviation implied by the document's title word
+	// ("QĐ" for QUYẾT ĐỊNH), "" when unknown.
+	typeAbbr string
+	// birthYear is the holder's birth year when already known, else 0.
+	birthYear int
+}
+
+// normResult is one normalised value.
+type normResult struct {
+	value string
+	// parts holds sub-values for normalisers that split (number_symbol:
+	// "number", "symbol"; date_place: "place", "date").
+	parts map[string]string
+	// quality multiplies the OCR confidence: 1 for a value that passed every
+	// check, lower when repairs were needed or a check failed.
+	quality float64
+}
+
+// normalizer turns raw text into a canonical value; ok is false when the
+// text holds no acceptable value.
+type normalizer func(raw string, c normCtx) (normResult, bool)
+
+// normalizers lists every normaliser by the name used in pipeline files.
+func normalizers() map[string]normalizer {
+	return map[string]normalizer{
+		"text":          normText,
+		"upper":         normUpper,
+		"person_name":   normPersonName,
+		"date_vi":       normDate,
+		"year":          normYear,
+		"number_symbol": normNumberSymbol,
+		"area_m2":       normArea,
+		"cccd":          normCCCD,
+		"cmnd":          normCMND,
+		"phone":         normPhone,
+		"token":         normToken,
+		"code_list":     normCodeList,
+		"serial":        normSerial,
+		"place_date":    normPlaceDate,
+		"digits":        normDigits,
+	}
+}
+
+// trimPunct strips white space and punctuation other than closing brackets
+// from both ends.
+func trimPunct(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || (unicode.IsPunct(r) && r != ')' && r != '(') || r == '|' || r == '_' || r == '~' || r == '°'
+	})
+}
+
+func normText(raw string, _ normCtx) (normResult, bool) {
+	v := trimPunct(nfc(raw))
+	if v == "" {
+		return normResult{}, false
+	}
+	return normResult{value: v, quality: 1}, true
+}
+
+func normUpper(raw string, c normCtx) (normResult, bool) {
+	r, ok := normText(raw, c)
+	r.value = norm.NFC.String(strings.ToUpper(r.value))
+	return r, ok
+}
+
+// honorifics are words that precede a name but are not part of it.
+var honorifics = map[string]bool{"ONG": true, "BA": true, "ONG/BA": true, "ANH": true, "CHI": true, "CU": true, "EM": true, "CHAU": true}
+
+// normPersonName writes a name in Vietnamese capitalisation ("NGUYỄN VĂN AN"
+// -> "Nguyễn Văn An"). Names are 2 to 6 words of letters.
+func normPersonName(raw string, _ normCtx) (normResult, bool) {
+	s := nfc(raw)
+	// Cut at the first character that cannot be in a name.
+	if i := strings.IndexFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == ' ' || r == '-' || r == '\'')
+	}); i >= 0 {
+		s = s[:i]
+	}
+	words := strings.Fields(s)
+	for len(words) > 0 && honorifics[key(words[0])] {
+		words = words[1:]
+	}
+	// The name is the leading run of capitalised words ("Nguyễn Văn An
+	// sinh năm 1969" -> "Nguyễn Văn An").
+	for i, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			words = words[:i]
+			break
+		}
+	}
+	if len(words) < 2 || len(words) > 6 {
+		return normResult{}, false
+	}
+	q := 1.0
+	for i, w := range words {
+		w = strings.Trim(w, "-'")
+		if w == "" {
+			return normResult{}, false
+		}
+		lower := strings.ToLower(w)
+		r, size := utf8.DecodeRuneInString(lower)
+		words[i] = norm.NFC.String(string(unicode.ToUpper(r)) + lower[size:])
+	}
+	return normResult{value: strings.Join(words, " "), quality: q}, true
+}
+
+// ocrDigits repairs letters OCR confuses with digits (O->0, l/I->1) inside a
+// run that is mostly digits. It reports whether it changed anything.
+func ocrDigits(s string) (string, bool) {
+	changed := false
+	out := strings.Map(func(r rune) rune {
+		switch r {
+		case 'O', 'o', 'Q':
+			changed = true
+			return '0'
+		case 'l', 'I', '|':
+			changed = true
+			return '1'
+		}
+		return r
+	}, s)
+	return out, changed
+}
+
+var (
+	reDateVI  = regexp.MustCompile(`(?i)ng[a-z]{0,2}y\s*[:.,]?\s*([0-9OoIl]{1,2})\s*[,.]?\s*th[a-z]{0,2}ng\s*[:.,]?\s*([0-9OoIl]{1,2})\s*[,.]?\s*n[a-z]{0,2}m\s*[:.,]?\s*([0-9OoIl]{4})`)
+	reDateNum = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s?[/.\-]\s?([0-9]{1,2})\s?[/.\-]\s?((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+	reYear    = regexp.MustCompile(`(?:^|[^0-9])((?:18|19|20)[0-9]{2})(?:[^0-9]|$)`)
+)
+
+// normDate turns a Vietnamese or numeric date into ISO 8601 (2022-07-14);
+// a lone year ("sinh năm 1969") stays a year.
+func normDate(raw string, _ normCtx) (normResult, bool) {
+	f := fold(raw)
+	if m := reDateVI.FindStringSubmatch(f); m != nil {
+		d, r1 := ocrDigits(m[1])
+		mo, r2 := ocrDigits(m[2])
+		y, r3 := ocrDigits(m[3])
+		if iso, ok := isoDate(y, mo, d); ok {
+			q := 1.0
+			if r1 || r2 || r3 {
+				q = 0.85
+			}
+			return normResult{value: iso, quality: q}, true
+		}
+	}
+	if m := reDateNum.FindStringSubmatch(f); m != nil {
+		if iso, ok := isoDate(m[3], m[2], m[1]); ok {
+			return normResult{value: iso, quality: 1}, true
+		}
+	}
+	return normYear(raw, normCtx{})
+}
+
+func normYear(raw string, _ normCtx) (normResult, bool) {
+	f, repaired := ocrDigits(fold(raw))
+	m := reYear.FindStringSubmatch(f)
+	if m == nil {
+		return normResult{}, false
+	}
+	y, _ := strconv.Atoi(m[1])
+	if y < 1850 || y > 2100 {
+		return normResult{}, false
+	}
+	q := 1.0
+	if repaired && !reYear.MatchString(fold(raw)) {
+		q = 0.85
+	}
+	return normResult{value: m[1], quality: q}, true
+}
+
+func isoDate(y, m, d string) (string, bool) {
+	yi, err1 := strconv.Atoi(y)
+	mi, err2 := strconv.Atoi(m)
+	di, err3 := strconv.Atoi(d)
+	if err1 != nil || err2 != nil || err3 != nil || yi < 1800 || yi > 2100 {
+		return "", false
+	}
+	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
+	if t.Year() != yi || int(t.Month()) != mi || t.Day() != di {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
+// typeAbbrs maps administrative document type names (key form) to their
+// abbreviation in the symbol (NĐ 30/2020/NĐ-CP, annex III).
+var typeAbbrs = map[string]string{
+	"NGHI QUYET": "NQ", "QUYET DINH": "QĐ", "CHI THI": "CT", "QUY CHE": "QC", "QUY DINH": "QyĐ",
+	"THONG CAO": "TC", "THONG BAO": "TB", "HUONG DAN": "HD", "CHUONG TRINH": "CTr", "KE HOACH": "KH",
+	"PHUONG AN": "PA", "DE AN": "ĐA", "DU AN": "DA", "BAO CAO": "BC", "BIEN BAN": "BB", "TO TRINH": "TTr",
+	"HOP DONG": "HĐ", "CONG DIEN": "CĐ", "BAN GHI NHO": "BGN", "BAN THOA THUAN": "BTT",
+	"GIAY UY QUYEN": "GUQ", "GIAY MOI": "GM", "GIAY GIOI THIEU": "GGT", "GIAY NGHI PHEP": "GNP",
+	"PHIEU GUI": "PG", "PHIEU CHUYEN": "PC", "PHIEU BAO": "PB", "NGHI DINH": "NĐ", "THONG TU": "TT",
+	"LUAT": "L", "KET LUAN": "KL", "CONG VAN": "",
+}
+
+// dRepairs lists symbol parts that OCR commonly reads without the stroke of
+// Đ and that are unambiguous, with their correct spelling.
+var dRepairs = map[string]string{
+	"QD": "QĐ", "ND": "NĐ", "CD": "CĐ", "QYD": "QyĐ", "HDND": "HĐND", "DU": "ĐU", "DTN": "ĐTN",
+	"HDQT": "HĐQT", "HDTV": "HĐTV", "BCD": "BCĐ", "TLD": "TLĐ", "LDLD": "LĐLĐ", "LDTBXH": "LĐTBXH",
+	"SLDTBXH": "SLĐTBXH", "DHQG": "ĐHQG", "DCSVN": "ĐCSVN", "DDBQH": "ĐĐBQH", "HDPH": "HĐPH",
+	"QDND": "QĐND", "DTNCS": "ĐTNCS", "HDTD": "HĐTĐ",
+}
+
+var reNumSym = regexp.MustCompile(`([0-9OoIl]{1,6})\s*([/\-])\s*([\p{L}0-9][\p{L}0-9\s/\-.]*[\p{L}0-9])`)
+
+// normNumberSymbol splits "Số: 1929/QĐ-UBND" into number 1929 and symbol
+// QĐ-UBND; "30/2020/NĐ-CP" keeps the year in the symbol (2020/NĐ-CP) and
+// Party numbers "05-NQ/TU" give 05 and NQ/TU. A stroke lost by OCR on Đ is
+// restored from the title word (c.typeAbbr) and a list of known parts.
+func normNumberSymbol(raw string, c normCtx) (normResult, bool) {
+	s := nfc(raw)
+	// Drop a leading "Số" label if the caller passed it.
+	if i := strings.IndexAny(s, ":"); i >= 0 && i < 6 {
+		s = s[i+1:]
+	}
+	m := reNumSym.FindStringSubmatchIndex(s)
+	if m == nil {
+		return normResult{}, false
+	}
+	num, rep := ocrDigits(s[m[2]:m[3]])
+	if _, err := strconv.Atoi(num); err != nil {
+		return normResult{}, false
+	}
+	sym := s[m[6]:m[7]]
+	// The symbol ends at the first space not surrounded by separators.
+	sym = collapseSymbol(sym)
+	if sym == "" {
+		return normResult{}, false
+	}
+	q := 1.0
+	if rep {
+		q = 0.85
+	}
+	parts := strings.FieldsFunc(sym, func(r rune) bool { return r == '-' || r == '/' })
+	if len(parts) == 0 {
+		return normResult{}, false
+	}
+	seps := symbolSeps(sym)
+	typeIdx := 0
+	if len(parts) > 1 && len(parts[0]) == 4 && allDigits(parts[0]) {
+		typeIdx = 1 // year inside the symbol
+	}
+	for i, p := range parts {
+		up := p
+		if strings.ToUpper(up) != up && !knownMixed(up) {
+			// Mixed case only exists in a few abbreviations (QyĐ, CTr, TTr, TrS).
+			up = strings.ToUpper(up)
+		}
+		if i == typeIdx && c.typeAbbr != "" && key(up) == key(c.typeAbbr) && up != c.typeAbbr {
+			if strings.ToUpper(up) != strings.ToUpper(c.typeAbbr) {
+				q = min(q, 0.9)
+			}
+			up = c.typeAbbr
+		} else if r, ok := dRepairs[key(up)]; ok && up != r && !(i == typeIdx && c.typeAbbr != "" && key(c.typeAbbr) == key(up)) {
+			if i == typeIdx && c.typeAbbr != "" && up == strings.ToUpper(c.typeAbbr) {
+				// e.g. DA for Dự án: already right.
+			} else {
+				up = r
+				q = min(q, 0.9)
+			}
+		}
+		parts[i] = up
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(seps[i-1])
+		}
+		b.WriteString(p)
+	}
+	sym = b.String()
+	// Party documents: "05-NQ/TU" -> the separator after the number is '-'.
+	return normResult{
+		value:   num + string(s[m[4]]) + sym,
+		parts:   map[string]string{"number": num, "symbol": sym},
+		quality: q,
+	}, true
+}
+
+func knownMixed(s string) bool {
+	switch s {
+	case "QyĐ", "QyD", "CTr", "TTr", "TrS", "KTr":
+		return true
+	}
+	return false
+}
+
+// collapseSymbol removes spaces around separators and cuts the symbol at the
+// first remaining space ("QĐ - UBND ngày" -> "QĐ-UBND").
+func collapseSymbol(s string) string {
+	s = regexp.MustCompile(`\s*([/\-])\s*`).ReplaceAllString(s, "$1")
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Trim(s, "-/.")
+}
+
+func symbolSeps(s string) []byte {
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] == '-' || s[i] == '/' {
+			out = append(out, s[i])
+		}
+	}
+	return out
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?]|m\b|ha\b)?`)
+)
+
+// normArea reads an area written the Vietnamese way ("1.250,5 m²", OCR
+// "1.250,5 m2") as a plain number of square metres ("1250.5").
+func normArea(raw string, _ normCtx) (normResult, bool) {
+	f := fold(raw)
+	for _, m := range reArea.FindAllStringSubmatch(f, -1) {
+		numText, rep := ocrDigits(m[1])
+		unit := strings.ToLower(strings.ReplaceAll(m[2], " ", ""))
+		v, ok := parseVNNumber(numText)
+		if !ok {
+			continue
+		}
+		q := 1.0
+		switch {
+		case unit == "ha":
+			v *= 10000
+		case unit == "m²" || unit == "m2":
+		case unit == "":
+			q = 0.85
+		default:
+			q = 0.9
+		}
+		if rep {
+			q = min(q, 0.85)
+		}
+		if v <= 0 {
+			continue
+		}
+		return normResult{value: strconv.FormatFloat(v, 'f', -1, 64), quality: q}, true
+	}
+	return normResult{}, false
+}
+
+// parseVNNumber parses "1.250,5", "1 250,5", "1250.5" and "1250".
+func parseVNNumber(s string) (float64, bool) {
+	s = strings.ReplaceAll(s, " ", "")
+	if strings.Contains(s, ",") {
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	} else if i := strings.LastIndex(s, "."); i >= 0 {
+		// A dot followed by exactly three digits is a thousands separator.
+		if len(s)-i-1 == 3 {
+			s = strings.ReplaceAll(s, ".", "")
+		} else if strings.Count(s, ".") > 1 {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
+}
+
+// provinceCodes are the 63 birth-registration province codes that open a
+// 12-digit personal identification number (Thông tư 07/2016/TT-BCA, annex).
+var provinceCodes = map[string]string{
+	"001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn", "008": "Tuyên Quang",
+	"010": "Lào Cai", "011": "Điện Biên", "012": "Lai Châu", "014": "Sơn La", "015": "Yên Bái",
+	"017": "Hòa Bình", "019": "Thái Nguyên", "020": "Lạng Sơn", "022": "Quảng Ninh", "024": "Bắc Giang",
+	"025": "Phú Thọ", "026": "Vĩnh Phúc", "027": "Bắc Ninh", "030": "Hải Dương", "031": "Hải Phòng",
+	"033": "Hưng Yên", "034": "Thái Bình", "035": "Hà Nam", "036": "Nam Định", "037": "Ninh Bình",
+	"038": "Thanh Hóa", "040": "Nghệ An", "042": "Hà Tĩnh", "044": "Quảng Bình", "045": "Quảng Trị",
+	"046": "Thừa Thiên Huế", "048": "Đà Nẵng", "049": "Quảng Nam", "051": "Quảng Ngãi", "052": "Bình Định",
+	"054": "Phú Yên", "056": "Khánh Hòa", "058": "Ninh Thuận", "060": "Bình Thuận", "062": "Kon Tum",
+	"064": "Gia Lai", "066": "Đắk Lắk", "067": "Đắk Nông", "068": "Lâm Đồng", "070": "Bình Phước",
+	"072": "Tây Ninh", "074": "Bình Dương", "075": "Đồng Nai", "077": "Bà Rịa - Vũng Tàu", "079": "Hồ Chí Minh",
+	"080": "Long An", "082": "Tiền Giang", "083": "Bến Tre", "084": "Trà Vinh", "086": "Vĩnh Long",
+	"087": "Đồng Tháp", "089": "An Giang", "091": "Kiên Giang", "092": "Cần Thơ", "093": "Hậu Giang",
+	"094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
+}
+
+// reIDDigits finds runs of digits (and digit look-alikes) possibly split by
+// single spaces or dots, as OCR and forms write ID numbers.
+var reIDDigits = regexp.MustCompile(`[0-9OolI](?:[ .]?[0-9OolI]){7,13}`)
+
+// idDigits extracts candidate digit strings of length n from s.
+func idDigits(s string, n int) (digits string, repaired bool, ok bool) {
+	for _, m := range reIDDigits.FindAllString(fold(s), -1) {
+		compact := strings.NewReplacer(" ", "", ".", "").Replace(m)
+		// Letters only count when digits dominate.
+		letters := 0
+		for _, r := range compact {
+			if r < '0' || r > '9' {
+				letters++
+			}
+		}
+		if letters > 2 {
+			continue
+		}
+		d, rep := ocrDigits(compact)
+		if len(d) == n {
+			return d, rep, true
+		}
+	}
+	return "", false, false
+}
+
+// cccdCheck validates a 12-digit number's province code and century digit;
+// it returns the quality and whether the number is plausible at all.
+func cccdCheck(d string, birthYear int) (float64, bool) {
+	if len(d) != 12 || !allDigits(d) {
+		return 0, false
+	}
+	if _, ok := provinceCodes[d[:3]]; !ok {
+		return 0, false
+	}
+	q := 1.0
+	if birthYear > 0 {
+		century := map[byte]int{'0': 1900, '1': 1900, '2': 2000, '3': 2000, '4': 2100, '5': 2100, '6': 2200, '7': 2200, '8': 1800, '9': 1800}[d[3]]
+		yy, _ := strconv.Atoi(d[4:6])
+		if century+yy != birthYear {
+			q = 0.7
+		}
+	}
+	return q, true
+}
+
+// normCCCD reads a 12-digit citizen ID, tolerating groups ("0960 8500
+// 1234") and OCR look-alikes; the province code must be on the official list.
+func normCCCD(raw string, c normCtx) (normResult, bool) {
+	d, rep, ok := idDigits(raw, 12)
+	if !ok {
+		return normResult{}, false
+	}
+	q, ok := cccdCheck(d, c.birthYear)
+	if !ok {
+		return normResult{}, false
+	}
+	if rep {
+		q *= 0.85
+	}
+	return normResult{value: d, quality: q}, true
+}
+
+// normCMND reads a 9-digit identity card number (old CMND); 12-digit
+// numbers are accepted as the newer CMND form.
+func normCMND(raw string, _ normCtx) (normResult, bool) {
+	if d, rep, ok := idDigits(raw, 9); ok {
+		q := 1.0
+		if rep {
+			q = 0.85
+		}
+		return normResult{value: d, quality: q}, true
+	}
+	if d, rep, ok := idDigits(raw, 12); ok {
+		q := 0.9
+		if rep {
+			q = 0.8
+		}
+		return normResult{value: d, quality: q}, true
+	}
+	return normResult{}, false
+}
+
+var rePhone = regexp.MustCompile(`(?:\+84|\b0)(?:[ .\-]?[0-9]){9,10}\b`)
+
+// normPhone reads a Vietnamese phone number as digits with a leading 0.
+func normPhone(raw string, _ normCtx) (normResult, bool) {
+	m := rePhone.FindString(raw)
+	if m == "" {
+		return normResult{}, false
+	}
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, m)
+	if strings.HasPrefix(m, "+84") {
+		d = "0" + d[2:]
+	}
+	return normResult{value: d, quality: 1}, true
+}
+
+// normToken keeps the first word (letters and digits) of the text, e.g. a
+// parcel number "217a" or a map sheet "C44".
+func normToken(raw string, _ normCtx) (normResult, bool) {
+	s := nfc(raw)
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '/' || r == '-')
+	})
+	if len(fields) == 0 {
+		return normResult{}, false
+	}
+	v := strings.Trim(fields[0], "/-")
+	if v == "" {
+		return normResult{}, false
+	}
+	return normResult{value: v, quality: 1}, true
+}
+
+func normDigits(raw string, _ normCtx) (normResult, bool) {
+	s, rep := ocrDigits(strings.TrimSpace(fold(raw)))
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if b.Len() > 0 && r != ' ' && r != '.' {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return normResult{}, false
+	}
+	q := 1.0
+	if rep {
+		q = 0.85
+	}
+	return normResult{value: b.String(), quality: q}, true
+}
+
+// landCodes are the land-use purpose codes of the cadastral regulations.
+var landCodes = map[string]bool{
+	"LUC": true, "LUK": true, "LUN": true, "BHK": true, "NHK": true, "CLN": true, "RSX": true, "RPH": true,
+	"RDD": true, "NTS": true, "LMU": true, "NKH": true, "ONT": true, "ODT": true, "TSC": true, "DTS": true,
+	"DVH": true, "DYT": true, "DGD": true, "DTT": true, "DKH": true, "DXH": true, "DNG": true, "DSK": true,
+	"CQP": true, "CAN": true, "SKK": true, "SKN": true, "SKC": true, "TMD": true, "SKS": true, "SKX": true,
+	"DGT": true, "DTL": true, "DNL": true, "DBV": true, "DSH": true, "DKV": true, "DCH": true, "DRA": true,
+	"DCK": true, "DDT": true, "DDL": true, "TON": true, "TIN": true, "NTD": true, "SON": true, "MNC": true,
+	"PNK": true, "BCS": true, "DCS": true, "NCS": true, "HNK": true, "LUA": true, "CSD": true,
+}
+
+var reCode = regexp.MustCompile(`\b[A-Z0]{3}\b`)
+
+// normCodeList reads land-use purpose codes ("ONT", "ONT+CLN"); text without
+// a known code is kept as text with a lower quality.
+func normCodeList(raw string, c normCtx) (normResult, bool) {
+	var codes []string
+	seen := map[string]bool{}
+	for _, m := range reCode.FindAllString(fold(raw), -1) {
+		m = strings.ReplaceAll(m, "0", "O")
+		if landCodes[m] && !seen[m] {
+			seen[m] = true
+			codes = append(codes, m)
+		}
+	}
+	if len(codes) == 0 {
+		r, ok := normText(raw, c)
+		r.quality = 0.8
+		return r, ok
+	}
+	return normResult{value: strings.Join(codes, "+"), quality: 1}, true
+}
+
+var reSerial = regexp.MustCompile(`\b([A-Z]{2})\s?([0-9OIl]{6,8})\b`)
+
+// normSerial reads a certificate serial or book number: two capital letters
+// and 5-8 digits ("BS 123456", "CH 00120"), written with one space.
+func normSerial(raw string, _ normCtx) (normResult, bool) {
+	f := strings.ToUpper(fold(raw))
+	re := regexp.MustCompile(`\b([A-Z]{1,3})\s?[-:]?\s?([0-9OIl]{5,8})\b`)
+	m := re.FindStringSubmatch(f)
+	if m == nil {
+		return normResult{}, false
+	}
+	d, rep := ocrDigits(m[2])
+	q := 1.0
+	if rep {
+		q = 0.85
+	}
+	if reSerial.MatchString(m[1]+" "+d) == false {
+		q = min(q, 0.9)
+	}
+	// Letters come from the original text to keep Đ.
+	return normResult{value: m[1] + " " + d, quality: q}, true
+}
+
+var rePlaceDate = regexp.MustCompile(`(?i)^\s*([^,\n]{2,40}?)\s*,\s*ng[a-z]{0,2}y\b`)
+
+// normPlaceDate splits "Cà Mau, ngày 14 tháng 7 năm 2022" into place "Cà
+// Mau" and date 2022-07-14 (parts "place" and "date"; value is the date).
+func normPlaceDate(raw string, c normCtx) (normResult, bool) {
+	s := nfc(raw)
+	d, ok := normDate(s, c)
+	if !ok || len(d.value) != 10 {
+		return normResult{}, false
+	}
+	res := normResult{value: d.value, quality: d.quality, parts: map[string]string{"date": d.value}}
+	f := newFolded(s)
+	if m := rePlaceDate.FindStringSubmatchIndex(f.text); m != nil {
+		a, b := f.rawRange(m[2], m[3])
+		place := trimPunct(s[a:b])
+		// Drop what belongs to the left column when OCR merged the lines.
+		if i := strings.LastIndex(place, "  "); i >= 0 {
+			place = strings.TrimSpace(place[i:])
+		}
+		if place != "" {
+			res.parts["place"] = place
+		}
+	}
+	return res, true
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,277 @@
+package extract
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// protectedValue is an extracted personal or sensitive value whose every
+// occurrence must be redacted.
+type protectedValue struct {
+	field string
+	sens  domain.Sensitivity
+	value string
+	raw   string
+	norm  string
+}
+
+// placeholders replace redacted spans, by field name.
+var placeholders = map[string]string{
+	"person_names": "[họ tên]", "cccd": "[cccd]", "cmnd": "[cmnd]", "birth_dates": "[ngày sinh]",
+	"addresses": "[địa chỉ]", "phones": "[số điện thoại]", "ethnicity": "[dân tộc]", "religion": "[tôn giáo]",
+	"certificate_serial": "[số phát hành]", "book_entry_no": "[số vào sổ]", "id_number": "[số định danh]",
+}
+
+// Placeholder returns the text that replaces a redacted span of field.
+func Placeholder(field string) string {
+	if p, ok := placeholders[field]; ok {
+		return p
+	}
+	return "[" + field + "]"
+}
+
+// generic detectors run on every class, including the fallback.
+var (
+	reGenID12 = regexp.MustCompile(`(?:^|[^0-9])([0-9](?:[ .]?[0-9]){11})(?:[^0-9]|$)`)
+	reGenID9  = regexp.MustCompile(`(?:^|[^0-9/.,\-])([0-9](?:[ .]?[0-9]){8})(?:[^0-9/,\-]|$)`)
+	reGenTel  = regexp.MustCompile(`(?:^|[^0-9])((?:\+84|0)(?:[ .\-]?[0-9]){9,10})(?:[^0-9]|$)`)
+	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^\n0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
+	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]o[ \t]*(?:va|,)?[ \t]*(?:chu dem va )?ten(?:[ \t]+(?:chu ho|nguoi [a-z ]{2,20}))?|[Oo]ng/[Bb]a|[Oo]ng|[Bb]a|[Cc]hu ho|[Nn]guoi su dung dat|[Nn]guoi duoc cap|[Nn]guoi khai|[Nn]guoi di khai sinh|[Cc]ha|[Mm]e|[Vv]o|[Cc]hong)[ \t]*[:.]?[ \t]*((?:[A-Z][\pL]*[ \t]+){1,5}[A-Z][\pL]*)`)
+	reGenAddr = regexp.MustCompile(`(?im)(?:^|[^\pL])(?:dia chi(?: thuong tru| cu tru)?|noi thuong tru|noi cu tru|thuong tru|cho o hien (?:tai|nay)|que quan|noi sinh|tru tai|cu tru tai)[ \t]*[:.]?[ \t]*([^\n]{3,})`)
+	reGenEth  = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
+)
+
+// findSpans locates every occurrence of the protected values and of the
+// generic personal-data patterns in every page.
+func findSpans(d *doc, vals []protectedValue) []Span {
+	var spans []Span
+	for _, p := range d.pages {
+		add := func(fs, fe int, field string, sens domain.Sensitivity) {
+			s, e := p.f.rawRange(fs, fe)
+			if s < e {
+				spans = append(spans, Span{Page: p.no, Start: s, End: e, Field: field, Sensitivity: sens})
+			}
+		}
+		for _, v := range vals {
+			for _, re := range valueRegexps(v) {
+				for _, m := range re.FindAllStringSubmatchIndex(p.f.text, -1) {
+					add(m[2], m[3], v.field, v.sens)
+				}
+			}
+		}
+		t := p.f.text
+		for _, m := range reGenID12.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "cccd", domain.Personal)
+		}
+		for _, m := range reGenID9.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "cmnd", domain.Personal)
+		}
+		for _, m := range reGenTel.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "phones", domain.Personal)
+		}
+		for _, m := range reGenBorn.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "birth_dates", domain.Personal)
+		}
+		for _, m := range reGenName.FindAllStringSubmatchIndex(t, -1) {
+			s, e := p.f.rawRange(m[2], m[3])
+			if looksLikeName(p.f.raw[s:e]) || familyNames[strings.ToUpper(strings.Fields(t[m[2]:m[3]])[0])] {
+				add(m[2], m[3], "person_names", domain.Personal)
+			}
+		}
+		for _, m := range reGenAddr.FindAllStringSubmatchIndex(t, -1) {
+			e := m[3]
+			// An address ends before another label on the same line.
+			if j := reNextLabel.FindStringIndex(t[m[2]:e]); j != nil && j[0] > 0 {
+				e = m[2] + j[0]
+			}
+			add(m[2], e, "addresses", domain.Personal)
+		}
+		for _, m := range reGenEth.FindAllStringSubmatchIndex(t, -1) {
+			field := "ethnicity"
+			if strings.EqualFold(t[m[2]:m[2]+3], "ton") {
+				field = "religion"
+			}
+			add(m[4], m[5], field, domain.Sensitive)
+		}
+	}
+	return mergeSpans(spans)
+}
+
+var reNextLabel = regexp.MustCompile(`(?i)[ \t]{2,}|[ \t](?:so dien thoai|dien thoai|dt|email|so cccd|cccd|cmnd|ngay sinh|dan toc|quoc tich|ton giao)\b`)
+
+// valueRegexps builds accent-, case- and spacing-tolerant patterns (on
+// folded text) for every written form of a value.
+func valueRegexps(v protectedValue) []*regexp.Regexp {
+	var out []*regexp.Regexp
+	seen := map[string]bool{}
+	addText := func(s string) {
+		words := strings.Fields(fold(s))
+		if len(words) == 0 {
+			return
+		}
+		total := 0
+		for i, w := range words {
+			total += len(w)
+			words[i] = regexp.QuoteMeta(w)
+		}
+		if total < 3 {
+			return
+		}
+		src := `(?i)(?:^|[^\pL\pN])(` + strings.Join(words, `[\s,.]*`) + `)(?:[^\pL\pN]|$)`
+		if !seen[src] {
+			seen[src] = true
+			out = append(out, regexp.MustCompile(src))
+		}
+	}
+	addDigits := func(ds string) {
+		var b strings.Builder
+		for i, r := range ds {
+			if i > 0 {
+				b.WriteString(`[ .\-]?`)
+			}
+			switch r {
+			case '0':
+				b.WriteString(`[0OoQ]`)
+			case '1':
+				b.WriteString(`[1lI|]`)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		src := `(?:^|[^0-9])(` + b.String() + `)(?:[^0-9]|$)`
+		if !seen[src] {
+			seen[src] = true
+			out = append(out, regexp.MustCompile(src))
+		}
+	}
+	val := v.value
+	switch {
+	case allDigits(val) && len(val) >= 6:
+		addDigits(val)
+	case isISODate(val):
+		y, m, d := val[:4], val[5:7], val[8:10]
+		dn, mn := strings.TrimLeft(d, "0"), strings.TrimLeft(m, "0")
+		src := `(?i)(?:^|[^0-9])((?:0?` + dn + `)[ \t]?[/.\-][ \t]?(?:0?` + mn + `)[ \t]?[/.\-][ \t]?` + y +
+			`|ng[a-z]{0,2}y[ \t]*0?` + dn + `[ \t]*[,.]?[ \t]*th[a-z]{0,2}ng[ \t]*0?` + mn + `[ \t]*[,.]?[ \t]*n[a-z]{0,2}m[ \t]*` + y + `)(?:[^0-9]|$)`
+		out = append(out, regexp.MustCompile(src))
+	case len(val) == 4 && allDigits(val):
+		// A birth year alone: only where it is a birth year.
+		out = append(out, regexp.MustCompile(`(?i)(?:sinh|NS)[^\n0-9]{0,12}?(`+val+`)(?:[^0-9]|$)`))
+	default:
+		addText(val)
+	}
+	if v.raw != "" && v.raw != val && utf8.RuneCountInString(v.raw) < 200 {
+		r := strings.TrimSpace(v.raw)
+		if allDigits(strings.NewReplacer(" ", "", ".", "").Replace(r)) {
+			addDigits(strings.NewReplacer(" ", "", ".", "").Replace(r))
+		} else if !(len(val) == 4 && allDigits(val)) {
+			addText(r)
+		}
+	}
+	return out
+}
+
+func isISODate(s string) bool {
+	return len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:])
+}
+
+// mergeSpans sorts spans and merges overlapping ones, keeping the most
+// protected class and the field of the longest span.
+func mergeSpans(spans []Span) []Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		a, b := spans[i], spans[j]
+		if a.Page != b.Page {
+			return a.Page < b.Page
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End > b.End
+	})
+	out := []Span{spans[0]}
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.Page == last.Page && s.Start < last.End {
+			if s.End > last.End {
+				if s.End-s.Start > last.End-last.Start {
+					last.Field = s.Field
+				}
+				last.End = s.End
+			}
+			if sensRank[s.Sensitivity] > sensRank[last.Sensitivity] {
+				last.Sensitivity = s.Sensitivity
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Redact returns each page's text with the personal and sensitive spans of
+// r replaced by placeholders such as "[cccd]" and "[họ tên]". Only this
+// text may reach the search index. Spans that do not fit a page's text (for
+// example when pages changed since Extract) are ignored. The i-th string
+// belongs to pages[i].
+//
+// Redact does not trust r.Spans alone: it searches the pages again for every
+// protected value in r.Fields and for the generic personal-data patterns,
+// so text that changed since Extract is still covered.
+func Redact(pages []domain.Page, r Result) []string {
+	var vals []protectedValue
+	for name, f := range r.Fields {
+		if !f.Sensitivity.Protected() {
+			continue
+		}
+		vs := f.Values
+		if len(vs) == 0 && f.Value != "" {
+			vs = []string{f.Value}
+		}
+		for _, v := range vs {
+			vals = append(vals, protectedValue{field: name, sens: f.Sensitivity, value: v})
+		}
+	}
+	d := &doc{}
+	for i := range pages {
+		d.pages = append(d.pages, preparePage(&pages[i]))
+	}
+	all := append(append([]Span(nil), r.Spans...), findSpans(d, vals)...)
+	all = mergeSpans(all)
+	byPage := map[domain.PageNo][]Span{}
+	for _, s := range all {
+		if s.Sensitivity.Protected() {
+			byPage[s.Page] = append(byPage[s.Page], s)
+		}
+	}
+	out := make([]string, len(pages))
+	done := map[domain.PageNo]bool{}
+	for i, p := range pages {
+		spans := byPage[p.No]
+		if done[p.No] {
+			spans = nil
+		}
+		done[p.No] = true
+		sort.Slice(spans, func(a, b int) bool { return spans[a].Start < spans[b].Start })
+		var b strings.Builder
+		cur := 0
+		for _, s := range spans {
+			if s.Start < cur || s.End > len(p.Text) || s.Start >= s.End ||
+				!utf8.RuneStart(p.Text[s.Start]) || (s.End < len(p.Text) && !utf8.RuneStart(p.Text[s.End])) {
+				continue
+			}
+			b.WriteString(p.Text[cur:s.Start])
+			b.WriteString(Placeholder(s.Field))
+			cur = s.End
+		}
+		b.WriteString(p.Text[cur:])
+		out[i] = b.String()
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// stamps is what detectStamps found.
+type stamps struct {
+	secrecy    string
+	conf       float64
+	page       domain.PageNo
+	accessMode bool
+	urgency    string
+	uconf      float64
+	upage      domain.PageNo
+}
+
+// secrecyLevels and urgencyLevels map stamp texts (key form) to their
+// canonical spelling, most severe first.
+var (
+	secrecyLevels = []struct{ key, name string }{{"TUYET MAT", "TUYỆT MẬT"}, {"TOI MAT", "TỐI MẬT"}, {"MAT", "MẬT"}}
+	urgencyLevels = []struct{ key, name string }{{"HOA TOC HEN GIO", "HỎA TỐC"}, {"HOA TOC", "HỎA TỐC"}, {"THUONG KHAN", "THƯỢNG KHẨN"}, {"KHAN", "KHẨN"}}
+)
+
+var (
+	reSegments   = regexp.MustCompile(`[ \t]{2,}|\t|\|`)
+	reDoMat      = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:do|muc do)[ \t]*mat[ \t]*[:.][ \t]*(tuyet[ \t]*mat|toi[ \t]*mat|mat)\b`)
+	reAccessMode = regexp.MustCompile(`(?i)(?:che[ \t]*do[ \t]*(?:su[ \t]*dung|truy[ \t]*cap|tiep[ \t]*can)|access[ \t]*mode)[ \t]*[:.]?[ \t]*0?3\b`)
+	reDoKhan     = regexp.MustCompile(`(?i)(?:^|[^\pL])do[ \t]*khan[ \t]*[:.][ \t]*(hoa[ \t]*toc|thuong[ \t]*khan|khan)\b`)
+	reTrailStamp = regexp.MustCompile(`[0-9/\-]\S*[ \t]+((?:TUYET|TOI)?[ \t]*MAT|HOA[ \t]*TOC|THUONG[ \t]*KHAN|KHAN)[ \t]*$`)
+)
+
+// detectStamps finds secrecy and urgency marks. A stamp is a short,
+// stand-alone segment in capitals ("TỐI MẬT" on its own line or box), never
+// the word "mật" inside a sentence such as "bí mật nhà nước"; "Độ mật: ..."
+// and access mode 03 count too.
+func detectStamps(d *doc) stamps {
+	var st stamps
+	secRank := func(name string) int {
+		for i, l := range secrecyLevels {
+			if l.name == name {
+				return len(secrecyLevels) - i
+			}
+		}
+		return 0
+	}
+	urgRank := func(name string) int {
+		switch name {
+		case "HỎA TỐC":
+			return 3
+		case "THƯỢNG KHẨN":
+			return 2
+		case "KHẨN":
+			return 1
+		}
+		return 0
+	}
+	setSec := func(name string, conf float64, pg domain.PageNo) {
+		if secRank(name) > secRank(st.secrecy) {
+			st.secrecy, st.conf, st.page = name, conf, pg
+		}
+	}
+	setUrg := func(name string, conf float64, pg domain.PageNo) {
+		if urgRank(name) > urgRank(st.urgency) {
+			st.urgency, st.uconf, st.upage = name, conf, pg
+		}
+	}
+	for _, p := range d.pages {
+		for i, l := range p.lines {
+			raw := p.lineText(i)
+			if strings.TrimSpace(raw) == "" {
+				continue
+			}
+			conf := p.conf(l.start, l.end)
+			for _, seg := range reSegments.Split(raw, -1) {
+				seg = strings.TrimSpace(seg)
+				if seg == "" || !mostlyUpper(seg) {
+					continue
+				}
+				k := lineKey(seg)
+				if name, ok := matchLevel(k, secrecyLevels); ok && notMat(seg) {
+					setSec(name, conf, p.no)
+				}
+				if name, ok := matchLevel(k, urgencyLevels); ok {
+					setUrg(name, conf, p.no)
+				}
+			}
+			f := fold(raw)
+			if m := reTrailStamp.FindStringSubmatch(strings.TrimSpace(f)); m != nil && mostlyUpper(m[1]) {
+				k := lineKey(m[1])
+				if name, ok := matchLevel(k, secrecyLevels); ok && notMat(raw) {
+					setSec(name, conf*0.9, p.no)
+				}
+				if name, ok := matchLevel(k, urgencyLevels); ok {
+					setUrg(name, conf*0.9, p.no)
+				}
+			}
+			if m := reDoMat.FindStringSubmatch(f); m != nil {
+				if name, ok := matchLevel(key(m[1]), secrecyLevels); ok {
+					setSec(name, conf, p.no)
+				}
+			}
+			if reAccessMode.MatchString(f) {
+				if st.secrecy == "" {
+					st.accessMode = true
+				}
+				setSec("MẬT", conf, p.no)
+			}
+			if m := reDoKhan.FindStringSubmatch(f); m != nil {
+				if name, ok := matchLevel(key(m[1]), urgencyLevels); ok {
+					setUrg(name, conf, p.no)
+				}
+			}
+		}
+	}
+	if st.secrecy != "" && st.accessMode {
+		// A real stamp found too: report the stamp.
+		st.accessMode = secRank(st.secrecy) == 1 && !hasStamp(d)
+	}
+	return st
+}
+
+func hasStamp(d *doc) bool {
+	for _, p := range d.pages {
+		for i := range p.lines {
+			for _, seg := range reSegments.Split(p.lineText(i), -1) {
+				if _, ok := matchLevel(lineKey(seg), secrecyLevels); ok && mostlyUpper(seg) && notMat(seg) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// matchLevel matches a segment in key form against stamp texts, allowing a
+// single OCR error in the longer ones.
+func matchLevel(k string, levels []struct{ key, name string }) (string, bool) {
+	if k == "" || len(k) > 20 {
+		return "", false
+	}
+	for _, l := range levels {
+		if k == l.key {
+			return l.name, true
+		}
+	}
+	for _, l := range levels {
+		if len(l.key) >= 7 && levenshtein(k, l.key) <= 1 {
+			return l.name, true
+		}
+	}
+	return "", false
+}
+
+// notMat reports whether s does not spell "MẶT"/"MÁT" (face, cool) rather
+// than "MẬT": an A carrying a breve or a tone without circumflex is not a
+// secrecy stamp. OCR that dropped every mark still counts as MẬT.
+func notMat(s string) bool {
+	return !strings.ContainsAny(s, "ẶẠÁÀẢÃĂẮẰẲẴặạáàảãăắằẳẵ")
+}
