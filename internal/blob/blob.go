@@ -142,7 +142,12 @@ func (s *FS) Delete(ctx context.Context, key string) error {
 // List returns the keys under prefix, sorted. Temporary files are skipped.
 func (s *FS) List(ctx context.Context, prefix string) ([]string, error) {
 	var keys []string
-	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
+	// Walk only the directory the prefix names, not the whole store.
+	start := s.root
+	if i := strings.LastIndex(prefix, "/"); i > 0 {
+		start = filepath.Join(s.root, filepath.FromSlash(prefix[:i]))
+	}
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil

@@ -1,0 +1,438 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/sohoa/sohoa/internal/auth"
+	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/pipeline"
+	"github.com/sohoa/sohoa/internal/search"
+)
+
+func metaField(vals map[string]string, name string) string { return vals[name] }
+
+// postBatch streams a multipart upload: each file part is read once, sniffed,
+// hashed and sealed before the next part is read.
+func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return errBadRequest("bad_content_type", "Hãy gửi multipart/form-data với các phần \"file\"",
+			"send multipart/form-data with \"file\" parts")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return errBadRequest("bad_multipart", "Dữ liệu tải lên không hợp lệ", "invalid multipart upload")
+	}
+	p := principal(r)
+	meta := map[string]string{}
+	var up *pipeline.Upload
+	files := 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large",
+					fmt.Sprintf("Lô tải lên vượt quá %d MiB", s.maxBody>>20), fmt.Sprintf("upload exceeds %d MiB", s.maxBody>>20)}
+			}
+			return errBadRequest("bad_multipart", "Dữ liệu tải lên bị cắt hoặc hỏng", "the upload is truncated or malformed")
+		}
+		name := part.FormName()
+		if name != "file" {
+			b, err := io.ReadAll(io.LimitReader(part, 4097))
+			if err != nil || len(b) > 4096 || !utf8.Valid(b) {
+				return errBadRequest("bad_field", "Trường "+name+" quá dài hoặc không phải UTF-8", "field "+name+" is too long or not UTF-8")
+			}
+			meta[name] = norm.NFC.String(strings.TrimSpace(string(b)))
+			continue
+		}
+		if up == nil {
+			up = s.pipe.NewUpload(pipeline.BatchMeta{
+				Uploader: p.TokenID + " " + p.Name, Pipeline: metaField(meta, "pipeline"), Fonds: metaField(meta, "fonds"),
+				Dossier: metaField(meta, "dossier"), Retention: metaField(meta, "retention"), Note: metaField(meta, "note"),
+			})
+		}
+		files++
+		if err := up.Add(r.Context(), part.FileName(), part); err != nil {
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &mbe):
+				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large",
+					fmt.Sprintf("Lô tải lên vượt quá %d MiB", s.maxBody>>20), fmt.Sprintf("upload exceeds %d MiB", s.maxBody>>20)}
+			case errors.Is(err, pipeline.ErrBatchTooLarge):
+				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large", "Lô tải lên quá lớn: " + err.Error(), err.Error()}
+			}
+			return err
+		}
+	}
+	if up == nil {
+		return errBadRequest("no_files", "Không có tệp nào (phần \"file\")", "no files (\"file\" parts)")
+	}
+	id, err := up.Commit(r.Context())
+	if err != nil {
+		return err
+	}
+	rejected := 0
+	for _, it := range up.Items() {
+		if it.Rejected != nil {
+			rejected++
+		}
+	}
+	if err := s.auditOrFail(r, "upload", string(id), "", map[string]string{
+		"files": strconv.Itoa(files), "documents": strconv.Itoa(up.Documents()), "rejected": strconv.Itoa(rejected)}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "documents": up.Documents(), "files": files, "rejected": rejected})
+	return nil
+}
+
+func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) error {
+	limit, err := intParam(r, "limit", 50, 1, 500)
+	if err != nil {
+		return err
+	}
+	list, err := s.pipe.Batches(r.Context(), limit, lang(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"batches": list})
+	return nil
+}
+
+func batchID(r *http.Request) (domain.BatchID, error) {
+	id := r.PathValue("id")
+	if !catalog.ValidBatchID(id) {
+		return "", errNotFound("batch")
+	}
+	return domain.BatchID(id), nil
+}
+
+func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := batchID(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.pipe.Batch(r.Context(), id, lang(r))
+	if errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("batch")
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) retryBatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := batchID(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.pipe.Retry(r.Context(), id)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("batch")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.auditOrFail(r, "retry", string(id), "", map[string]string{"documents": strconv.Itoa(n)}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "retried": n})
+	return nil
+}
+
+var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+func parseDate(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return time.Time{}, errBadRequest("bad_date", "Ngày "+name+" phải có dạng YYYY-MM-DD", name+" must be a date YYYY-MM-DD")
+	}
+	return t, nil
+}
+
+// searchHit is a hit as the API shows it: dates as ISO dates.
+type searchHit struct {
+	DocumentID string  `json:"document_id"`
+	Title      string  `json:"title"`
+	DocType    string  `json:"doc_type"`
+	IssuedDate string  `json:"issued_date,omitempty"`
+	Issuer     string  `json:"issuer"`
+	BatchID    string  `json:"batch_id"`
+	Snippet    string  `json:"snippet"`
+	Score      float64 `json:"score"`
+}
+
+func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
+	qv := r.URL.Query()
+	page, err := intParam(r, "page", 1, 1, 10_000)
+	if err != nil {
+		return err
+	}
+	size, err := intParam(r, "size", 10, 1, 100)
+	if err != nil {
+		return err
+	}
+	q := search.Query{
+		Text: norm.NFC.String(strings.TrimSpace(qv.Get("q"))), DocType: qv.Get("type"), Issuer: qv.Get("issuer"),
+		BatchID: qv.Get("batch"), Sort: qv.Get("sort"), Offset: (page - 1) * size, Size: size,
+		Fields: map[string]string{}, Ranges: map[string]search.Range{},
+	}
+	if utf8.RuneCountInString(q.Text) > 1000 {
+		return errBadRequest("query_too_long", "Câu tìm kiếm quá dài (tối đa 1000 ký tự)", "query too long (at most 1000 characters)")
+	}
+	if q.From, err = parseDate("from", qv.Get("from")); err != nil {
+		return err
+	}
+	if q.To, err = parseDate("to", qv.Get("to")); err != nil {
+		return err
+	}
+	for key, vals := range qv {
+		name, ok := strings.CutPrefix(key, "f.")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		base, op, _ := strings.Cut(name, ".")
+		if !fieldName.MatchString(base) || (op != "" && op != "gte" && op != "lte") {
+			return errBadRequest("bad_filter", "Bộ lọc không hợp lệ: "+key, "invalid filter: "+key)
+		}
+		rg := q.Ranges[base]
+		switch op {
+		case "":
+			q.Fields[base] = norm.NFC.String(vals[0])
+			continue
+		case "gte":
+			rg.GTE = vals[0]
+		case "lte":
+			rg.LTE = vals[0]
+		}
+		q.Ranges[base] = rg
+	}
+	p := principal(r)
+	personal := map[string]string{"cccd": qv.Get("cccd"), "name": qv.Get("name")}
+	lookups := 0
+	for kind, v := range personal {
+		if v == "" {
+			continue
+		}
+		if !p.Has(auth.RolePIIReader) {
+			return &apiError{http.StatusForbidden, "forbidden",
+				"Tra cứu theo dữ liệu cá nhân cần quyền pii_reader", "lookups by personal data need the pii_reader role"}
+		}
+		field := "cccd"
+		if kind == "name" {
+			field = "person_names"
+		}
+		if s.blind == nil {
+			return errBadRequest("no_blind_index", "Chưa cấu hình chỉ mục mù", "blind index not configured")
+		}
+		q.Blind = append(q.Blind, s.blind.Blind(field, v))
+		lookups++
+	}
+	if q.Text == "" && len(q.Fields) == 0 && len(q.Ranges) == 0 && q.DocType == "" && q.Issuer == "" &&
+		q.BatchID == "" && q.From.IsZero() && q.To.IsZero() && len(q.Blind) == 0 {
+		return errBadRequest("empty_query", "Hãy nhập từ khoá hoặc bộ lọc", "give a query or a filter")
+	}
+	res, err := s.search.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	// The audit keeps the query text but never the personal values looked up.
+	details := map[string]string{"q": q.Text, "total": strconv.Itoa(res.Total)}
+	if lookups > 0 {
+		details["personal_lookups"] = strconv.Itoa(lookups)
+	}
+	if err := s.auditOrFail(r, "search", "", "", details); err != nil {
+		return err
+	}
+	hits := make([]searchHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		sh := searchHit{DocumentID: h.ID, Title: h.Title, DocType: h.DocType, Issuer: h.Issuer,
+			BatchID: h.BatchID, Snippet: h.Snippet, Score: h.Score}
+		if !h.IssuedDate.IsZero() {
+			sh.IssuedDate = h.IssuedDate.Format("2006-01-02")
+		}
+		hits = append(hits, sh)
+	}
+	facets := res.Facets
+	if facets == nil {
+		facets = map[string][]search.FacetCount{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "page": page, "size": size, "hits": hits, "facets": facets})
+	return nil
+}
+
+func docID(r *http.Request) (domain.DocumentID, error) {
+	id := r.PathValue("id")
+	if !catalog.ValidDocumentID(id) {
+		return "", errNotFound("document")
+	}
+	return domain.DocumentID(id), nil
+}
+
+// fieldView is one field as the API shows it; Value is null when masked.
+type fieldView struct {
+	Value       any                `json:"value"`
+	Confidence  float64            `json:"confidence"`
+	Page        domain.PageNo      `json:"page,omitempty"`
+	Sensitivity domain.Sensitivity `json:"sensitivity"`
+	Masked      bool               `json:"masked,omitempty"`
+}
+
+func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := docID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.cat.GetDocument(r.Context(), id)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("document")
+	}
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"id": d.ID, "batch_id": d.BatchID, "name": d.Name, "sha256": d.SHA256,
+		"pages": d.Pages, "status": d.Status, "format": d.Format}
+	if d.Problem != nil {
+		out["error"] = d.Problem.Message(lang(r))
+	}
+	rec, err := s.cat.GetRecord(r.Context(), id)
+	if errors.Is(err, catalog.ErrNotFound) {
+		writeJSON(w, http.StatusOK, out) // not finished yet
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	reader := p.Has(auth.RolePIIReader)
+	reason := strings.TrimSpace(r.URL.Query().Get("reason"))
+	fields := map[string]fieldView{}
+	var unmasked []string
+	for name, f := range rec.Fields {
+		fv := fieldView{Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
+		var val any = f.Value
+		if len(f.Values) > 0 {
+			val = f.Values
+		}
+		switch {
+		case !f.Sensitivity.Protected():
+			fv.Value = val
+		case f.Sensitivity == domain.Personal && reader:
+			fv.Value = val
+			unmasked = append(unmasked, name)
+		case f.Sensitivity == domain.Sensitive && reader && reason != "":
+			fv.Value = val
+			unmasked = append(unmasked, name)
+		default:
+			fv.Masked = true
+		}
+		fields[name] = fv
+	}
+	out["doc_type"] = rec.Class
+	out["pipeline"] = rec.Pipeline
+	out["title"] = rec.Title
+	out["confidence"] = rec.Confidence
+	out["fields"] = fields
+	if rec.QuarantineReason != "" {
+		out["quarantine_reason"] = rec.QuarantineReason
+	}
+	action := "view"
+	if reader {
+		out["text"] = strings.Join(rec.Text, "\n\f\n")
+		unmasked = append(unmasked, "text")
+		action = "unmask"
+	} else {
+		out["text"] = strings.Join(rec.Redacted, "\n\f\n")
+		out["text_masked"] = true
+	}
+	details := map[string]string{}
+	if len(unmasked) > 0 {
+		details["unmasked"] = strings.Join(unmasked, ",")
+	}
+	if err := s.auditOrFail(r, action, string(id), reason, details); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
+	id, err := docID(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > 100_000 {
+		return errNotFound("page")
+	}
+	img, err := s.cat.GetPageImage(r.Context(), id, domain.PageNo(n))
+	if errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("page")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.auditOrFail(r, "download", string(id), "", map[string]string{"page": strconv.Itoa(n)}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", http.DetectContentType(img))
+	w.Header().Set("Content-Length", strconv.Itoa(len(img)))
+	_, err = w.Write(img)
+	return err
+}
+
+func (s *Server) postToken(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Role string `json:"role"`
+		Name string `json:"name"`
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return errBadRequest("bad_json", "Nội dung phải là JSON {\"role\", \"name\"}", "body must be JSON {\"role\", \"name\"}")
+	}
+	role, err := auth.ParseRole(req.Role)
+	if err != nil {
+		return errBadRequest("bad_role", "Vai trò không hợp lệ: "+req.Role, "invalid role: "+req.Role)
+	}
+	tok, p, err := s.auth.Create(r.Context(), role, req.Name)
+	if err != nil {
+		return errBadRequest("bad_token_request", "Không tạo được mã truy cập: "+err.Error(), "cannot create token: "+err.Error())
+	}
+	if err := s.auditOrFail(r, "token_create", p.TokenID, "", map[string]string{"role": string(role), "name": p.Name}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "id": p.TokenID, "role": p.Role, "name": p.Name})
+	return nil
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.auth.List(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": list})
+	return nil
+}

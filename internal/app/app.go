@@ -1,0 +1,301 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sohoa/sohoa/internal/api"
+	"github.com/sohoa/sohoa/internal/audit"
+	"github.com/sohoa/sohoa/internal/auth"
+	"github.com/sohoa/sohoa/internal/blob"
+	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/extract"
+	"github.com/sohoa/sohoa/internal/ocr"
+	"github.com/sohoa/sohoa/internal/pages"
+	"github.com/sohoa/sohoa/internal/pipeline"
+	"github.com/sohoa/sohoa/internal/search"
+	blevex "github.com/sohoa/sohoa/internal/search/bleve"
+	"github.com/sohoa/sohoa/internal/vault"
+)
+
+// Core are the components every command builds over the data directory.
+type Core struct {
+	Config  Config
+	Log     *slog.Logger
+	Store   *blob.FS
+	Keyring *vault.Keyring
+	Vault   *vault.Vault
+	Catalog *catalog.Catalog
+	Auth    *auth.Store
+	Audit   *audit.Log
+}
+
+// OpenCore opens the data directory: blob store, keys, vault, tokens, audit.
+func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir %s: %w", cfg.DataDir, err)
+	}
+	kr, created, err := loadKeyring(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("generated a master key for this instance; production needs its own key file (SOHOA_MASTER_KEY_FILE, mode 0600) kept outside the data directory",
+			"path", cfg.MasterKeyFile, "key_id", kr.ActiveID())
+	}
+	store, err := blob.NewFS(filepath.Join(cfg.DataDir, "store"))
+	if err != nil {
+		return nil, err
+	}
+	locker, err := vault.NewFileLocker(filepath.Join(cfg.DataDir, "locks"))
+	if err != nil {
+		return nil, err
+	}
+	v := vault.NewWithConfig(store, kr, vault.Config{Locker: locker})
+	al, err := audit.OpenWithConfig(AuditPath(cfg), audit.Config{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &Core{Config: cfg, Log: log, Store: store, Keyring: kr, Vault: v, Catalog: catalog.New(store, v),
+		Auth: auth.NewStore(store), Audit: al}, nil
+}
+
+func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {
+	if v := os.Getenv("SOHOA_MASTER_KEY"); v != "" {
+		kr, err := vault.KeyringFromEnv(v)
+		return kr, false, err
+	}
+	return vault.LoadOrCreateKeyFile(cfg.MasterKeyFile)
+}
+
+// AuditPath is where the audit log lives.
+func AuditPath(cfg Config) string { return filepath.Join(cfg.DataDir, "audit", "audit.log") }
+
+// Close releases the core's resources.
+func (c *Core) Close() error { return c.Audit.Close() }
+
+// auditor adapts the audit log to the API's Auditor.
+type auditor struct{ log *audit.Log }
+
+func (a auditor) Audit(ctx context.Context, p auth.Principal, action, object, reason string, details map[string]string) error {
+	_, err := a.log.Append(ctx, audit.Event{Actor: audit.Actor{TokenID: p.TokenID, Name: p.Name}, Role: string(p.Role),
+		Action: audit.Action(action), Object: object, Reason: reason, Details: details})
+	return err
+}
+
+// Serve runs `sohoa serve` until ctx ends: API, web and workers as the role says.
+// ready, when not nil, receives the listening address once the API serves.
+func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready func(addr string)) error {
+	core, err := OpenCore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer core.Close()
+	runAPI := cfg.Role == "all" || cfg.Role == "api"
+	runOCR := cfg.Role == "all" || cfg.Role == "worker"
+	embedded := cfg.ElasticsearchURL == ""
+	// The embedded index belongs to one process: the one serving the API.
+	runIndex := !embedded || runAPI
+
+	if runAPI {
+		if err := bootstrapAdmin(ctx, core, out); err != nil {
+			return err
+		}
+	}
+	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("redis_url: %w", err)
+	}
+	ropts, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("redis_url: %w", err)
+	}
+	rdb := redis.NewClient(ropts)
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis at %s is not reachable (start it with `make redis`, or set SOHOA_REDIS_URL): %w", redactURL(cfg.RedisURL), err)
+	}
+	queue := asynq.NewClient(redisOpt)
+	defer queue.Close()
+
+	var index search.Index
+	if runIndex || runAPI {
+		index, err = openIndex(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer index.Close()
+	}
+	engine, err := loadExtractor(cfg)
+	if err != nil {
+		return err
+	}
+	var recognizer *ocr.Engine
+	if runOCR {
+		recognizer, err = ocr.New(ocr.Config{Workers: cfg.Workers, Languages: cfg.Languages})
+		if err != nil {
+			return err
+		}
+		defer recognizer.Close()
+	}
+	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault, Log: log}
+	if recognizer != nil {
+		deps.OCR = recognizer
+	}
+	if index != nil {
+		deps.Index = index
+	}
+	pipe := pipeline.New(pipeline.Config{
+		Limits: pages.Limits{MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels},
+		Ingest: pipeline.IngestLimits{MaxFileBytes: cfg.MaxFileMB << 20, MaxBatchBytes: cfg.MaxBatchMB << 20},
+	}, deps)
+
+	errc := make(chan error, 2)
+	var srv *asynq.Server
+	queues := map[string]int{}
+	if runOCR {
+		for q, w := range pipeline.QueueWeights {
+			queues[q] = w
+		}
+		if !runIndex {
+			delete(queues, pipeline.QueueIndex)
+		}
+	} else if embedded {
+		queues[pipeline.QueueIndex] = 1
+	}
+	if len(queues) > 0 {
+		concurrency := 2
+		if runOCR {
+			// One goroutine per OCR client, plus room for split, finalize
+			// and index tasks so they never wait behind OCR.
+			concurrency = cfg.Workers + 2
+		}
+		srv = asynq.NewServer(redisOpt, asynq.Config{
+			Concurrency: concurrency, Queues: queues, Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel,
+			ShutdownTimeout: 30 * time.Second,
+			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+				id, _ := asynq.GetTaskID(ctx)
+				log.Warn("task failed", "type", t.Type(), "task_id", id, "err", err)
+			}),
+		})
+		mux := asynq.NewServeMux()
+		pipe.Register(mux, runOCR, runIndex)
+		if err := srv.Start(mux); err != nil {
+			return fmt.Errorf("start workers: %w", err)
+		}
+		defer srv.Shutdown()
+		log.Info("workers started", "role", cfg.Role, "ocr_workers", cfg.Workers, "queues", queues)
+	}
+
+	var httpSrv *http.Server
+	if runAPI {
+		a := api.New(api.Deps{
+			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
+			Blind: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20,
+			Ready: map[string]api.Checker{
+				"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+				"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },
+				"store":  func(ctx context.Context) error { _, err := core.Store.List(ctx, "batches/"); return err },
+			},
+		})
+		ln, err := net.Listen("tcp", cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+		}
+		httpSrv = &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		go func() { errc <- httpSrv.Serve(ln) }()
+		addr := ln.Addr().String()
+		log.Info("sohoa serving", "url", "http://"+addr, "role", cfg.Role, "index", indexName(cfg))
+		if ready != nil {
+			ready(addr)
+		}
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	log.Info("shutting down")
+	if httpSrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_ = httpSrv.Shutdown(sctx)
+	}
+	return nil
+}
+
+func indexName(cfg Config) string {
+	if cfg.ElasticsearchURL != "" {
+		return "elasticsearch"
+	}
+	return "embedded"
+}
+
+func openIndex(ctx context.Context, cfg Config) (search.Index, error) {
+	if cfg.ElasticsearchURL != "" {
+		return openES(ctx, cfg)
+	}
+	ix, err := blevex.Open(filepath.Join(cfg.DataDir, "index"))
+	if err != nil {
+		return nil, fmt.Errorf("open embedded index: %w", err)
+	}
+	return ix, nil
+}
+
+func loadExtractor(cfg Config) (*extract.Engine, error) {
+	if cfg.PipelinesDir != "" {
+		return extract.LoadDir(cfg.PipelinesDir)
+	}
+	return extract.Default()
+}
+
+// bootstrapAdmin registers SOHOA_ADMIN_TOKEN, or creates and prints an admin
+// token once when the instance has none.
+func bootstrapAdmin(ctx context.Context, core *Core, out io.Writer) error {
+	if core.Config.AdminToken != "" {
+		_, err := core.Auth.EnsureBootstrapAdmin(ctx, core.Config.AdminToken)
+		return err
+	}
+	has, err := core.Auth.HasAdmin(ctx)
+	if err != nil || has {
+		return err
+	}
+	tok, _, err := core.Auth.Create(ctx, auth.RoleAdmin, "bootstrap-admin")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nMã quản trị (chỉ hiện một lần) / admin token (shown once):\n  %s\n\n", tok)
+	return nil
+}
+
+// asynqLogger routes asynq's logs to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq", "fatal", true) }
+
+// redactURL hides a password in a URL for messages.
+func redactURL(s string) string {
+	u, err := urlParse(s)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
+}

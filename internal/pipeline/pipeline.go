@@ -1,0 +1,249 @@
+// Package pipeline runs sohoa's stages as asynq tasks:
+//
+//	ingest -> document:split -> page:ocr (one task per page) -> document:finalize -> document:index
+//
+// Every task has a deterministic ID (document ID, attempt and page), so a
+// duplicate delivery or a crashed worker never makes a duplicate page or
+// record; every effect is a keyed write to the blob store or the index, so
+// running a task twice gives the same result. A page that cannot be read
+// becomes a failed page with a reason, never a stuck document.
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/pages"
+	"github.com/sohoa/sohoa/internal/search"
+)
+
+// Task types.
+const (
+	TypeSplit    = "document:split"
+	TypeOCR      = "page:ocr"
+	TypeFinalize = "document:finalize"
+	TypeIndex    = "document:index"
+)
+
+// Queue names and their weights: OCR gets most workers, later stages are
+// favoured enough that finished documents become searchable promptly.
+const (
+	QueueSplit    = "split"
+	QueueOCR      = "ocr"
+	QueueFinalize = "finalize"
+	QueueIndex    = "index"
+)
+
+// QueueWeights are the asynq queue priorities.
+var QueueWeights = map[string]int{QueueFinalize: 4, QueueIndex: 4, QueueSplit: 2, QueueOCR: 3}
+
+// Recognizer reads one page image. *ocr.Engine satisfies it.
+type Recognizer interface {
+	Recognize(ctx context.Context, img []byte) (domain.Page, error)
+}
+
+// Indexer is what the pipeline needs from a search backend.
+type Indexer interface {
+	Index(ctx context.Context, r search.Record) error
+	Delete(ctx context.Context, id string) error
+}
+
+// Blinder computes keyed blind-index tokens. *vault.Vault satisfies it.
+type Blinder interface {
+	Blind(field, value string) string
+}
+
+// Extraction is what field extraction found in a document.
+type Extraction struct {
+	Pipeline         string
+	Class            string
+	ClassConfidence  float64
+	Title            string
+	Fields           map[string]catalog.Field
+	Secrecy          string
+	QuarantineReason string
+	DuplicateKey     string
+	Redacted         []string // per page text, personal spans replaced
+}
+
+// Extractor extracts fields from a document's OCR'd pages.
+type Extractor interface {
+	Extract(ctx context.Context, pages []domain.Page, hint string) (Extraction, error)
+}
+
+// ExtractorFunc adapts a function to Extractor.
+type ExtractorFunc func(ctx context.Context, pages []domain.Page, hint string) (Extraction, error)
+
+// Extract calls f.
+func (f ExtractorFunc) Extract(ctx context.Context, p []domain.Page, hint string) (Extraction, error) {
+	return f(ctx, p, hint)
+}
+
+// Config configures a Pipeline. Zero values take the defaults given.
+type Config struct {
+	Limits       pages.Limits
+	Ingest       IngestLimits
+	OCRTimeout   time.Duration // per page task; default 5m
+	SplitTimeout time.Duration // default 30m
+	MaxRetry     int           // per task; default 5
+	Retention    time.Duration // how long finished task IDs are kept for dedupe; default 7 days
+}
+
+func (c Config) withDefaults() Config {
+	if c.OCRTimeout <= 0 {
+		c.OCRTimeout = 5 * time.Minute
+	}
+	if c.SplitTimeout <= 0 {
+		c.SplitTimeout = 30 * time.Minute
+	}
+	if c.MaxRetry <= 0 {
+		c.MaxRetry = 5
+	}
+	if c.Retention <= 0 {
+		c.Retention = 7 * 24 * time.Hour
+	}
+	c.Ingest = c.Ingest.withDefaults()
+	return c
+}
+
+// Pipeline holds the dependencies of every stage. It is safe for concurrent use.
+type Pipeline struct {
+	cfg     Config
+	cat     *catalog.Catalog
+	queue   *asynq.Client
+	redis   redis.UniversalClient
+	ocr     Recognizer
+	extract Extractor
+	index   Indexer
+	blind   Blinder
+	log     *slog.Logger
+}
+
+// Deps are the collaborators of a Pipeline. OCR, Extract and Index may be nil
+// in a process that does not run those stages (an API-only process).
+type Deps struct {
+	Catalog *catalog.Catalog
+	Queue   *asynq.Client
+	Redis   redis.UniversalClient
+	OCR     Recognizer
+	Extract Extractor
+	Index   Indexer
+	Blind   Blinder
+	Log     *slog.Logger
+}
+
+// New returns a pipeline.
+func New(cfg Config, d Deps) *Pipeline {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &Pipeline{cfg: cfg.withDefaults(), cat: d.Catalog, queue: d.Queue, redis: d.Redis,
+		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, log: d.Log}
+}
+
+// Register adds the handlers of the stages this process runs to mux.
+func (p *Pipeline) Register(mux *asynq.ServeMux, ocr, index bool) {
+	mux.HandleFunc(TypeSplit, p.handleSplit)
+	mux.HandleFunc(TypeFinalize, p.handleFinalize)
+	if ocr {
+		mux.HandleFunc(TypeOCR, p.handleOCR)
+	}
+	if index {
+		mux.HandleFunc(TypeIndex, p.handleIndex)
+	}
+}
+
+// docTask is the payload of document-level tasks.
+type docTask struct {
+	Doc     domain.DocumentID `json:"doc"`
+	Attempt int               `json:"attempt"`
+}
+
+// pageTask is the payload of page tasks.
+type pageTask struct {
+	Doc     domain.DocumentID `json:"doc"`
+	Attempt int               `json:"attempt"`
+	Page    domain.PageNo     `json:"page"`
+	Pages   int               `json:"pages"`
+	Width   int               `json:"w"`
+	Height  int               `json:"h"`
+	DPI     int               `json:"dpi"`
+}
+
+// enqueue adds a task; a task whose ID already exists was enqueued before
+// (duplicate delivery or retry), which is success.
+func (p *Pipeline) enqueue(ctx context.Context, typ, id, queue string, payload any, timeout time.Duration) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", typ, err)
+	}
+	t := asynq.NewTask(typ, b, asynq.TaskID(id), asynq.Queue(queue), asynq.MaxRetry(p.cfg.MaxRetry),
+		asynq.Timeout(timeout), asynq.Retention(p.cfg.Retention))
+	_, err = p.queue.EnqueueContext(ctx, t)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue %s %s: %w", typ, id, err)
+	}
+	return nil
+}
+
+func (p *Pipeline) enqueueSplit(ctx context.Context, doc domain.DocumentID, attempt int) error {
+	return p.enqueue(ctx, TypeSplit, fmt.Sprintf("split:%s:%d", doc, attempt), QueueSplit,
+		docTask{Doc: doc, Attempt: attempt}, p.cfg.SplitTimeout)
+}
+
+func (p *Pipeline) enqueueFinalize(ctx context.Context, doc domain.DocumentID, attempt int) error {
+	return p.enqueue(ctx, TypeFinalize, fmt.Sprintf("finalize:%s:%d", doc, attempt), QueueFinalize,
+		docTask{Doc: doc, Attempt: attempt}, 10*time.Minute)
+}
+
+func (p *Pipeline) enqueueIndex(ctx context.Context, doc domain.DocumentID, attempt int) error {
+	return p.enqueue(ctx, TypeIndex, fmt.Sprintf("index:%s:%d", doc, attempt), QueueIndex,
+		docTask{Doc: doc, Attempt: attempt}, 5*time.Minute)
+}
+
+// pagesKey is the Redis set of pages of a document attempt that are finished.
+func pagesKey(doc domain.DocumentID, attempt int) string {
+	return fmt.Sprintf("sohoa:pages:%s:%d", doc, attempt)
+}
+
+// markPageDone records page n as finished and reports how many pages are.
+func (p *Pipeline) markPageDone(ctx context.Context, doc domain.DocumentID, attempt int, n domain.PageNo) (int, error) {
+	key := pagesKey(doc, attempt)
+	pipe := p.redis.TxPipeline()
+	pipe.SAdd(ctx, key, int(n))
+	card := pipe.SCard(ctx, key)
+	pipe.Expire(ctx, key, 30*24*time.Hour)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("mark page %d done: %w", n, err)
+	}
+	return int(card.Val()), nil
+}
+
+// pagesDone reports finished pages of a document attempt from Redis, falling
+// back to the blob store when Redis has lost the work state.
+func (p *Pipeline) pagesDone(ctx context.Context, d *catalog.Document) int {
+	if d.Status.Terminal() {
+		return d.Pages
+	}
+	n, err := p.redis.SCard(ctx, pagesKey(d.ID, d.Attempt)).Result()
+	if err == nil && n > 0 {
+		return int(n)
+	}
+	c, err := p.cat.PagesDone(ctx, d.ID)
+	if err != nil {
+		return 0
+	}
+	return c
+}

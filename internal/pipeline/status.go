@@ -1,0 +1,162 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// DocumentView is a document's progress as shown to staff (API.md).
+type DocumentView struct {
+	ID        domain.DocumentID        `json:"id"`
+	Name      string                   `json:"name"`
+	Status    domain.DocStatus         `json:"status"`
+	Pages     int                      `json:"pages"`
+	PagesDone int                      `json:"pages_done"`
+	Error     string                   `json:"error,omitempty"`
+	ErrorCode string                   `json:"error_code,omitempty"`
+	Duplicate bool                     `json:"duplicate,omitempty"`
+	PageErrs  map[domain.PageNo]string `json:"page_errors,omitempty"`
+}
+
+// BatchView is a batch's progress (API.md).
+type BatchView struct {
+	ID         domain.BatchID     `json:"id"`
+	Status     domain.BatchStatus `json:"status"`
+	CreatedAt  time.Time          `json:"created_at"`
+	PagesTotal int                `json:"pages_total"`
+	PagesDone  int                `json:"pages_done"`
+	Pipeline   string             `json:"pipeline,omitempty"`
+	Fonds      string             `json:"fonds,omitempty"`
+	Dossier    string             `json:"dossier,omitempty"`
+	Retention  string             `json:"retention,omitempty"`
+	Note       string             `json:"note,omitempty"`
+	Documents  []DocumentView     `json:"documents"`
+}
+
+// Batch returns the current view of a batch. lang selects the language of
+// error messages ("en" or Vietnamese).
+func (p *Pipeline) Batch(ctx context.Context, id domain.BatchID, lang string) (*BatchView, error) {
+	b, err := p.cat.GetBatch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &BatchView{ID: b.ID, CreatedAt: b.CreatedAt, Pipeline: b.Pipeline, Fonds: b.Fonds,
+		Dossier: b.Dossier, Retention: b.Retention, Note: b.Note, Documents: []DocumentView{}}
+	allTerminal, anyProblem, anyStarted := true, false, false
+	for _, it := range b.Items {
+		dv := DocumentView{ID: it.DocumentID, Name: it.Name, Duplicate: it.Duplicate}
+		if it.Rejected != nil {
+			dv.Status, dv.Error, dv.ErrorCode = domain.DocRejected, it.Rejected.Message(lang), it.Rejected.Code
+		} else {
+			d, err := p.cat.GetDocument(ctx, it.DocumentID)
+			if err != nil {
+				return nil, fmt.Errorf("batch %s: %w", id, err)
+			}
+			dv.Status, dv.Pages, dv.PagesDone = d.Status, d.Pages, p.pagesDone(ctx, d)
+			if d.Problem != nil {
+				dv.Error, dv.ErrorCode = d.Problem.Message(lang), d.Problem.Code
+			}
+			if len(d.PageErrors) > 0 {
+				dv.PageErrs = d.PageErrors
+				if dv.Error == "" {
+					dv.Error = pageErrorSummary(len(d.PageErrors), lang)
+				}
+			}
+		}
+		if !dv.Status.Terminal() {
+			allTerminal = false
+		}
+		if dv.Status != domain.DocQueued {
+			anyStarted = true
+		}
+		if dv.Status != domain.DocDone || len(dv.PageErrs) > 0 {
+			anyProblem = true
+		}
+		v.PagesTotal += dv.Pages
+		v.PagesDone += dv.PagesDone
+		v.Documents = append(v.Documents, dv)
+	}
+	switch {
+	case allTerminal && anyProblem:
+		v.Status = domain.BatchDoneWithErrors
+	case allTerminal:
+		v.Status = domain.BatchDone
+	case anyStarted:
+		v.Status = domain.BatchProcessing
+	default:
+		v.Status = domain.BatchQueued
+	}
+	return v, nil
+}
+
+func pageErrorSummary(n int, lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("%d page(s) could not be read", n)
+	}
+	return fmt.Sprintf("%d trang không đọc được", n)
+}
+
+// Batches returns views of the newest batches, newest first.
+func (p *Pipeline) Batches(ctx context.Context, limit int, lang string) ([]*BatchView, error) {
+	ids, err := p.cat.BatchIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(ids) > limit {
+		ids = ids[:limit]
+	}
+	out := []*BatchView{}
+	for _, id := range ids {
+		v, err := p.Batch(ctx, id, lang)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, nil
+}
+
+// Retry re-enqueues the failed documents of a batch and those with failed
+// pages, as a new attempt. Rejected uploads (bad files) cannot be retried:
+// they need a new upload. It returns how many documents were re-enqueued.
+func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
+	b, err := p.cat.GetBatch(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range b.Items {
+		if it.Rejected != nil || it.Duplicate {
+			continue
+		}
+		d, err := p.cat.GetDocument(ctx, it.DocumentID)
+		if err != nil {
+			return n, err
+		}
+		retry := d.Status == domain.DocFailed || (d.Status == domain.DocDone && len(d.PageErrors) > 0)
+		if !retry {
+			continue
+		}
+		d.Attempt++
+		d.Status, d.Problem, d.PageErrors = domain.DocQueued, nil, nil
+		if err := p.cat.PutDocument(ctx, d); err != nil {
+			return n, err
+		}
+		if err := p.enqueueSplit(ctx, d.ID, d.Attempt); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Document returns a document's state.
+func (p *Pipeline) Document(ctx context.Context, id domain.DocumentID) (*catalog.Document, error) {
+	return p.cat.GetDocument(ctx, id)
+}
