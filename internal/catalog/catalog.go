@@ -126,7 +126,9 @@ func NewBatchID(now time.Time) domain.BatchID {
 }
 
 // ValidBatchID and ValidDocumentID guard IDs coming from URLs.
-func ValidBatchID(id string) bool { return len(id) > 1 && len(id) < 64 && blob.ValidKey(id) && !strings.Contains(id, "/") }
+func ValidBatchID(id string) bool {
+	return len(id) > 1 && len(id) < 64 && blob.ValidKey(id) && !strings.Contains(id, "/")
+}
 
 // ValidDocumentID reports whether id has the form of a document ID.
 func ValidDocumentID(id string) bool {
@@ -140,7 +142,7 @@ func ValidDocumentID(id string) bool {
 // DocumentIDFor derives a document's ID from the hex SHA-256 of its bytes.
 func DocumentIDFor(sha256hex string) domain.DocumentID { return domain.DocumentID(sha256hex[:32]) }
 
-func batchKey(id domain.BatchID) string           { return "batches/" + string(id) + "/batch" }
+func batchKey(id domain.BatchID) string              { return "batches/" + string(id) + "/batch" }
 func docKey(id domain.DocumentID, obj string) string { return "docs/" + string(id) + "/" + obj }
 func pageKey(id domain.DocumentID, n domain.PageNo, ext string) string {
 	return fmt.Sprintf("docs/%s/pages/%05d.%s", id, n, ext)

@@ -23,12 +23,12 @@ import (
 
 // IngestLimits bound what one upload may bring in. Zero values take the defaults.
 type IngestLimits struct {
-	MaxFileBytes   int64   // one file (or one ZIP entry, uncompressed); default 512 MiB
-	MaxBatchBytes  int64   // all files of a batch, ZIP entries uncompressed; default 4 GiB
-	MaxBatchFiles  int     // documents in a batch; default 10,000
-	MaxZipRatio    float64 // uncompressed/compressed size of a ZIP entry; default 200
-	MaxZipDepth    int     // ZIPs inside ZIPs; default 2
-	MaxZipEntries  int     // entries of one ZIP; default 20,000
+	MaxFileBytes  int64   // one file (or one ZIP entry, uncompressed); default 512 MiB
+	MaxBatchBytes int64   // all files of a batch, ZIP entries uncompressed; default 4 GiB
+	MaxBatchFiles int     // documents in a batch; default 10,000
+	MaxZipRatio   float64 // uncompressed/compressed size of a ZIP entry; default 200
+	MaxZipDepth   int     // ZIPs inside ZIPs; default 2
+	MaxZipEntries int     // entries of one ZIP; default 20,000
 }
 
 func (l IngestLimits) withDefaults() IngestLimits {
