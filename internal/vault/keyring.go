@@ -573,3 +573,15 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// DeriveKey returns a 32-byte key for purpose (e.g. "audit"), derived with
+// HKDF-SHA256 from the blind-index key, so it survives master key rotation
+// and is the same in every process sharing the key file. The caller must
+// keep it out of logs and errors.
+func (k *Keyring) DeriveKey(purpose string) []byte {
+	dk, err := hkdf.Key(sha256.New, *k.blind, nil, "sohoa derived key v1 purpose="+purpose, keySize)
+	if err != nil {
+		panic("vault: hkdf: " + err.Error())
+	}
+	return dk
+}
