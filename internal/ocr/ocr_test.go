@@ -1,0 +1,113 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/corpus"
+	"github.com/sohoa/sohoa/internal/omp"
+)
+
+func TestMain(m *testing.M) {
+	if err := omp.EnsureThreadLimit(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+func newEngine(t testing.TB, workers int) *Engine {
+	t.Helper()
+	e, err := New(Config{Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// TestCharacterErrorRate reads clean generated 300-dpi pages of several
+// classes and fonts and measures the character error rate against the
+// ground truth. The target is under 2 %; the test fails above 3 %
+// so that OCR regressions are caught without flaking on one odd page.
+func TestCharacterErrorRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR accuracy test")
+	}
+	docs, err := corpus.Generate(corpus.Options{Seed: 42, Documents: 4, Classes: []string{"decision", "official_letter", "land_certificate", "birth_extract"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, 2)
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		totalErr float64
+		n        int
+	)
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func(d corpus.Document, img []byte) {
+			defer wg.Done()
+			p, err := e.Recognize(context.Background(), img)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+			mu.Lock()
+			defer mu.Unlock()
+			t.Logf("%-18s font %-16s CER %.2f%% (mean word confidence %.1f, %.1fs)", d.Truth.Class, d.Truth.Font, cer*100, p.Confidence, p.OCRSeconds)
+			totalErr += cer
+			n++
+		}(d, buf.Bytes())
+	}
+	wg.Wait()
+	if n == 0 {
+		t.Fatal("no page read")
+	}
+	mean := totalErr / float64(n)
+	t.Logf("mean CER on clean 300-dpi pages: %.2f%%", mean*100)
+	if mean > 0.03 {
+		t.Errorf("mean CER %.2f%% is above 3%%", mean*100)
+	}
+}
+
+func TestUnreadableImage(t *testing.T) {
+	e := newEngine(t, 1)
+	for name, img := range map[string][]byte{
+		"garbage":       []byte("this is not an image at all"),
+		"truncated png": []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := e.Recognize(context.Background(), img)
+			if err == nil {
+				t.Fatal("no error for an unreadable image")
+			}
+		})
+	}
+}
+
+func TestRecognizeHonoursContext(t *testing.T) {
+	e := newEngine(t, 1)
+	// Hold the only client so the next call must wait.
+	c := <-e.clients
+	defer func() { e.clients <- c }()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Recognize(ctx, []byte("x")); err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestMissingLanguage(t *testing.T) {
+	if _, err := New(Config{Languages: []string{"xyz"}}); err == nil {
+		t.Fatal("no error for a missing language")
+	}
+}

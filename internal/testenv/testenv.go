@@ -1,0 +1,57 @@
+// Package testenv gives tests the real services they need (Redis,
+// Elasticsearch) and enforces the rule that under CI a missing service is a
+// failure, never a skip.
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// CI reports whether the tests run under CI (CI=true).
+func CI() bool { return os.Getenv("CI") == "true" }
+
+// Missing skips the test outside CI, and fails it under CI.
+func Missing(t testing.TB, what string) {
+	t.Helper()
+	if CI() {
+		t.Fatalf("%s is required under CI=true (make test starts it)", what)
+	}
+	t.Skipf("%s not available; run `make test`", what)
+}
+
+// RedisURL returns the URL of a Redis database reserved for this test and
+// flushed, from SOHOA_TEST_REDIS_URL (started by make test). Each call gets
+// another database number, so parallel test packages do not meet.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("SOHOA_TEST_REDIS_URL")
+	if base == "" {
+		Missing(t, "Redis (SOHOA_TEST_REDIS_URL)")
+	}
+	opt, err := redis.ParseURL(base)
+	if err != nil {
+		t.Fatalf("SOHOA_TEST_REDIS_URL: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	admin := redis.NewClient(opt)
+	defer admin.Close()
+	n, err := admin.Incr(ctx, "sohoa:test:next-db").Result()
+	if err != nil {
+		Missing(t, fmt.Sprintf("Redis at %s (%v)", base, err))
+	}
+	db := int(n%62) + 1 // databases 1..62; 0 holds the counter
+	opt.DB = db
+	c := redis.NewClient(opt)
+	defer c.Close()
+	if err := c.FlushDB(ctx).Err(); err != nil {
+		t.Fatalf("flush test Redis db %d: %v", db, err)
+	}
+	return fmt.Sprintf("redis://%s/%d", opt.Addr, db)
+}
