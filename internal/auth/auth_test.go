@@ -459,3 +459,24 @@ func TestRequire(t *testing.T) {
 		t.Errorf("bad token: status %d body %v", code, m)
 	}
 }
+
+func BenchmarkVerify(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		ttl  time.Duration
+	}{{"cached", time.Minute}, {"uncached", time.Nanosecond}} {
+		b.Run(tc.name, func(b *testing.B) {
+			fs, _ := blob.NewFS(b.TempDir())
+			s := NewStoreWithConfig(fs, Config{CacheTTL: tc.ttl})
+			tok, _, err := s.Create(context.Background(), RoleSearcher, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := s.Verify(context.Background(), tok); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

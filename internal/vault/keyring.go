@@ -585,3 +585,31 @@ func (k *Keyring) DeriveKey(purpose string) []byte {
 	}
 	return dk
 }
+
+// Reload merges the key file at path into the keyring: master keys added
+// there (by `sohoa keys rotate` in another process) become available and the
+// file's active key becomes active. Keys are never dropped by Reload, and a
+// file with a different blind-index key is refused (it belongs to another
+// installation). The file's mode is checked as by LoadKeyFile.
+func (k *Keyring) Reload(path string) error {
+	f, err := LoadKeyFile(path)
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal(*f.blind, *k.blind) {
+		return fmt.Errorf("%w: %s has a different blind-index key; refusing to mix keyrings", ErrBadKeyFile, path)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for id, m := range f.keys {
+		old, ok := k.keys[id]
+		if ok && !hmac.Equal(old.key, m.key) {
+			return fmt.Errorf("%w: %s holds another key under the ID %q", ErrBadKeyFile, path, id)
+		}
+		if !ok {
+			k.keys[id] = m
+		}
+	}
+	k.active = f.active
+	return nil
+}

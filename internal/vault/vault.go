@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -85,6 +86,14 @@ type Config struct {
 	// is enough for a single `sohoa serve`; processes sharing one
 	// filesystem store need a FileLocker on a shared directory.
 	Locker Locker
+	// KeyFile, when set, is the key file the keyring came from. A data key
+	// wrapped under a master key this process does not know (rotated and
+	// re-wrapped by another process) makes the vault reload the file, at
+	// most once per second, and retry. Default: no reloading.
+	KeyFile string
+	// Logger receives warnings (a failed key file reload). Default
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Vault seals and opens objects with per-owner data keys. It is safe for
@@ -96,6 +105,9 @@ type Vault struct {
 	shards [64]sync.Mutex
 	cache  *keyCache
 	now    func() time.Time
+
+	reloadMu   sync.Mutex
+	lastReload time.Time
 }
 
 // New returns a Vault with the default Config keeping wrapped data keys in
@@ -111,6 +123,9 @@ func NewWithConfig(store KeyStore, kr *Keyring, cfg Config) *Vault {
 	}
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = 5 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	return &Vault{store: store, kr: kr, cfg: cfg, cache: newKeyCache(cfg.CacheSize), now: time.Now}
 }
@@ -328,6 +343,9 @@ func (v *Vault) wrap(owner string, dk []byte) (*keyRecord, error) {
 // unwrap recovers the data key of rec.
 func (v *Vault) unwrap(rec *keyRecord) ([]byte, error) {
 	m, err := v.kr.key(rec.Master)
+	if err != nil && v.reload() {
+		m, err = v.kr.key(rec.Master)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("data key of %q: %w", rec.Owner, err)
 	}
@@ -339,6 +357,26 @@ func (v *Vault) unwrap(rec *keyRecord) ([]byte, error) {
 		return nil, fmt.Errorf("data key of %q does not unwrap under master key %q (record modified or wrong key)", rec.Owner, m.ID)
 	}
 	return dk, nil
+}
+
+// reload re-reads Config.KeyFile (at most once per second) and reports
+// whether it did.
+func (v *Vault) reload() bool {
+	if v.cfg.KeyFile == "" {
+		return false
+	}
+	v.reloadMu.Lock()
+	defer v.reloadMu.Unlock()
+	now := v.now()
+	if now.Sub(v.lastReload) < time.Second {
+		return false
+	}
+	v.lastReload = now
+	if err := v.kr.Reload(v.cfg.KeyFile); err != nil {
+		v.cfg.Logger.Warn("vault: reloading the key file failed", "path", v.cfg.KeyFile, "err", err)
+		return false
+	}
+	return true
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

@@ -904,3 +904,44 @@ func jsonMarshal(t testing.TB, v any) []byte {
 	}
 	return b
 }
+
+// TestReloadAfterRotationElsewhere: `sohoa keys rotate` and rewrap run in
+// another process while the server keeps its keyring in memory.
+func TestReloadAfterRotationElsewhere(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cts := sealMany(t, f.v, "doc", 5)
+
+	// The CLI process: load, rotate, rewrap.
+	cliKR, err := LoadKeyFile(f.keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newID, err := cliKR.Rotate(f.keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := New(f.store, cliKR).Rewrap(ctx, nil); err != nil || n != 5 {
+		t.Fatalf("Rewrap = %d, %v", n, err)
+	}
+
+	// The server, without KeyFile, cannot unwrap (cold cache).
+	stale := New(f.store, f.kr)
+	if _, err := stale.Open(ctx, "doc-000", "original", cts["doc-000"]); !errors.Is(err, ErrUnknownMasterKey) {
+		t.Fatalf("Open without reload: %v, want ErrUnknownMasterKey", err)
+	}
+	// With KeyFile it reloads and carries on, and new keys use the new master.
+	srv := NewWithConfig(f.store, f.kr, Config{KeyFile: f.keyPath})
+	openAll(t, srv, cts)
+	if f.kr.ActiveID() != newID {
+		t.Errorf("active after reload %q, want %q", f.kr.ActiveID(), newID)
+	}
+	// A key file from another installation is refused.
+	otherPath := filepath.Join(t.TempDir(), "other.json")
+	if _, err := CreateKeyFile(otherPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.kr.Reload(otherPath); !errors.Is(err, ErrBadKeyFile) {
+		t.Errorf("Reload of a foreign key file: %v, want ErrBadKeyFile", err)
+	}
+}
