@@ -98,10 +98,10 @@ type Page struct {
 // or a page that sohoa will not process. Its messages are shown to archive
 // staff, so they say what is wrong in plain words, in Vietnamese and English.
 type Rejection struct {
-	Code string // stable machine code, e.g. "encrypted_pdf"
-	VI   string // message in Vietnamese
-	EN   string // message in English
-	Err  error  // underlying cause, not shown to staff
+	Code string `json:"code"` // stable machine code, e.g. "encrypted_pdf"
+	VI   string `json:"vi"`   // message in Vietnamese
+	EN   string `json:"en"`   // message in English
+	Err  error  `json:"-"`    // underlying cause, not shown to staff
 }
 
 // Error returns the English message and the cause.
