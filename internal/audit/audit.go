@@ -242,6 +242,13 @@ func OpenWithConfig(path string, cfg Config) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: open %s: %w", path, err)
 	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm() != 0o600 {
+		cfg.Logger.Warn("audit log had loose permissions; set to 0600", "path", path, "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("audit: chmod %s: %w", path, err)
+		}
+	}
 	return &Log{path: path, cfg: cfg, f: f}, nil
 }
 

@@ -94,6 +94,12 @@ func TestAppendVerify(t *testing.T) {
 	if r.Entries != 10 || r.LastSeq != 10 || r.HeadSeq != 10 || !r.OK() {
 		t.Errorf("report %+v", r)
 	}
+	os.Chmod(path, 0o644)
+	if l, err := OpenWithConfig(path, quietConfig()); err != nil {
+		t.Fatal(err)
+	} else {
+		l.Close()
+	}
 	for _, p := range []string{path, HeadPath(path)} {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -202,6 +208,14 @@ func TestTamperingDetected(t *testing.T) {
 			name: "truncate the tail",
 			tamper: func(t *testing.T, path string) {
 				writeLines(t, path, readLines(t, path)[:8])
+			},
+			want: []Problem{{Seq: 10, Kind: KindTruncated}},
+		},
+		{
+			name: "cut the last line in half",
+			tamper: func(t *testing.T, path string) {
+				b, _ := os.ReadFile(path)
+				os.WriteFile(path, b[:len(b)-40], 0o600)
 			},
 			want: []Problem{{Seq: 10, Kind: KindTruncated}},
 		},
@@ -351,6 +365,9 @@ func TestCrashRecovery(t *testing.T) {
 		f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 		f.WriteString(`{"seq":6,"time":"2026`)
 		f.Close()
+		if r, err := Verify(path); err != nil || len(r.Warnings) != 1 || r.Entries != 5 {
+			t.Errorf("Verify with a partial last line = %v, %+v; want OK with a warning", err, r)
+		}
 		l, _ := OpenWithConfig(path, quietConfig())
 		e, err := l.Append(ctx, event(6))
 		l.Close()

@@ -105,9 +105,14 @@ type Keyring struct {
 	active string
 	keys   map[string]*MasterKey
 	blind  *secret // a pointer, so printing a Keyring value shows no bytes
-	// blindFields caches per-field HMAC keys derived from blind.
-	blindFields sync.Map // field -> []byte
+	// blindFields caches per-field HMAC keys derived from blind (bounded:
+	// field names may come from requests).
+	blindMu     sync.Mutex
+	blindFields map[string][]byte
 }
+
+// maxBlindFields bounds the per-field key cache.
+const maxBlindFields = 256
 
 // keyFile is the on-disk JSON form of a Keyring.
 type keyFile struct {
@@ -197,15 +202,25 @@ func (k *Keyring) key(id string) (*MasterKey, error) {
 // blindKey returns the HMAC key for one field, derived with HKDF-SHA256 from
 // the blind-index key and the field name.
 func (k *Keyring) blindKey(field string) []byte {
-	if v, ok := k.blindFields.Load(field); ok {
-		return v.([]byte)
+	k.blindMu.Lock()
+	dk, ok := k.blindFields[field]
+	k.blindMu.Unlock()
+	if ok {
+		return dk
 	}
 	dk, err := hkdf.Key(sha256.New, *k.blind, nil, "sohoa blind index v1 field="+field, keySize)
 	if err != nil {
 		// hkdf.Key fails only for absurd lengths; 32 bytes is always valid.
 		panic("vault: hkdf: " + err.Error())
 	}
-	k.blindFields.Store(field, dk)
+	k.blindMu.Lock()
+	if k.blindFields == nil {
+		k.blindFields = map[string][]byte{}
+	}
+	if len(k.blindFields) < maxBlindFields {
+		k.blindFields[field] = dk
+	}
+	k.blindMu.Unlock()
 	return dk
 }
 
