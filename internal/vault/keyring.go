@@ -163,14 +163,14 @@ func (k *Keyring) IDs() []string {
 	return ids
 }
 
-// Keys returns the master keys (IDs and creation times; the key bytes are
-// not reachable from outside the package), oldest first.
-func (k *Keyring) Keys() []*MasterKey {
+// Keys returns copies of the master keys (IDs and creation times; the key
+// bytes are not reachable from outside the package), oldest first.
+func (k *Keyring) Keys() []MasterKey {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	out := make([]*MasterKey, 0, len(k.keys))
+	out := make([]MasterKey, 0, len(k.keys))
 	for _, m := range k.keys {
-		out = append(out, m)
+		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].Created.Equal(out[j].Created) {

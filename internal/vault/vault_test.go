@@ -818,12 +818,12 @@ func TestNoKeyMaterialInOutput(t *testing.T) {
 		add(fmt.Sprintf(verb, f.kr))
 		for _, m := range f.kr.Keys() {
 			add(fmt.Sprintf(verb, m))
-			add(fmt.Sprintf(verb, *m))
+			add(fmt.Sprintf(verb, &m))
 			add(fmt.Sprintf(verb, m.key))
 		}
 		add(fmt.Sprintf(verb, f.kr.blind))
 		add(fmt.Sprintf(verb, *f.kr.blind))
-		add(fmt.Sprintf(verb, []any{f.kr, *f.kr.Keys()[0]}))
+		add(fmt.Sprintf(verb, []any{f.kr, f.kr.Keys()[0], &f.kr.Keys()[0]}))
 	}
 	var logBuf bytes.Buffer
 	lg := slog.New(slog.NewJSONHandler(&logBuf, nil))
