@@ -264,11 +264,13 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "usage: sohoa audit verify")
 		return usageError{"audit: expected 'verify'"}
 	}
-	cfg, err := app.Load()
+	core, err := openCore(stderr)
 	if err != nil {
 		return err
 	}
-	rep, err := audit.Verify(app.AuditPath(cfg))
+	path := app.AuditPath(core.Config)
+	core.Close()
+	rep, err := audit.VerifyWithKey(path, app.AuditKey(core.Keyring))
 	fmt.Fprintln(stdout, rep.String())
 	return err
 }

@@ -62,8 +62,12 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := vault.NewWithConfig(store, kr, vault.Config{Locker: locker})
-	al, err := audit.OpenWithConfig(AuditPath(cfg), audit.Config{Logger: log})
+	vcfg := vault.Config{Locker: locker, Logger: log}
+	if os.Getenv("SOHOA_MASTER_KEY") == "" {
+		vcfg.KeyFile = cfg.MasterKeyFile // picks up keys rotated by the CLI while serving
+	}
+	v := vault.NewWithConfig(store, kr, vcfg)
+	al, err := audit.OpenWithConfig(AuditPath(cfg), audit.Config{Logger: log, Key: AuditKey(kr)})
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +82,10 @@ func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {
 	}
 	return vault.LoadOrCreateKeyFile(cfg.MasterKeyFile)
 }
+
+// AuditKey is the HMAC key of the audit chain, derived from the keyring's
+// non-rotating key so a rewritten log cannot be re-chained without it.
+func AuditKey(kr *vault.Keyring) []byte { return kr.DeriveKey("audit") }
 
 // AuditPath is where the audit log lives.
 func AuditPath(cfg Config) string { return filepath.Join(cfg.DataDir, "audit", "audit.log") }

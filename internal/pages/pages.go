@@ -236,7 +236,7 @@ func render(ctx context.Context, pdf []byte, n domain.PageNo, dpi int, gray bool
 	if gray {
 		args = append(args, "-gray")
 	}
-	args = append(args, "-", "-")
+	args = append(args, "-") // PDF from stdin; with no output root, the image goes to stdout
 	cmd := exec.CommandContext(ctx, "pdftoppm", args...)
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, stderr bytes.Buffer

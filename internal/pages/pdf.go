@@ -131,13 +131,16 @@ func fullPage(im model.Image, d types.Dim) bool {
 	return long/(longPt/72) >= 150
 }
 
-// extractable reports whether Tesseract's image reader takes the image as pdfcpu exports it.
+// extractable reports whether an image stream is likely usable as it is;
+// Page still checks what pdfcpu hands back and renders the page otherwise.
 func extractable(im model.Image) bool {
-	switch im.FileType {
-	case "jpg", "png", "tif":
-		return im.Cs != "DeviceCMYK" && im.Cs != "ICCBased(CMYK)" && !im.HasSMask
+	switch {
+	case im.HasSMask, im.HasImgMask, strings.Contains(im.Cs, "CMYK"), strings.Contains(im.Cs, "Separation"), strings.Contains(im.Cs, "DeviceN"):
+		return false
+	case strings.Contains(im.Filter, "JPX"), strings.Contains(im.Filter, "JBIG2"):
+		return false // Leptonica's readers are unreliable for these; rendering is safe
 	}
-	return false
+	return true
 }
 
 func (s *pdfSource) Pages() int { return len(s.plans) }

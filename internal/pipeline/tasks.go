@@ -91,7 +91,7 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 				return fmt.Errorf("split %s page %d: %w", d.ID, n, err)
 			}
 			// One unreadable page must not stop the document.
-			log.Warn("page unreadable", "page", n, "code", rej.Code)
+			log.Warn("page unreadable", "page", n, "code", rej.Code, "err", err)
 			if err := p.finishPage(ctx, d.ID, d.Attempt, d.Pages, n, &domain.Page{No: n, Error: rej.VI, DoneAt: time.Now().UTC()}); err != nil {
 				return err
 			}

@@ -1,0 +1,234 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sohoa/sohoa/internal/client"
+	"github.com/sohoa/sohoa/internal/corpus"
+	"github.com/sohoa/sohoa/internal/omp"
+	"github.com/sohoa/sohoa/internal/search"
+	"github.com/sohoa/sohoa/internal/testenv"
+)
+
+func TestMain(m *testing.M) {
+	if err := omp.EnsureThreadLimit(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+const testAdminToken = "test-admin-token-0123456789abcdef"
+
+// instance is a running sohoa serve (role all) for a test.
+type instance struct {
+	cfg    Config
+	url    string
+	admin  *client.Client
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startInstance(t *testing.T, mutate func(*Config)) *instance {
+	t.Helper()
+	cfg := Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(), RedisURL: testenv.RedisURL(t), AdminToken: testAdminToken,
+		Workers: 2,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	cfg.defaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	go func() { done <- Serve(ctx, cfg, log, io.Discard, func(a string) { addrc <- a }) }()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("serve did not start in 60s")
+	}
+	in := &instance{cfg: cfg, url: "http://" + addr, cancel: cancel, done: done}
+	in.admin = &client.Client{Base: in.url, Token: testAdminToken}
+	t.Cleanup(in.stop)
+	return in
+}
+
+func (in *instance) stop() {
+	in.cancel()
+	select {
+	case <-in.done:
+	case <-time.After(60 * time.Second):
+	}
+}
+
+// token creates a token with role through the API.
+func (in *instance) token(t *testing.T, role string) *client.Client {
+	t.Helper()
+	var out struct{ Token string }
+	if err := in.admin.PostJSON(context.Background(), "/api/v1/tokens", map[string]string{"role": role, "name": "test " + role}, &out); err != nil {
+		t.Fatalf("create %s token: %v", role, err)
+	}
+	return &client.Client{Base: in.url, Token: out.Token}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// writeDoc renders generated documents as files in dir.
+func writeDocs(t *testing.T, dir string, opts corpus.Options, format string) ([]string, []corpus.Document) {
+	t.Helper()
+	docs, err := corpus.Generate(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for i, d := range docs {
+		var buf bytes.Buffer
+		switch format {
+		case "pdf":
+			err = corpus.WritePDF(&buf, d.Pages, d.Truth.DPI)
+		case "png":
+			err = corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI)
+		default:
+			t.Fatalf("format %s", format)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("doc%02d.%s", i, format))
+		if err := os.WriteFile(f, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return files, docs
+}
+
+// TestEndToEnd uploads a generated 3-page image-only PDF through the API,
+// lets real asynq workers split and OCR it with Tesseract, and finds it by a
+// word that only page 3 has and by an accentless query.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	in := startInstance(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	uploader, searcher, reader := in.token(t, "uploader"), in.token(t, "searcher"), in.token(t, "pii_reader")
+
+	files, docs := writeDocs(t, t.TempDir(), corpus.Options{Seed: 7, Documents: 1, PagesPerDoc: [2]int{3, 3},
+		Classes: []string{"decision"}}, "pdf")
+	truth := docs[0].Truth
+	res, err := uploader.Upload(ctx, files, map[string]string{"fonds": "F01"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Documents != 1 {
+		t.Fatalf("upload: %+v, want 1 document", res)
+	}
+	start := time.Now()
+	b, err := uploader.Wait(ctx, res.ID, 250*time.Millisecond, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("batch %s %s in %s: %d/%d pages", b.ID, b.Status, time.Since(start).Round(time.Millisecond), b.PagesDone, b.PagesTotal)
+	if b.Status != "done" || b.PagesTotal != 3 || b.PagesDone != 3 || len(b.Documents) != 1 || b.Documents[0].Status != "done" {
+		t.Fatalf("batch = %+v, want done with 3 pages", b)
+	}
+	docID := b.Documents[0].ID
+
+	// The record is searchable once indexed; the index stage follows finalize.
+	found := func(c *client.Client, q string, params url.Values) bool {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			r, err := c.Search(ctx, q, params)
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			for _, h := range r.Hits {
+				if h.DocumentID == docID {
+					return true
+				}
+			}
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+
+	// A word only page 3 has, that OCR read on page 3.
+	var doc struct {
+		Text   string                    `json:"text"`
+		Fields map[string]map[string]any `json:"fields"`
+	}
+	if err := reader.GetJSON(ctx, "/api/v1/documents/"+docID, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ocrPages := strings.Split(doc.Text, "\f")
+	if len(ocrPages) != 3 {
+		t.Fatalf("document text has %d pages, want 3", len(ocrPages))
+	}
+	word := uniqueWord(truth.Pages[2].Text, truth.Pages[0].Text+" "+truth.Pages[1].Text, ocrPages[2])
+	if word == "" {
+		t.Fatalf("no word of page 3 read by OCR; page 3 OCR text:\n%s", ocrPages[2])
+	}
+	if !found(searcher, word, nil) {
+		t.Errorf("search for page-3 word %q did not find the document", word)
+	}
+	accentless := search.Fold("quyết định")
+	if !found(searcher, accentless, nil) {
+		t.Errorf("accentless search %q did not find the document", accentless)
+	}
+	// Indexing is proven above, so one query suffices for the negative case.
+	if r, err := searcher.Search(ctx, "zzzyyyxxx", nil); err != nil || r.Total != 0 {
+		t.Errorf("nonsense query: %v, %+v; want no hits", err, r)
+	}
+}
+
+// uniqueWord returns a word of at least 6 letters that is on page (truth),
+// not on the other pages, and present in the OCR text of that page.
+func uniqueWord(page, others, ocr string) string {
+	other := map[string]bool{}
+	for _, w := range strings.Fields(search.Normalize(others)) {
+		other[strings.Trim(w, ".,;:()")] = true
+	}
+	got := map[string]bool{}
+	for _, w := range strings.Fields(search.Normalize(ocr)) {
+		got[strings.Trim(w, ".,;:()")] = true
+	}
+	for _, w := range strings.Fields(search.Normalize(page)) {
+		w = strings.Trim(w, ".,;:()")
+		if utf8.RuneCountInString(w) < 6 || other[w] || !got[w] || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+			continue
+		}
+		return w
+	}
+	return ""
+}
