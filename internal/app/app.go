@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/sohoa/sohoa/internal/api"
@@ -208,9 +210,19 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 
 	var httpSrv *http.Server
 	if runAPI {
+		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: redisOpt})
+		extra := []api.Route{
+			{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.Handler()},
+			{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
+		}
+		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg})
+		if err != nil {
+			return err
+		}
+		extra = append(extra, web...)
 		a := api.New(api.Deps{
 			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
-			Blind: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20,
+			Blind: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Extra: extra,
 			Ready: map[string]api.Checker{
 				"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 				"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },

@@ -74,7 +74,7 @@ func Load() (Config, error) {
 	if err := c.applyEnv(); err != nil {
 		return c, err
 	}
-	c.defaults()
+	c.Defaults()
 	return c, c.Validate()
 }
 
@@ -100,7 +100,8 @@ func (c *Config) applyEnv() error {
 	return nil
 }
 
-func (c *Config) defaults() {
+// Defaults fills unset fields with their defaults.
+func (c *Config) Defaults() {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
 	}

@@ -1,11 +1,9 @@
-package app
+package app_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,11 +13,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/client"
 	"github.com/sohoa/sohoa/internal/corpus"
 	"github.com/sohoa/sohoa/internal/omp"
 	"github.com/sohoa/sohoa/internal/search"
-	"github.com/sohoa/sohoa/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -27,76 +25,6 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Exit(m.Run())
-}
-
-const testAdminToken = "test-admin-token-0123456789abcdef"
-
-// instance is a running sohoa serve (role all) for a test.
-type instance struct {
-	cfg    Config
-	url    string
-	admin  *client.Client
-	cancel context.CancelFunc
-	done   chan error
-}
-
-func startInstance(t *testing.T, mutate func(*Config)) *instance {
-	t.Helper()
-	cfg := Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), RedisURL: testenv.RedisURL(t), AdminToken: testAdminToken,
-		Workers: 2,
-	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	cfg.defaults()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	go func() { done <- Serve(ctx, cfg, log, io.Discard, func(a string) { addrc <- a }) }()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("serve did not start in 60s")
-	}
-	in := &instance{cfg: cfg, url: "http://" + addr, cancel: cancel, done: done}
-	in.admin = &client.Client{Base: in.url, Token: testAdminToken}
-	t.Cleanup(in.stop)
-	return in
-}
-
-func (in *instance) stop() {
-	in.cancel()
-	select {
-	case <-in.done:
-	case <-time.After(60 * time.Second):
-	}
-}
-
-// token creates a token with role through the API.
-func (in *instance) token(t *testing.T, role string) *client.Client {
-	t.Helper()
-	var out struct{ Token string }
-	if err := in.admin.PostJSON(context.Background(), "/api/v1/tokens", map[string]string{"role": role, "name": "test " + role}, &out); err != nil {
-		t.Fatalf("create %s token: %v", role, err)
-	}
-	return &client.Client{Base: in.url, Token: out.Token}
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 // writeDoc renders generated documents as files in dir.
@@ -136,10 +64,10 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
-	in := startInstance(t, nil)
+	in := apptest.Start(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	uploader, searcher, reader := in.token(t, "uploader"), in.token(t, "searcher"), in.token(t, "pii_reader")
+	uploader, searcher, reader := in.Client(t, "uploader"), in.Client(t, "searcher"), in.Client(t, "pii_reader")
 
 	files, docs := writeDocs(t, t.TempDir(), corpus.Options{Seed: 7, Documents: 1, PagesPerDoc: [2]int{3, 3},
 		Classes: []string{"decision"}}, "pdf")

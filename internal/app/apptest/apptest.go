@@ -1,0 +1,96 @@
+// Package apptest runs a real sohoa instance (API, workers, embedded or
+// Elasticsearch index, real Redis and Tesseract) inside a test, for
+// end-to-end and browser tests.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sohoa/sohoa/internal/app"
+	"github.com/sohoa/sohoa/internal/client"
+	"github.com/sohoa/sohoa/internal/testenv"
+)
+
+// AdminToken is the bootstrap admin token of every test instance.
+const AdminToken = "test-admin-token-0123456789abcdef"
+
+// Instance is a running `sohoa serve` for one test.
+type Instance struct {
+	Config app.Config
+	URL    string         // http://127.0.0.1:port
+	Admin  *client.Client // authenticated as the bootstrap admin
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Start runs an instance with role all on a free port, a fresh data
+// directory and its own Redis database; mutate may change the configuration
+// before it starts. The instance stops when the test ends.
+func Start(t testing.TB, mutate func(*app.Config)) *Instance {
+	t.Helper()
+	cfg := app.Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(), RedisURL: testenv.RedisURL(t), AdminToken: AdminToken, Workers: 2,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	cfg.Defaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	go func() { done <- app.Serve(ctx, cfg, log, io.Discard, func(a string) { addrc <- a }) }()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("serve did not start in 60s")
+	}
+	in := &Instance{Config: cfg, URL: "http://" + addr, cancel: cancel, done: done}
+	in.Admin = &client.Client{Base: in.URL, Token: AdminToken}
+	t.Cleanup(in.Stop)
+	return in
+}
+
+// Stop shuts the instance down and waits for it (at most a minute).
+func (in *Instance) Stop() {
+	in.cancel()
+	select {
+	case <-in.done:
+	case <-time.After(60 * time.Second):
+	}
+}
+
+// Token creates a token with role through the API and returns its secret.
+func (in *Instance) Token(t testing.TB, role string) string {
+	t.Helper()
+	var out struct{ Token string }
+	if err := in.Admin.PostJSON(context.Background(), "/api/v1/tokens", map[string]string{"role": role, "name": "test " + role}, &out); err != nil {
+		t.Fatalf("create %s token: %v", role, err)
+	}
+	return out.Token
+}
+
+// Client returns an API client with a new token of role.
+func (in *Instance) Client(t testing.TB, role string) *client.Client {
+	return &client.Client{Base: in.URL, Token: in.Token(t, role)}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
