@@ -64,6 +64,8 @@ readonly RUN_DIR="${NODE_DIR}/run"
 readonly PID_FILE="${VAR_DIR}/es.pid"
 readonly URL_FILE="${VAR_DIR}/url"
 readonly LOCK_FILE="${VAR_DIR}/.lock"
+readonly USERS_DIR="${VAR_DIR}/users"
+readonly WITH_MARK="${VAR_DIR}/started-by-with"
 readonly CLUSTER_NAME="sohoa-dev"
 
 log() { printf 'es.sh: %s\n' "$*" >&2; }
@@ -289,15 +291,34 @@ rss_kib() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true
 }
 
-cmd_start() {
+# lock takes the state directory's lock on fd 9 (held until exit or unlock).
+lock() {
   mkdir -p "${VAR_DIR}"
   exec 9>"${LOCK_FILE}"
   flock 9
-  if pid_alive && [[ -s "${URL_FILE}" ]] && healthy "$(<"${URL_FILE}")"; then
+}
+
+unlock() { flock -u 9; }
+
+running() {
+  pid_alive && [[ -s "${URL_FILE}" ]] && healthy "$(<"${URL_FILE}")"
+}
+
+cmd_start() {
+  lock
+  if running; then
+    # Whoever starts by hand owns the server: "with" callers leave it running.
+    rm -f "${WITH_MARK}"
     log "already running (pid $(<"${PID_FILE}"))"
     cat "${URL_FILE}"
     return
   fi
+  start_locked
+}
+
+# start_locked starts the server; the caller holds the lock and has checked
+# that it is not running.
+start_locked() {
   if pid_alive; then
     log "pid $(<"${PID_FILE}") is alive but unhealthy; stopping it first"
     stop_locked
@@ -326,7 +347,7 @@ cmd_start() {
     "${ES_HOME}/bin/elasticsearch" -d -p "${RUN_DIR}/es.pid" \
     >"${RUN_DIR}/launcher.out" 2>&1 </dev/null); then
     log "Elasticsearch failed to start; launcher output (no stack frames):"
-    grep -v $'^\tat ' "${RUN_DIR}/launcher.out" | tail -n 40 >&2 || true
+    grep -vE '^[[:space:]]+at ' "${RUN_DIR}/launcher.out" | tail -n 40 >&2 || true
     log "last server log entries (no stack traces):"
     log_summary >&2
     die "start failed (full log: $(log_file))"
@@ -367,7 +388,7 @@ cmd_start() {
 # stop_locked stops the server; the caller holds the lock.
 stop_locked() {
   if ! pid_alive; then
-    rm -f "${PID_FILE}" "${URL_FILE}"
+    rm -f "${PID_FILE}" "${URL_FILE}" "${WITH_MARK}"
     log "not running"
     return
   fi
@@ -383,34 +404,66 @@ stop_locked() {
     kill -KILL "${pid}" 2>/dev/null || true
     while kill -0 "${pid}" 2>/dev/null; do sleep 0.1; done
   fi
-  rm -f "${PID_FILE}" "${URL_FILE}"
+  rm -f "${PID_FILE}" "${URL_FILE}" "${WITH_MARK}"
   log "stopped pid ${pid}"
 }
 
 cmd_stop() {
-  mkdir -p "${VAR_DIR}"
-  exec 9>"${LOCK_FILE}"
-  flock 9
+  lock
   stop_locked
 }
 
 # cmd_with runs a command with SOHOA_ELASTICSEARCH_URL set to a running
-# server, starting one if needed and stopping it afterwards (also on
-# interrupt) if it started it; it exits with the command's status.
+# server, starting one if none runs, and exits with the command's status.
+# Concurrent "with" callers share one server: each registers its PID under
+# users/, and the last to finish stops the server if a "with" started it (a
+# server started with "es.sh start" is left running).
 cmd_with() {
   (($# > 0)) || die "usage: es.sh with COMMAND [ARGS...]"
   local url rc=0
-  if pid_alive && [[ -s "${URL_FILE}" ]] && healthy "$(<"${URL_FILE}")"; then
+  lock
+  if running; then
     url="$(<"${URL_FILE}")"
     log "using running server ${url}"
   else
-    trap '(cmd_stop) || true' EXIT
-    trap 'exit 130' INT TERM
-    url="$( (cmd_start) | tail -1)"
+    url="$(start_locked | tail -1)"
     [[ "${url}" == http://* ]] || die "start failed"
+    : >"${WITH_MARK}"
   fi
-  SOHOA_ELASTICSEARCH_URL="${url}" "$@" || rc=$?
+  mkdir -p "${USERS_DIR}"
+  : >"${USERS_DIR}/$$"
+  trap with_done EXIT
+  unlock
+  # The command runs in the background so that a TERM or INT to es.sh is
+  # handled at once (bash defers traps while a foreground child runs): the
+  # command gets TERM and the server is stopped on the way out.
+  SOHOA_ELASTICSEARCH_URL="${url}" "$@" &
+  WITH_CHILD=$!
+  trap 'kill -TERM "${WITH_CHILD}" 2>/dev/null; exit 130' INT
+  trap 'kill -TERM "${WITH_CHILD}" 2>/dev/null; exit 143' TERM
+  wait "${WITH_CHILD}" || rc=$?
   exit "${rc}"
+}
+
+# with_done unregisters this "with" caller and stops the server if it was the
+# last one and a "with" started the server.
+with_done() {
+  lock
+  rm -f "${USERS_DIR}/$$"
+  local f others=0
+  for f in "${USERS_DIR}"/*; do
+    [[ -e "${f}" ]] || continue
+    if kill -0 "$(basename "${f}")" 2>/dev/null; then
+      others=$((others + 1))
+    else
+      rm -f "${f}"
+    fi
+  done
+  if ((others > 0)); then
+    log "leaving the server running for ${others} other caller(s)"
+  elif [[ -e "${WITH_MARK}" ]]; then
+    stop_locked
+  fi
 }
 
 cmd_url() {
