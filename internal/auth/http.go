@@ -39,21 +39,35 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	return p, ok
 }
 
-// Require returns middleware that authenticates the request's bearer token
-// and checks that its principal has role; the principal is then available
-// to next through PrincipalFrom. It answers 401 (with WWW-Authenticate) for
-// a missing or bad token, 403 for a valid token without the role, and 503
-// when the token store fails, in the API's error format
-// {"error":{"code","message"}} (Vietnamese, or English with
-// Accept-Language: en). logger may be nil.
+// Require returns middleware that authenticates the request and checks that
+// its principal has role; the principal is then available to next through
+// PrincipalFrom. The request is authenticated by its bearer token or, when
+// it has no Authorization header, by a browser session cookie (so operators
+// can open /metrics and /monitoring/ after signing in on the web
+// interface); a state-changing request (not GET, HEAD or OPTIONS) made with
+// a cookie must also carry the session's CSRF token in X-CSRF-Token or come
+// from the same origin (Sec-Fetch-Site: same-origin), else it is refused
+// with 403 "csrf". It answers 401 (with WWW-Authenticate) for missing or bad
+// credentials, 403 for a valid principal without the role, and 503 when the
+// store fails, in the API's error format {"error":{"code","message"}}
+// (Vietnamese, or English with Accept-Language: en). logger may be nil.
 func (s *Store) Require(role Role, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := FromRequest(r)
-		if !ok {
-			writeError(w, r, http.StatusUnauthorized, "unauthorized")
-			return
+		var p Principal
+		var err error
+		if tok, ok := FromRequest(r); ok {
+			p, err = s.Verify(r.Context(), tok)
+		} else if r.Header.Get("Authorization") != "" {
+			err = ErrUnauthorized
+		} else {
+			var sess Session
+			sess, err = s.SessionFromRequest(r)
+			if err == nil && !cookieCSRFOK(r, sess) {
+				writeError(w, r, http.StatusForbidden, "csrf")
+				return
+			}
+			p = sess.Principal
 		}
-		p, err := s.Verify(r.Context(), tok)
 		if err != nil {
 			if errors.Is(err, ErrUnauthorized) {
 				writeError(w, r, http.StatusUnauthorized, "unauthorized")
@@ -79,6 +93,8 @@ func message(code string, en bool) string {
 	switch code {
 	case "unauthorized":
 		vi, eng = "Cần mã truy cập hợp lệ (Authorization: Bearer <token>).", "A valid access token is required (Authorization: Bearer <token>)."
+	case "csrf":
+		vi, eng = "Yêu cầu bị từ chối vì thiếu mã chống giả mạo (CSRF); hãy tải lại trang.", "Request refused: the anti-forgery (CSRF) token is missing; reload the page."
 	case "forbidden":
 		vi, eng = "Mã truy cập này không có quyền thực hiện thao tác này.", "This token's role does not allow this operation."
 	default:

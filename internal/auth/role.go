@@ -8,6 +8,11 @@
 // high-entropy, a fast hash is enough. Verification looks the record up by
 // ID and compares hashes in constant time. The bootstrap admin token from
 // SOHOA_ADMIN_TOKEN may be any printable string of at least 16 characters.
+//
+// People can also have a username and password (user.go): only an Argon2id
+// hash of the password is stored, under "users/<username>". Signing in on the
+// web interface, with a token or a password, opens a browser session
+// (session.go) kept server-side in the blob store.
 package auth
 
 import (

@@ -64,10 +64,13 @@ type Config struct {
 	CacheTTL time.Duration
 	// CacheSize bounds the number of cached tokens. Default 10000.
 	CacheSize int
+	// SessionTTL is how long a browser session lasts after sign-in.
+	// Default 12 hours.
+	SessionTTL time.Duration
 }
 
-// Store creates, verifies, lists and revokes tokens. It is safe for
-// concurrent use.
+// Store creates, verifies, lists and revokes tokens, and keeps users and
+// browser sessions. It is safe for concurrent use.
 type Store struct {
 	b   Backend
 	cfg Config
@@ -114,6 +117,9 @@ func NewStoreWithConfig(b Backend, cfg Config) *Store {
 	}
 	if cfg.CacheSize <= 0 {
 		cfg.CacheSize = 10000
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
 	}
 	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}}
 }
