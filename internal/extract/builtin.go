@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sohoa/sohoa/internal/domain"
 )
@@ -128,7 +129,7 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 		}
 		out = append(out, cd)
 	case "place_date":
-		if cd, ok := placeDate(p, f.part); ok {
+		if cd, ok := placeDate(d, f.part); ok {
 			out = append(out, cd)
 		}
 	case "issuer":
@@ -160,28 +161,46 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 
 var reDateLine = regexp.MustCompile(`(?i)ng[a-z]{0,2}y[ \t]*[:.,]?[ \t]*[0-9OoIl]{1,2}[ \t]*[,.]?[ \t]*th[a-z]{0,2}ng[ \t]*[0-9OoIl]{1,2}[ \t]*[,.]?[ \t]*n[a-z]{0,2}m[ \t]*[0-9OoIl]{4}`)
 
-// placeDate finds the place and date line of the header (box 4).
-func placeDate(p *page, part string) (cand, bool) {
-	limit := p.f.offFold(headerEnd(p, 20))
-	text := p.f.text[:limit]
-	ms := reDateLine.FindAllStringIndex(text, -1)
-	if len(ms) == 0 {
-		return cand{}, false
+// placeDate finds the place and date line (box 4): the first
+// "<place>, ngày ... tháng ... năm ..." in the document (the header of an
+// administrative document, the signature block of a certificate), else the
+// first such date in the header of the first page.
+func placeDate(d *doc, part string) (cand, bool) {
+	type hit struct {
+		p     *page
+		s, e  int
+		place string
 	}
-	// Prefer a date preceded by "<place>," on its line.
-	pick := ms[0]
-	place := ""
-	for _, m := range ms {
-		ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
-		before := text[ls:m[0]]
-		if strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
-			pick = m
-			rs, re := p.f.rawRange(ls, m[0])
-			place = placeName(p.f.raw[rs:re])
+	var first *hit
+	var best *hit
+	for pi, p := range d.pages {
+		text := p.f.text
+		for _, m := range reDateLine.FindAllStringIndex(text, -1) {
+			ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
+			before := text[ls:m[0]]
+			if pi == 0 && first == nil && p.lineAt(p.f.off[m[0]]) < headerLineLimit(p, 20) {
+				first = &hit{p: p, s: m[0], e: m[1]}
+			}
+			if strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
+				rs, re := p.f.rawRange(ls, m[0])
+				if place := placeName(p.f.raw[rs:re]); place != "" {
+					best = &hit{p: p, s: m[0], e: m[1], place: place}
+					break
+				}
+			}
+		}
+		if best != nil {
 			break
 		}
 	}
-	rs, re := p.f.rawRange(pick[0], pick[1])
+	if best == nil {
+		best = first
+	}
+	if best == nil {
+		return cand{}, false
+	}
+	p := best.p
+	rs, re := p.f.rawRange(best.s, best.e)
 	raw := p.f.raw[rs:re]
 	nr, ok := normDate(raw, normCtx{})
 	if !ok || len(nr.value) != 10 {
@@ -189,12 +208,27 @@ func placeDate(p *page, part string) (cand, bool) {
 	}
 	conf := p.conf(rs, re) * nr.quality
 	if part == "place" {
-		if place == "" {
+		if best.place == "" {
 			return cand{}, false
 		}
-		return cand{value: place, conf: conf, page: p.no, raw: place}, true
+		return cand{value: best.place, conf: conf, page: p.no, raw: best.place}, true
 	}
 	return cand{value: nr.value, conf: conf, page: p.no, raw: raw}, true
+}
+
+// headerLineLimit returns the index of the n-th non-empty line.
+func headerLineLimit(p *page, n int) int {
+	seen := 0
+	for i := range p.lines {
+		if strings.TrimSpace(p.lineText(i)) == "" {
+			continue
+		}
+		seen++
+		if seen >= n {
+			return i
+		}
+	}
+	return len(p.lines)
 }
 
 // placeName takes the place from the text before ", ngày": the trailing run
@@ -231,14 +265,18 @@ var bodyWords = []string{"UY BAN", "UBND", "SO ", "BO ", "PHONG ", "HOI DONG", "
 
 func isBodyStart(k string) bool {
 	for _, w := range bodyWords {
-		if strings.HasPrefix(k+" ", w) {
+		if strings.HasPrefix(k, w) && (len(k) == len(w) || w[len(w)-1] == ' ' || k[len(w)] == ' ') {
 			return true
 		}
 	}
 	return false
 }
 
-// issuer reads the issuing body from the top-left header (box 2).
+// issuer reads the issuing body from the top-left header (box 2). A body
+// printed under its parent without a locality ("SỞ TƯ PHÁP" under "ỦY BAN
+// NHÂN DÂN TỈNH CÀ MAU", "TỈNH ỦY" under "ĐẢNG BỘ TỈNH CÀ MAU") takes the
+// parent's locality. Certificates without a header name the body in the
+// signature block ("TM. ỦY BAN NHÂN DÂN").
 func issuer(d *doc) (cand, bool) {
 	p := d.pages[0]
 	var lines []string
@@ -260,6 +298,7 @@ func issuer(d *doc) (cand, bool) {
 		}
 	}
 	var parts []string
+	parent := ""
 	started := false
 	for _, l := range lines {
 		l = strings.TrimSpace(l)
@@ -293,29 +332,154 @@ func issuer(d *doc) (cand, bool) {
 			}
 			continue
 		}
-		if typeNames[k] != "" || k == key(d.titleKey) {
+		if typeNames[k] != "" || (d.titleKey != "" && k == d.titleKey) {
 			break
 		}
+		if _, ok := matchLevel(k, secrecyLevels); ok {
+			continue
+		}
+		if _, ok := matchLevel(k, urgencyLevels); ok {
+			continue
+		}
 		if started && isBodyStart(k) {
-			parts = []string{} // previous line was the parent body
+			parent = strings.Join(parts, " ") // previous lines were the parent body
+			parts = nil
 		}
 		parts = append(parts, strings.Trim(l, "-_*=~ "))
 		started = true
 	}
-	if len(parts) == 0 {
-		return cand{}, false
-	}
 	v := nfc(strings.Join(parts, " "))
 	v = strings.TrimSpace(strings.Trim(v, "-_*=~"))
 	if v == "" {
-		return cand{}, false
+		return signatureIssuer(d)
 	}
+	v = withLocality(v, parent)
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v}, true
+}
+
+// localityWords name administrative units (key form).
+var localityWords = []string{"TINH", "THANH PHO", "TP", "HUYEN", "QUAN", "THI XA", "XA", "PHUONG", "THI TRAN"}
+
+// locality returns the trailing "<unit> <name>" of an issuer name in key
+// form and its byte offset in s, or -1.
+func locality(s string) (kind string, at int) {
+	f := newFolded(s)
+	up := strings.ToUpper(f.text)
+	for _, w := range localityWords {
+		re := regexp.MustCompile(`(?:^|[^A-Z])(` + w + `)\.?[ \t]+([A-Z])`)
+		for _, m := range re.FindAllStringSubmatchIndex(up, -1) {
+			rest := up[m[4]:]
+			if rest == "UY" || strings.HasPrefix(rest, "UY ") {
+				if len(strings.Fields(rest)) > 1 {
+					// "HUYỆN ỦY TRẦN VĂN THỜI": named committee.
+					s0, _ := f.rawRange(m[2], m[3])
+					return w, s0
+				}
+				continue // "TỈNH ỦY": the Party committee, not a locality
+			}
+			if w == "XA" && strings.HasPrefix(rest, "HOI") {
+				continue // "xã hội" (society)
+			}
+			s0, _ := f.rawRange(m[2], m[3])
+			return w, s0
+		}
+	}
+	return "", -1
+}
+
+// withLocality appends the parent's locality to an issuer that has none.
+func withLocality(v, parent string) string {
+	if parent == "" {
+		return v
+	}
+	if kind, _ := locality(v); kind != "" {
+		return v
+	}
+	pk, at := locality(parent)
+	if at < 0 {
+		return v
+	}
+	loc := strings.TrimSpace(parent[at:])
+	vk := key(v)
+	// "TỈNH ỦY" + "TỈNH CÀ MAU" -> "TỈNH ỦY CÀ MAU".
+	if strings.HasSuffix(vk, " UY") && strings.HasPrefix(vk, pk+" ") {
+		if i := strings.IndexFunc(loc, unicode.IsSpace); i > 0 && pk != "THANH PHO" && pk != "THI XA" && pk != "THI TRAN" {
+			return v + " " + strings.TrimSpace(loc[i:])
+		}
+	}
+	return v + " " + loc
+}
+
+var reSignBody = regexp.MustCompile(`^(?:TM|T/M)\s*[.:]?\s*`)
+
+// signatureIssuer finds the issuing body in the signature block of the last
+// page and completes its locality from the parcel or residence address.
+func signatureIssuer(d *doc) (cand, bool) {
+	p := d.pages[len(d.pages)-1]
+	for i := len(p.lines) - 1; i >= 0; i-- {
+		raw := strings.TrimSpace(p.lineText(i))
+		if raw == "" || !mostlyUpper(raw) {
+			continue
+		}
+		up := strings.ToUpper(fold(raw))
+		body := ""
+		if m := reSignBody.FindStringIndex(up); m != nil {
+			f := newFolded(raw)
+			s0, _ := f.rawRange(m[1], m[1])
+			body = strings.TrimSpace(raw[s0:])
+		} else if isBodyStart(lineKey(raw)) && i+1 < len(p.lines) && reSignPrefix.MatchString(strings.ToUpper(fold(strings.TrimSpace(p.lineText(i+1))))) {
+			body = raw
+		}
+		if body == "" {
+			continue
+		}
+		l := p.lines[i]
+		conf := p.conf(l.start, l.end) * 0.85
+		if kind, _ := locality(body); kind == "" {
+			want := "HUYEN|THANH PHO|THI XA|QUAN"
+			if strings.HasPrefix(key(body), "SO ") || strings.HasPrefix(key(body), "CUC ") {
+				want = "TINH"
+			}
+			if loc := addressLocality(d, want); loc != "" {
+				body += " " + loc
+			}
+		}
+		v := nfc(body)
+		return cand{value: v, conf: conf, page: p.no, raw: v}, true
+	}
+	return cand{}, false
+}
+
+// addressLocality returns the first "<unit> <Name>" of the given kinds
+// found in an address of the document: the parcel address first.
+func addressLocality(d *doc, kinds string) string {
+	re := regexp.MustCompile(`(?:^|[^\pL])((?i:` + strings.ToLower(kinds) + `)[ \t]+[A-Z][\pL]*(?:[ \t]+[A-Z][\pL]*){0,3})`)
+	for _, label := range []string{`(?i)thua dat so[^\n]*\n(?:[^\n]*\n)?[^\n]*dia chi[ \t]*:?\s*`, `(?i)dia chi[^\n:]*:\s*`} {
+		lre := regexp.MustCompile(label)
+		for _, p := range d.pages {
+			for _, m := range lre.FindAllStringIndex(p.f.text, -1) {
+				end := strings.IndexByte(p.f.text[m[1]:], '\n')
+				if end < 0 {
+					end = len(p.f.text) - m[1]
+				}
+				seg := p.f.text[m[1] : m[1]+end]
+				if lm := re.FindStringSubmatchIndex(seg); lm != nil {
+					s0, e0 := p.f.rawRange(m[1]+lm[2], m[1]+lm[3])
+					v := strings.TrimSpace(p.f.raw[s0:e0])
+					return strings.ToUpper(v)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 var reSoStart = regexp.MustCompile(`^\s*[Ss][oO06]\s*[:;.]`)
 
 func isMotto(k string) bool {
+	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {
+		return true // the motto wrapped onto a second line
+	}
 	for _, m := range mottoPrefixes {
 		if strings.HasPrefix(k, m) {
 			return true
@@ -338,71 +502,111 @@ func cutMotto(l string) string {
 	return l
 }
 
-var reSubjectStop = regexp.MustCompile(`(?i)^\s*(?:can cu|kinh gui|thuc hien|theo |dieu \d|phan |chuong |i\.|1\.|[-_*=]{3,}|noi nhan|xet de nghi|ngay \d)`)
+// rePlaceDateLine is a line holding only "<place>, ngày ... năm ...".
+var rePlaceDateLine = regexp.MustCompile(`(?i)^[^,\n]{2,40},\s*ng[a-z]{0,2}y\s*[0-9OoIl]{1,2}\s*th[a-z]{0,2}ng\s*[0-9OoIl]{1,2}\s*n[a-z]{0,2}m\s*[0-9OoIl]{4}\s*$`)
+
+var reSubjectStop = regexp.MustCompile(`(?i)^\s*(?:can cu|kinh gui|thuc hien|theo de nghi|dieu \d|phan [ivx\d]|chuong [ivx\d]|[ivx]+\.|\d+\.|[-_*=]{3,}|noi nhan|xet de nghi|ngay \d|che do|do mat|do khan)`)
+
+// subjectJoin are words after which a wrapped subject may continue with a
+// capitalised proper name on the next line ("của huyện" / "Đầm Dơi").
+var subjectJoin = map[string]bool{"HUYEN": true, "TINH": true, "XA": true, "PHUONG": true, "TRAN": true, "PHO": true,
+	"QUAN": true, "CUA": true, "VA": true, "TAI": true, "CHO": true, "VOI": true, "VE": true, "BAN": true, "DAO": true}
 
 // subject reads the trích yếu: the lines under the title, or after "V/v"
-// for a công văn.
+// in the header of a công văn. Lines of the right header column that OCR or
+// the layout interleaved are skipped; the subject ends at an empty line, a
+// new sentence or a known body opening.
 func subject(d *doc) (cand, bool) {
 	p := d.pages[0]
 	start := -1
-	prefix := ""
-	// Công văn: "V/v ..." in the header.
-	for i := range p.lines {
-		if i > 40 {
-			break
-		}
-		f := strings.TrimSpace(fold(p.lineText(i)))
-		if m := reVv.FindStringIndex(f); m != nil {
-			start, prefix = i, "vv"
-			break
-		}
-	}
-	if start < 0 && d.titleLine >= 0 {
+	vv := false
+	if d.titleLine >= 0 {
 		start = d.titleLine + 1
-		// A title line may carry the subject ("THÔNG BÁO Kết luận ...").
+	} else {
+		seen := 0
+		for i := range p.lines {
+			raw := strings.TrimSpace(p.lineText(i))
+			if raw == "" {
+				continue
+			}
+			if seen++; seen > 16 {
+				break
+			}
+			if strings.HasPrefix(lineKey(raw), "KINH GUI") {
+				break
+			}
+			if reVv.MatchString(fold(raw)) {
+				start, vv = i, true
+				break
+			}
+		}
 	}
 	if start < 0 {
 		return cand{}, false
 	}
 	var parts []string
-	conf := 1.0
+	conf := 0.0
 	n := 0
-	for i := start; i < len(p.lines) && len(parts) < 5; i++ {
+	size := 0
+	for i := start; i < len(p.lines) && len(parts) < 6 && size < 500; i++ {
 		raw := strings.TrimSpace(p.lineText(i))
-		if prefix == "vv" && i == start {
-			f := newFolded(raw)
-			m := reVv.FindStringIndex(f.text)
-			_, e := f.rawRange(m[0], m[1])
-			raw = strings.TrimSpace(raw[e:])
-			// Drop a place/date merged in from the right column.
-			if dm := reDateLine.FindStringIndex(fold(raw)); dm != nil {
-				raw = strings.TrimSpace(raw[:cutBeforePlace(raw)])
+		fr := fold(raw)
+		if len(parts) == 0 {
+			// Drop "V/v" or "Về việc" before the subject.
+			if m := reVv.FindStringIndex(fr); m != nil {
+				f := newFolded(raw)
+				_, e := f.rawRange(m[0], m[1])
+				raw = strings.TrimSpace(raw[e:])
+				fr = fold(raw)
+			}
+			if vv {
+				// A place/date merged in from the right column.
+				if reDateLine.MatchString(fr) {
+					raw = strings.TrimSpace(raw[:cutBeforePlace(raw)])
+					fr = fold(raw)
+				}
 			}
 			if raw == "" {
-				continue
+				if i == start {
+					continue
+				}
+				break
 			}
 		} else {
 			if raw == "" {
-				if len(parts) > 0 {
-					break
-				}
-				continue
+				break
 			}
-			fr := fold(raw)
+			k := lineKey(raw)
+			if isMotto(k) || rePlaceDateLine.MatchString(fr) {
+				continue // the right header column, interleaved
+			}
 			if reSubjectStop.MatchString(fr) {
 				break
 			}
-			if len(parts) > 0 && mostlyUpper(raw) && len(strings.Fields(raw)) >= 2 {
-				break // the authority line of a quyết định
-			}
-			if prefix == "vv" && (reDateLine.MatchString(fr) || isMotto(lineKey(raw))) {
+			if _, ok := matchLevel(k, secrecyLevels); ok {
 				break
 			}
-			if len(parts) == 0 && prefix == "" && mostlyUpper(raw) && len(strings.Fields(raw)) >= 4 && typeNames[lineKey(raw)] == "" {
-				// A second title line in capitals is the subject too.
+			if _, ok := matchLevel(k, urgencyLevels); ok {
+				break
+			}
+			if mostlyUpper(raw) && len(strings.Fields(raw)) >= 2 {
+				break // the authority line of a quyết định
+			}
+			prev := parts[len(parts)-1]
+			if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, ":") || strings.HasSuffix(prev, ";") {
+				break
+			}
+			first, _ := utf8.DecodeRuneInString(raw)
+			if unicode.IsUpper(first) {
+				pw := strings.Fields(key(prev))
+				short := len(strings.Fields(raw)) <= 3 && !strings.ContainsAny(raw, ".,;:")
+				if len(pw) == 0 || !(subjectJoin[pw[len(pw)-1]] || short) {
+					break // a new sentence: the body
+				}
 			}
 		}
 		parts = append(parts, raw)
+		size += len(raw)
 		l := p.lines[i]
 		conf += p.conf(l.start, l.end)
 		n++
@@ -412,14 +616,14 @@ func subject(d *doc) (cand, bool) {
 	}
 	v := nfc(strings.Join(parts, " "))
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
-	v = strings.TrimRight(v, " ;,")
+	v = strings.TrimRight(v, " ;,.")
 	if v == "" {
 		return cand{}, false
 	}
-	return cand{value: v, conf: (conf - 1) / float64(n) * 0.95, page: p.no, raw: v}, true
+	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no}, true
 }
 
-var reVv = regexp.MustCompile(`(?i)^(?:V\s*[/\\|1l]\s*[vV]\b|Ve viec\b)[ \t]*[:.]?`)
+var reVv = regexp.MustCompile(`(?i)^(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
 
 // cutBeforePlace returns the offset where a merged "<place>, ngày ..." begins.
 func cutBeforePlace(s string) int {
@@ -548,16 +752,14 @@ func looksLikeName(s string) bool {
 		}
 	}
 	k := key(s)
-	if typeNames[k] != "" || isMotto(k) || isBodyStart(k) || strings.HasPrefix(k, "NOI NHAN") {
+	if typeNames[k] != "" || isMotto(k) || strings.HasPrefix(k, "NOI NHAN") {
 		return false
 	}
-	// A name has a common family name or at least is not all capitals in
-	// a position-like phrase.
-	first := strings.Fields(k)[0]
-	if familyNames[first] {
+	if !mostlyUpper(s) {
 		return true
 	}
-	return !mostlyUpper(s)
+	// In capitals, only with a known family name and not a body's name.
+	return familyNames[strings.Fields(k)[0]] && !isBodyStart(k)
 }
 
 // familyNames are common Vietnamese family names (key form).

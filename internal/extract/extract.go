@@ -229,7 +229,11 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 		var got []cand
 		switch f.kind {
 		case "regex":
-			got = regexField(p, f, nc, p.f.text, nil)
+			if f.raw {
+				got = regexField(p, f, nc, p.f.raw, func(s, e int) (int, int) { return s, e })
+			} else {
+				got = regexField(p, f, nc, p.f.text, nil)
+			}
 		case "anchor":
 			got = anchorField(p, f, nc)
 		case "zone":
@@ -260,6 +264,11 @@ func apply(f *field, raw string, nc normCtx, conf float64, pg domain.PageNo) (ca
 	}
 	if v == "" {
 		return cand{}, false
+	}
+	// The raw text helps redaction find other spellings of digits and
+	// dates; for text values it may hold more than the value.
+	if f.normName == "text" || f.normName == "person_name" || f.normName == "address" || f.normName == "upper" {
+		raw = ""
 	}
 	return cand{value: v, parts: nr.parts, conf: conf * nr.quality, page: pg, raw: raw}, true
 }
@@ -346,7 +355,10 @@ func anchorField(p *page, f *field, nc normCtx) []cand {
 				continue
 			}
 			var cd []cand
-			if f.pattern != nil {
+			if f.pattern != nil && f.raw {
+				rs, re := p.f.rawRange(s, e)
+				cd = regexField(p, f, nc, p.f.raw[rs:re], func(a, b int) (int, int) { return rs + a, rs + b })
+			} else if f.pattern != nil {
 				base := s
 				cd = regexField(p, f, nc, text[s:e], func(a, b int) (int, int) { return p.f.rawRange(base+a, base+b) })
 			} else {
@@ -458,11 +470,15 @@ func zoneField(p *page, f *field, nc normCtx) []cand {
 	} else if f.pattern.NumSubexp() > 0 {
 		gi = 1
 	}
-	for _, m := range f.pattern.FindAllStringSubmatchIndex(zf.text, -1) {
+	src, toRaw := zf.text, zf.rawRange
+	if f.raw {
+		src, toRaw = text, func(s, e int) (int, int) { return s, e }
+	}
+	for _, m := range f.pattern.FindAllStringSubmatchIndex(src, -1) {
 		if m[2*gi] < 0 {
 			continue
 		}
-		s, e := zf.rawRange(m[2*gi], m[2*gi+1])
+		s, e := toRaw(m[2*gi], m[2*gi+1])
 		if cd, ok := apply(f, text[s:e], nc, conf, p.no); ok {
 			out = append(out, cd)
 			if !f.list {

@@ -54,6 +54,7 @@ func normalizers() map[string]normalizer {
 		"serial":        normSerial,
 		"place_date":    normPlaceDate,
 		"digits":        normDigits,
+		"address":       normAddress,
 	}
 }
 
@@ -80,7 +81,7 @@ func normUpper(raw string, c normCtx) (normResult, bool) {
 }
 
 // honorifics are words that precede a name but are not part of it.
-var honorifics = map[string]bool{"ONG": true, "BA": true, "ONG/BA": true, "ANH": true, "CHI": true, "CU": true, "EM": true, "CHAU": true}
+var honorifics = map[string]bool{"ONG": true, "BA": true, "ONG/BA": true}
 
 // normPersonName writes a name in Vietnamese capitalisation ("NGUYỄN VĂN AN"
 // -> "Nguyễn Văn An"). Names are 2 to 6 words of letters.
@@ -427,7 +428,7 @@ func idDigits(s string, n int) (digits string, repaired bool, ok bool) {
 				letters++
 			}
 		}
-		if letters > 2 {
+		if letters > 4 || letters*2 > len(compact) {
 			continue
 		}
 		d, rep := ocrDigits(compact)
@@ -587,12 +588,13 @@ func normCodeList(raw string, c normCtx) (normResult, bool) {
 
 var reSerial = regexp.MustCompile(`\b([A-Z]{2})\s?([0-9OIl]{6,8})\b`)
 
-// normSerial reads a certificate serial or book number: two capital letters
-// and 5-8 digits ("BS 123456", "CH 00120"), written with one space.
+// normSerial reads a certificate serial or book number: one to three
+// capital letters and 5-8 digits ("BS 123456", "CĐ 123456", "CH 00120"),
+// written with one space. Letters keep their Đ from the original text.
 func normSerial(raw string, _ normCtx) (normResult, bool) {
-	f := strings.ToUpper(fold(raw))
-	re := regexp.MustCompile(`\b([A-Z]{1,3})\s?[-:]?\s?([0-9OIl]{5,8})\b`)
-	m := re.FindStringSubmatch(f)
+	s := strings.ToUpper(nfc(raw))
+	re := regexp.MustCompile(`(?:^|[^\pL])(\pL{1,3})\s?[-:]?\s?([0-9OIl]{5,8})(?:[^0-9]|$)`)
+	m := re.FindStringSubmatch(s)
 	if m == nil {
 		return normResult{}, false
 	}
@@ -601,10 +603,9 @@ func normSerial(raw string, _ normCtx) (normResult, bool) {
 	if rep {
 		q = 0.85
 	}
-	if reSerial.MatchString(m[1]+" "+d) == false {
+	if !reSerial.MatchString(fold(m[1]) + " " + d) {
 		q = min(q, 0.9)
 	}
-	// Letters come from the original text to keep Đ.
 	return normResult{value: m[1] + " " + d, quality: q}, true
 }
 
@@ -642,4 +643,80 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// addressUnits start the parts of a Vietnamese address after the first
+// (key form, followed by a space or a digit).
+var addressUnits = []string{"AP", "KHOM", "XA", "PHUONG", "THI TRAN", "HUYEN", "QUAN", "THI XA", "THANH PHO", "TP",
+	"TINH", "DUONG", "TO", "THON", "BAN", "SO", "KHU PHO", "KHU", "XOM", "NGO", "NGACH", "HEM", "KIET", "PHO", "LO", "CUM", "DOI"}
+
+func isAddressUnit(seg string) bool {
+	k := key(seg)
+	for _, u := range addressUnits {
+		if strings.HasPrefix(k, u+" ") || strings.HasPrefix(k, u+".") || (strings.HasPrefix(k, u) && len(k) > len(u) && k[len(u)] >= '0' && k[len(u)] <= '9') {
+			return true
+		}
+	}
+	return false
+}
+
+// normAddress keeps the address at the start of the text: its first part
+// and the following comma-separated parts that begin with an
+// administrative unit ("Ấp 3, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau,
+// kiến nghị ..." -> up to "tỉnh Cà Mau"). Line breaks inside are spaces.
+func normAddress(raw string, _ normCtx) (normResult, bool) {
+	s := nfc(raw)
+	if i := strings.IndexAny(s, ";"); i >= 0 {
+		s = s[:i]
+	}
+	segs := strings.Split(s, ",")
+	var out []string
+	for i, seg := range segs {
+		seg = strings.TrimSpace(seg)
+		if i == 0 {
+			if j := strings.Index(seg, ". "); j >= 0 {
+				seg = seg[:j]
+			}
+			seg = strings.TrimRight(seg, ".")
+			if seg == "" || len(seg) > 80 {
+				return normResult{}, false
+			}
+			out = append(out, seg)
+			continue
+		}
+		if !isAddressUnit(seg) {
+			break
+		}
+		// A unit's name is a few capitalised words; cut the rest of a sentence.
+		words := strings.Fields(seg)
+		keep := 1
+		for keep < len(words) && keep < 6 {
+			w := words[keep]
+			r, _ := utf8.DecodeRuneInString(w)
+			if !(unicode.IsUpper(r) || unicode.IsDigit(r)) && !(keep == 1 && (key(words[0]) == "THI" || key(words[0]) == "THANH" || key(words[0]) == "KHU")) {
+				break
+			}
+			keep++
+		}
+		for i, w := range words[:keep] {
+			if strings.HasSuffix(w, ".") && len([]rune(w)) > 2 {
+				keep = i + 1 // a sentence ends here
+				break
+			}
+		}
+		seg = strings.TrimRight(strings.Join(words[:keep], " "), ".")
+		out = append(out, seg)
+		if keep < len(words) {
+			break
+		}
+	}
+	v := trimPunct(strings.Join(out, ", "))
+	if v == "" || len(out) < 2 && !isAddressUnit(v) {
+		return normResult{}, false
+	}
+	q := 1.0
+	if len(out) < 2 {
+		q = 0.8
+	}
+	return normResult{value: v, quality: q}, true
 }

@@ -137,6 +137,7 @@ type field struct {
 	required bool
 	pages    string
 	sameLine bool
+	raw      bool
 }
 
 // canonicalSensitivity is the data class the canonical field names carry
@@ -438,17 +439,43 @@ func phraseRegexp(phrase string) *regexp.Regexp {
 // compileFolded compiles a pipeline pattern for matching folded text: its
 // literal letters are folded, and matching is case-insensitive unless raw.
 func compileFolded(pattern string, raw bool) (*regexp.Regexp, error) {
+	pattern = spacesToWhite(pattern)
 	if raw {
 		return regexp.Compile(`(?m)` + pattern)
 	}
 	return regexp.Compile(`(?im)` + fold(pattern))
 }
 
+// spacesToWhite turns each literal space of a pattern that is outside a
+// character class into \s+, so that "địa chỉ thường trú" also matches
+// words wrapped onto the next line.
+func spacesToWhite(pattern string) string {
+	var b strings.Builder
+	inClass, esc := false, false
+	for _, r := range pattern {
+		switch {
+		case esc:
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == '[' && !inClass:
+			inClass = true
+		case r == ']' && inClass:
+			inClass = false
+		case r == ' ' && !inClass:
+			b.WriteString(`(?:\s+)`)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 var kinds = map[string]bool{"anchor": true, "regex": true, "zone": true, "builtin": true}
 
 func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	f := &field{name: fs.Name, kind: fs.Kind, group: fs.Group, zone: fs.Zone, builtin: fs.Builtin, part: fs.Part,
-		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine}
+		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine, raw: fs.Raw}
 	ok := true
 	bad := func(format string, args ...any) {
 		v.add(at+format, args...)
@@ -515,7 +542,7 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 			for i, w := range words {
 				words[i] = regexp.QuoteMeta(w)
 			}
-			alts = append(alts, strings.Join(words, `[ \t]*`))
+			alts = append(alts, strings.Join(words, `\s*`))
 		}
 		if len(alts) > 0 {
 			f.labels = regexp.MustCompile(`(?im)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*[:.;]?`)

@@ -40,8 +40,8 @@ var (
 	reGenID9  = regexp.MustCompile(`(?:^|[^0-9/.,\-])([0-9](?:[ .]?[0-9]){8})(?:[^0-9/,\-]|$)`)
 	reGenTel  = regexp.MustCompile(`(?:^|[^0-9])((?:\+84|0)(?:[ .\-]?[0-9]){9,10})(?:[^0-9]|$)`)
 	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^\n0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
-	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]o[ \t]*(?:va|,)?[ \t]*(?:chu dem va )?ten(?:[ \t]+(?:chu ho|nguoi [a-z ]{2,20}))?|[Oo]ng/[Bb]a|[Oo]ng|[Bb]a|[Cc]hu ho|[Nn]guoi su dung dat|[Nn]guoi duoc cap|[Nn]guoi khai|[Nn]guoi di khai sinh|[Cc]ha|[Mm]e|[Vv]o|[Cc]hong)[ \t]*[:.]?[ \t]*((?:[A-Z][\pL]*[ \t]+){1,5}[A-Z][\pL]*)`)
-	reGenAddr = regexp.MustCompile(`(?im)(?:^|[^\pL])(?:dia chi(?: thuong tru| cu tru)?|noi thuong tru|noi cu tru|thuong tru|cho o hien (?:tai|nay)|que quan|noi sinh|tru tai|cu tru tai)[ \t]*[:.]?[ \t]*([^\n]{3,})`)
+	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]ọ[\pZ\s]*(?:và|,)?[\pZ\s]*(?:chữ đệm[\pZ\s]*(?:và|,)?[\pZ\s]*)?tên(?:[\pZ\s]+(?:chủ hộ|người[\pZ\s]+\pL+(?:[\pZ\s]+\pL+)?))?|[Hh]o va ten|[Hh]o ten|[Ôô]ng/[Bb]à|[Ôô]ng|[Bb]à|[Oo]ng|[Cc]hủ hộ|[Nn]gười sử dụng đất|[Nn]gười được cấp|[Nn]gười khai|[Nn]gười đi khai sinh|[Tt]ôi tên là|[Tt]ên tôi là|[Tt]ôi là|[Cc]ha|[Mm]ẹ|[Vv]ợ|[Cc]hồng)[\pZ\t]*[:.]?[\pZ\s]*(\p{Lu}\pL*(?:[\pZ\t]+\p{Lu}\pL*){1,5})`)
+	reGenAddr = regexp.MustCompile(`(?im)(?:^|[^\pL])(?:dia chi(?: thuong tru| cu tru)?|noi thuong tru|noi cu tru|thuong tru|cho o hien (?:tai|nay)|que quan|noi sinh|tru tai|cu tru tai)\b[ \t]*[:.]?[ \t]*([^\n]{3,})`)
 	reGenEth  = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
 )
 
@@ -76,10 +76,10 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 		for _, m := range reGenBorn.FindAllStringSubmatchIndex(t, -1) {
 			add(m[2], m[3], "birth_dates", domain.Personal)
 		}
-		for _, m := range reGenName.FindAllStringSubmatchIndex(t, -1) {
-			s, e := p.f.rawRange(m[2], m[3])
-			if looksLikeName(p.f.raw[s:e]) || familyNames[strings.ToUpper(strings.Fields(t[m[2]:m[3]])[0])] {
-				add(m[2], m[3], "person_names", domain.Personal)
+		raw := p.f.raw
+		for _, m := range reGenName.FindAllStringSubmatchIndex(raw, -1) {
+			if looksLikeName(raw[m[2]:m[3]]) || familyNames[key(strings.Fields(raw[m[2]:m[3]])[0])] {
+				spans = append(spans, Span{Page: p.no, Start: m[2], End: m[3], Field: "person_names", Sensitivity: domain.Personal})
 			}
 		}
 		for _, m := range reGenAddr.FindAllStringSubmatchIndex(t, -1) {

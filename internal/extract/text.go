@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,10 +69,53 @@ func key(s string) string {
 	return strings.Join(strings.Fields(strings.ToUpper(fold(s))), " ")
 }
 
-// nfc returns s in NFC with runs of white space collapsed and trimmed.
+// nfc returns s in NFC with runs of white space collapsed and trimmed, and
+// the tone mark of "oa", "oe", "uy" at the end of a syllable on the first
+// vowel ("hoà" -> "hòa", "uỷ" -> "ủy"), the spelling used by NĐ 30 forms,
+// so that both spellings give one value.
 func nfc(s string) string {
 	s = strings.ToValidUTF8(s, "")
-	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	if !strings.ContainsAny(s, "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ") {
+		return s
+	}
+	return reOldTone.ReplaceAllStringFunc(s, func(m string) string {
+		rs := []rune(m)
+		i := 0
+		if len(rs) > 0 && !strings.ContainsRune("oOuU", rs[0]) {
+			if rs[0] == 'q' || rs[0] == 'Q' {
+				return m // "quý": qu is a consonant
+			}
+			i = 1
+		}
+		first, second := rs[i], rs[i+1]
+		tone, base := toneOf(second)
+		if tone == 0 {
+			return m
+		}
+		return string(rs[:i]) + string(withTone(first, tone)) + string(base) + string(rs[i+2:])
+	})
+}
+
+// reOldTone finds "oà", "oé", "uỷ" ... ending a syllable, with the letter
+// before it (to leave "quý" alone).
+var reOldTone = regexp.MustCompile(`(?i)(?:^|\PL|\pL)[ou][àáảãạèéẻẽẹỳýỷỹỵ](?:\PL|$)`)
+
+// toneOf splits a precomposed vowel into its tone mark and its base.
+func toneOf(r rune) (rune, rune) {
+	d := []rune(norm.NFD.String(string(r)))
+	if len(d) != 2 {
+		return 0, r
+	}
+	return d[1], d[0]
+}
+
+func withTone(r, tone rune) rune {
+	c := []rune(norm.NFC.String(string(r) + string(tone)))
+	if len(c) != 1 {
+		return r
+	}
+	return c[0]
 }
 
 // folded is a page's text in folded form with a map back to byte offsets of
