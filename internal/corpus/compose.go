@@ -340,14 +340,18 @@ func (b *builder) adminDoc() composed {
 		}
 		left = append(left, ls)
 	}
-	left = append(left, lineSpec{text: "Số: " + num + "/" + symbol, size: b.head, align: alignCenter, gapBefore: 6})
+	// The number and the place-and-date line share a row (NĐ 30 boxes 3 and 4).
+	left2 := []lineSpec{{text: "Số: " + num + "/" + symbol, size: b.head, align: alignCenter, gapBefore: 6}}
 	if b.class == ClassOfficialLetter {
-		left = append(left, lineSpec{text: "V/v " + subject, size: 12, align: alignCenter, gapBefore: 2})
+		left2 = append(left2, lineSpec{text: "V/v " + subject, size: 12, align: alignCenter, gapBefore: 2})
 	}
-	left = append(left, b.stamps()...)
-	right := b.nationalMotto()
-	right = append(right, lineSpec{text: is.place + ", " + viDate(b.date), st: italic, size: b.head + 1, align: alignCenter, gapBefore: 14})
-	front := []block{{kind: bkColumns, left: left, right: right, split: 0.42}, {kind: bkSpace, space: 12}}
+	left2 = append(left2, b.stamps()...)
+	right2 := []lineSpec{{text: is.place + ", " + viDate(b.date), st: italic, size: b.head + 1, align: alignCenter, gapBefore: 6}}
+	front := []block{
+		{kind: bkColumns, left: left, right: b.nationalMotto(), split: 0.42},
+		{kind: bkColumns, left: left2, right: right2, split: 0.42},
+		{kind: bkSpace, space: 12},
+	}
 
 	if t.title != "" {
 		front = append(front, block{kind: bkLines, lines: []lineSpec{
@@ -514,14 +518,12 @@ func (b *builder) partyDoc() composed {
 		b.line(parent, regular, b.head, alignCenter),
 		b.line(body, bold, b.head, alignCenter),
 		b.line("*", regular, b.head, alignCenter),
-		{text: "Số " + num + "-" + symbol, size: b.head, align: alignCenter},
 	}
-	left = append(left, b.stamps()...)
-	right := []lineSpec{
-		{text: "ĐẢNG CỘNG SẢN VIỆT NAM", st: bold, size: b.head + 1, align: alignCenter, underline: 1},
-		{text: place + ", " + viDate(b.date), st: italic, size: b.head + 1, align: alignCenter, gapBefore: 28},
-	}
-	front := []block{{kind: bkColumns, left: left, right: right, split: 0.45}, {kind: bkSpace, space: 14},
+	right := []lineSpec{{text: "ĐẢNG CỘNG SẢN VIỆT NAM", st: bold, size: b.head + 1, align: alignCenter, underline: 1}}
+	left2 := append([]lineSpec{{text: "Số " + num + "-" + symbol, size: b.head, align: alignCenter}}, b.stamps()...)
+	right2 := []lineSpec{{text: place + ", " + viDate(b.date), st: italic, size: b.head + 1, align: alignCenter}}
+	front := []block{{kind: bkColumns, left: left, right: right, split: 0.45},
+		{kind: bkColumns, left: left2, right: right2, split: 0.45}, {kind: bkSpace, space: 14},
 		{kind: bkLines, lines: []lineSpec{
 			b.line(t.title, bold, b.body+2, alignCenter),
 			{text: capitalizeFirst(subject), st: bold, size: b.body, align: alignCenter},

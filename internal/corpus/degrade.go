@@ -391,9 +391,14 @@ func jpegRoundTrip(img image.Image, q int) (image.Image, error) {
 	}
 	switch m := dec.(type) {
 	case *image.Gray:
-		return m, nil
+		// The decoder pads rows to whole blocks; hand out a compact image.
+		out := image.NewGray(image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy()))
+		for y := 0; y < out.Rect.Dy(); y++ {
+			copy(out.Pix[y*out.Stride:(y+1)*out.Stride], m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y+y):])
+		}
+		return out, nil
 	default:
-		out := image.NewRGBA(dec.Bounds())
+		out := image.NewRGBA(image.Rect(0, 0, dec.Bounds().Dx(), dec.Bounds().Dy()))
 		draw.Draw(out, out.Bounds(), dec, dec.Bounds().Min, draw.Src)
 		return out, nil
 	}

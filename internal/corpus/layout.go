@@ -270,9 +270,15 @@ func (l *layouter) layout(blocks []block) ([]layoutPage, error) {
 // wrap breaks text into lines no wider than width pixels; the first line
 // is narrower by indent.
 func wrap(f *face, text string, width, indent float64) []string {
-	words := strings.Fields(strings.ReplaceAll(text, nbsp, "\x00"))
-	for i := range words {
-		words[i] = strings.ReplaceAll(words[i], "\x00", nbsp)
+	var words []string
+	for _, w := range strings.Fields(strings.ReplaceAll(text, nbsp, "\x00")) {
+		w = strings.ReplaceAll(w, "\x00", nbsp)
+		if strings.Contains(w, nbsp) && f.width(w) > width {
+			// An unbreakable phrase longer than a whole line must break after all.
+			words = append(words, strings.Split(w, nbsp)...)
+			continue
+		}
+		words = append(words, w)
 	}
 	space := f.width(" ")
 	var lines []string

@@ -4,10 +4,12 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +26,7 @@ type Instance struct {
 	Config app.Config
 	URL    string         // http://127.0.0.1:port
 	Admin  *client.Client // authenticated as the bootstrap admin
+	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -46,7 +49,8 @@ func Start(t testing.TB, mutate func(*app.Config)) *Instance {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	go func() { done <- app.Serve(ctx, cfg, log, io.Discard, func(a string) { addrc <- a }) }()
 	var addr string
 	select {
@@ -58,7 +62,7 @@ func Start(t testing.TB, mutate func(*app.Config)) *Instance {
 		cancel()
 		t.Fatal("serve did not start in 60s")
 	}
-	in := &Instance{Config: cfg, URL: "http://" + addr, cancel: cancel, done: done}
+	in := &Instance{Config: cfg, URL: "http://" + addr, logs: logs, cancel: cancel, done: done}
 	in.Admin = &client.Client{Base: in.URL, Token: AdminToken}
 	t.Cleanup(in.Stop)
 	return in
@@ -88,9 +92,32 @@ func (in *Instance) Client(t testing.TB, role string) *client.Client {
 	return &client.Client{Base: in.URL, Token: in.Token(t, role)}
 }
 
+// Logs returns everything the instance logged so far (debug level included).
+func (in *Instance) Logs() []byte { return in.logs.Bytes() }
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
 type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("level=DEBUG")) {
+		return len(p), nil
+	}
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
