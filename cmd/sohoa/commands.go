@@ -37,8 +37,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := newLogger(stderr, cfg.LogFormat, *debugLog)
 	log.Info("starting sohoa", "omp_thread_limit", omp.ThreadLimit(), "tesseract", gosseract.Version(), "go", runtime.Version())
-	return app.Serve(ctx, cfg, log, stdout, func(addr string) {
-		fmt.Fprintf(stdout, "sohoa đang chạy / running at http://%s\n", addr)
+	return app.Serve(ctx, cfg, log, stdout, func(s app.Started) {
+		fmt.Fprintf(stdout, "sohoa đang chạy / running at http://%s\n", s.Addr)
 	})
 }
 

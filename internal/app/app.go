@@ -104,9 +104,15 @@ func (a auditor) Audit(ctx context.Context, p auth.Principal, action, object, re
 	return err
 }
 
+// Started describes a serving instance.
+type Started struct {
+	Addr   string      // listening address
+	Routes []api.Route // every route with the role it requires
+}
+
 // Serve runs `sohoa serve` until ctx ends: API, web and workers as the role says.
-// ready, when not nil, receives the listening address once the API serves.
-func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready func(addr string)) error {
+// ready, when not nil, is called once the API serves.
+func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready func(Started)) error {
 	core, err := OpenCore(cfg, log)
 	if err != nil {
 		return err
@@ -238,7 +244,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		addr := ln.Addr().String()
 		log.Info("sohoa serving", "url", "http://"+addr, "role", cfg.Role, "index", indexName(cfg))
 		if ready != nil {
-			ready(addr)
+			ready(Started{Addr: addr, Routes: a.RouteTable()})
 		}
 	}
 

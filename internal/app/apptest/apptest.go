@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/client"
 	"github.com/sohoa/sohoa/internal/testenv"
@@ -26,6 +27,7 @@ type Instance struct {
 	Config app.Config
 	URL    string         // http://127.0.0.1:port
 	Admin  *client.Client // authenticated as the bootstrap admin
+	Routes []api.Route    // every route the instance serves, with its role
 	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
@@ -47,14 +49,14 @@ func Start(t testing.TB, mutate func(*app.Config)) *Instance {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
+	startc := make(chan app.Started, 1)
 	done := make(chan error, 1)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	go func() { done <- app.Serve(ctx, cfg, log, io.Discard, func(a string) { addrc <- a }) }()
-	var addr string
+	go func() { done <- app.Serve(ctx, cfg, log, io.Discard, func(s app.Started) { startc <- s }) }()
+	var st app.Started
 	select {
-	case addr = <-addrc:
+	case st = <-startc:
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve: %v", err)
@@ -62,7 +64,7 @@ func Start(t testing.TB, mutate func(*app.Config)) *Instance {
 		cancel()
 		t.Fatal("serve did not start in 60s")
 	}
-	in := &Instance{Config: cfg, URL: "http://" + addr, logs: logs, cancel: cancel, done: done}
+	in := &Instance{Config: cfg, URL: "http://" + st.Addr, Routes: st.Routes, logs: logs, cancel: cancel, done: done}
 	in.Admin = &client.Client{Base: in.URL, Token: AdminToken}
 	t.Cleanup(in.Stop)
 	return in

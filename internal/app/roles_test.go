@@ -1,0 +1,74 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/app/apptest"
+	"github.com/sohoa/sohoa/internal/auth"
+)
+
+// TestRoleMatrix calls every route the server mounts with no token, a bad
+// token and a token of each role: a caller without the route's role gets
+// 401 or 403, a caller with it never does.
+func TestRoleMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a running instance")
+	}
+	in := apptest.Start(t, nil)
+	tokens := map[auth.Role]string{}
+	for _, r := range auth.Roles() {
+		if r == auth.RoleAdmin {
+			tokens[r] = apptest.AdminToken
+			continue
+		}
+		tokens[r] = in.Token(t, string(r))
+	}
+	if len(in.Routes) < 8 {
+		t.Fatalf("only %d routes", len(in.Routes))
+	}
+	for _, rt := range in.Routes {
+		method, path, ok := strings.Cut(rt.Pattern, " ")
+		if !ok {
+			method, path = http.MethodGet, rt.Pattern
+		}
+		path = strings.NewReplacer("{id}", "0123456789abcdef0123456789abcdef", "{n}", "1", "{$}", "").Replace(path)
+		t.Run(rt.Pattern, func(t *testing.T) {
+			if rt.Role == "" {
+				t.Skip("public route")
+			}
+			call := func(token string) int {
+				req, err := http.NewRequest(method, in.URL+path, strings.NewReader("{}"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if got := call(""); got != http.StatusUnauthorized {
+				t.Errorf("no token: %d, want 401", got)
+			}
+			if got := call("sohoa_0000000000000000_" + strings.Repeat("0", 64)); got != http.StatusUnauthorized {
+				t.Errorf("bad token: %d, want 401", got)
+			}
+			for role, tok := range tokens {
+				got := call(tok)
+				allowed := role.Implies(rt.Role)
+				switch {
+				case allowed && (got == http.StatusUnauthorized || got == http.StatusForbidden):
+					t.Errorf("%s: %d, want access", role, got)
+				case !allowed && got != http.StatusForbidden:
+					t.Errorf("%s: %d, want 403", role, got)
+				}
+			}
+		})
+	}
+}
