@@ -300,6 +300,7 @@ func ocrDocs(t *testing.T, docs []corpus.Document, set string) [][]domain.Page {
 				if cache != "" {
 					cached = filepath.Join(cache, fmt.Sprintf("%s-%s-%d.json", set, docs[j.d].Truth.ID, j.p+1))
 					if data, rerr := os.ReadFile(cached); rerr == nil && json.Unmarshal(data, &p) == nil {
+						p.No = domain.PageNo(j.p + 1)
 						mu.Lock()
 						out[j.d][j.p] = p
 						mu.Unlock()

@@ -279,23 +279,19 @@ func isBodyStart(k string) bool {
 // signature block ("TM. ỦY BAN NHÂN DÂN").
 func issuer(d *doc) (cand, bool) {
 	p := d.pages[0]
+	// The header lines above the title (the layout view puts the left
+	// column's pieces on lines of their own).
 	var lines []string
 	conf := 0.0
-	if len(p.src.Words) > 0 && p.src.Width > 0 {
-		t, c := zoneText(p, &zoneSpec{Top: 0, Bottom: 0.3, Left: 0, Right: 0.5})
-		lines = strings.Split(t, "\n")
-		conf = c
-	} else {
-		end := len(p.lines)
-		if d.titleLine >= 0 {
-			end = d.titleLine
-		}
-		for i := 0; i < end && i < 15; i++ {
-			lines = append(lines, p.lineText(i))
-		}
-		if len(lines) > 0 {
-			conf = p.conf(0, p.lines[min(end, len(p.lines))-1].end)
-		}
+	end := len(p.lines)
+	if d.titleLine >= 0 {
+		end = d.titleLine
+	}
+	for i := 0; i < end && i < 15; i++ {
+		lines = append(lines, p.lineText(i))
+	}
+	if len(lines) > 0 {
+		conf = p.conf(0, p.lines[min(end, len(p.lines))-1].end)
 	}
 	var parts []string
 	parent := ""
@@ -650,6 +646,8 @@ func cutBeforePlace(s string) int {
 	return s1
 }
 
+var reKT = regexp.MustCompile(`^KT\s*[.:]?\s*(\S.*)$`)
+
 var reSignPrefix = regexp.MustCompile(`^(?:TM|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[.:]`)
 
 // signer reads the signature block (box 7) of the last page: the name is
@@ -716,6 +714,15 @@ func signer(d *doc) (cand, cand, bool) {
 	}
 	position := cand{}
 	if len(pos) > 0 {
+		// "KT. CHỦ TỊCH" with the deputy's own line lost: a deputy signs
+		// on behalf of the head (ký thay), so the title is "PHÓ CHỦ TỊCH".
+		last := pos[len(pos)-1]
+		if m := reKT.FindStringSubmatchIndex(strings.ToUpper(fold(last))); m != nil {
+			f := newFolded(last)
+			s0, _ := f.rawRange(m[2], m[2])
+			pos = append(pos, "PHÓ "+strings.TrimSpace(last[s0:]))
+			pconf *= 0.8
+		}
 		// The signer's own title is the last line; TM./KT. lines describe
 		// on whose behalf.
 		v := nfc(pos[len(pos)-1])

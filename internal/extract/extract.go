@@ -126,11 +126,15 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		return Result{}, fmt.Errorf("extract: %w", err)
 	}
 	d := &doc{titleLine: -1}
+	// Fields are read from a layout view of each page (columns split by
+	// word boxes); personal-data spans are found in the pages' own text.
+	orig := &doc{}
 	for i := range pages {
-		if pages[i].Text == "" {
+		if pages[i].Text == "" && len(pages[i].Words) == 0 {
 			continue
 		}
-		d.pages = append(d.pages, preparePage(&pages[i]))
+		d.pages = append(d.pages, layoutPage(&pages[i]))
+		orig.pages = append(orig.pages, preparePage(&pages[i]))
 	}
 	d.numSym = builtinNumberSymbol(d)
 	c, conf, err := e.classify(d, hint)
@@ -191,6 +195,8 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 			fmt.Sscanf(fld.Value[:4], "%d", &nc.birthYear)
 		}
 	}
+	repairAccents(r.Fields, orig.pages, nil)
+	repairSymbol(r.Fields)
 	st := detectStamps(d)
 	r.Secrecy, r.Urgency = st.secrecy, st.urgency
 	if st.secrecy != "" {
@@ -211,7 +217,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	if _, ok := r.Fields["doc_type"]; !ok && c.docType != "" {
 		r.Fields["doc_type"] = Field{Value: c.docType, Confidence: round3(conf), Page: 1, Sensitivity: domain.Public}
 	}
-	r.Spans = findSpans(d, raws)
+	r.Spans = findSpans(orig, raws)
 	return r, nil
 }
 
@@ -491,4 +497,96 @@ func zoneField(p *page, f *field, nc normCtx) []cand {
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
+}
+
+// nameFields hold personal names; textRepairFields hold text whose words
+// usually appear elsewhere in the document.
+var (
+	nameFields       = map[string]bool{"person_names": true, "signer_name": true}
+	textRepairFields = map[string]bool{"issue_place": true, "issuer": true, "subject": true, "signer_position": true,
+		"land_purpose": true}
+)
+
+// repairAccents restores diacritics OCR lost in names and text fields; a
+// repaired value's confidence is lowered a little.
+func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
+	if nv == nil {
+		nv = defaultNameVocab()
+	}
+	var wv wordVariants
+	for name, f := range fields {
+		fix := func(s string) (string, bool) { return s, false }
+		switch {
+		case nameFields[name]:
+			fix = nv.repairName
+		case name == "signer_position":
+			fix = repairPosition
+		case name == "issuer":
+			if wv == nil {
+				wv = docVariants(pages)
+			}
+			fix = func(s string) (string, bool) {
+				a, c1 := repairIssuer(s)
+				b, c2 := wv.repairNames(a)
+				c, c3 := repairProvinces(b)
+				return c, c1 || c2 || c3
+			}
+		case name == "issue_place":
+			if wv == nil {
+				wv = docVariants(pages)
+			}
+			fix = func(s string) (string, bool) {
+				a, c1 := wv.repairNames(s)
+				b, c2 := repairProvinces(a)
+				return b, c1 || c2
+			}
+		case textRepairFields[name]:
+			if wv == nil {
+				wv = docVariants(pages)
+			}
+			fix = wv.repairText
+		default:
+			continue
+		}
+		any := false
+		if v, ok := fix(f.Value); ok {
+			f.Value, any = v, true
+		}
+		for i, v := range f.Values {
+			if nv2, ok := fix(v); ok {
+				f.Values[i], any = nv2, true
+			}
+		}
+		if any {
+			f.Confidence = round3(f.Confidence * 0.9)
+			fields[name] = f
+		}
+	}
+}
+
+// repairSymbol restores a stroke OCR lost on Đ in the issuer part of the
+// symbol when the issuer's initials have it ("BC-SGDDT" from "SỞ GIÁO DỤC
+// VÀ ĐÀO TẠO" -> "BC-SGDĐT").
+func repairSymbol(fields map[string]Field) {
+	sym, ok := fields["doc_symbol"]
+	iss, ok2 := fields["issuer"]
+	if !ok || !ok2 {
+		return
+	}
+	ini := initials(iss.Value)
+	if ini == "" || !strings.ContainsRune(ini, 'Đ') {
+		return
+	}
+	parts := strings.FieldsFunc(sym.Value, func(r rune) bool { return r == '-' || r == '/' })
+	for _, p := range parts {
+		if key(p) == key(ini) && p != ini {
+			sym.Value = strings.Replace(sym.Value, p, ini, 1)
+			sym.Confidence = round3(sym.Confidence * 0.9)
+			fields["doc_symbol"] = sym
+			if num, ok := fields["doc_number"]; ok {
+				_ = num
+			}
+			return
+		}
+	}
 }
