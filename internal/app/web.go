@@ -3,9 +3,13 @@ package app
 import (
 	"log/slog"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/sohoa/sohoa/internal/api"
+	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
+	"github.com/sohoa/sohoa/internal/web"
 )
 
 // webDeps are what the web interface is built from.
@@ -17,8 +21,32 @@ type webDeps struct {
 	cfg   Config
 }
 
+// auditLog gives the web interface the audit log's tail and a keyed
+// verification of the whole chain.
+type auditLog struct {
+	log  *audit.Log
+	path string
+	key  []byte
+}
+
+func (a auditLog) Tail(n int) ([]audit.Entry, error) { return a.log.Tail(n) }
+func (a auditLog) Verify() (audit.Report, error)     { return audit.VerifyWithKey(a.path, a.key) }
+
 // webRoutes returns the routes of the browser interface, mounted beside the
 // API on the same server.
 func webRoutes(d webDeps) ([]api.Route, error) {
-	return nil, nil
+	redisOpt, err := asynq.ParseRedisURI(d.cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Deps{
+		Pipeline: d.pipe, Catalog: d.core.Catalog, Search: d.index, Auth: d.core.Auth, Audit: auditor{d.core.Audit},
+		Blind: d.core.Vault, Keys: d.core.Vault,
+		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), key: AuditKey(d.core.Keyring)},
+		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return srv.Routes(), nil
 }
