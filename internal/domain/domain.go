@@ -90,7 +90,8 @@ type Page struct {
 	Words       []Word    `json:"words"`
 	Confidence  float64   `json:"confidence"` // mean word confidence, 0-100
 	OCRSeconds  float64   `json:"ocr_seconds"`
-	Error       string    `json:"error,omitempty"` // set when the page could not be read
+	Reread      bool      `json:"reread,omitempty"` // read a second time with orientation detection
+	Error       string    `json:"error,omitempty"`  // set when the page could not be read
 	DoneAt      time.Time `json:"done_at"`
 }
 

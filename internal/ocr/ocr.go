@@ -14,6 +14,8 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/otiai10/gosseract/v2"
 	"golang.org/x/text/unicode/norm"
@@ -34,9 +36,15 @@ type Config struct {
 // Engine recognises page images. It is safe for concurrent use; at most
 // Config.Workers pages are read at once and further callers wait.
 type Engine struct {
-	clients chan *gosseract.Client
-	all     []*gosseract.Client
+	workers chan *worker
+	all     []*worker
 	langs   []string
+}
+
+// worker is one OCR worker's Tesseract state, used by one page at a time.
+type worker struct {
+	client *gosseract.Client
+	osd    *osd
 }
 
 // ErrUnreadableImage is returned for image bytes that Tesseract's image
@@ -54,26 +62,32 @@ func New(cfg Config) (*Engine, error) {
 	if err := checkLanguages(cfg.Languages); err != nil {
 		return nil, err
 	}
-	e := &Engine{clients: make(chan *gosseract.Client, cfg.Workers), langs: cfg.Languages}
+	e := &Engine{workers: make(chan *worker, cfg.Workers), langs: cfg.Languages}
 	for i := 0; i < cfg.Workers; i++ {
+		o, err := newOSD(cfg.TessdataPrefix)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
 		c := gosseract.NewClient()
 		c.Trim = false
 		if cfg.TessdataPrefix != "" {
 			c.TessdataPrefix = cfg.TessdataPrefix
 		}
+		w := &worker{client: c, osd: o}
 		if err := c.SetLanguage(cfg.Languages...); err != nil {
-			c.Close()
+			w.close()
 			e.Close()
 			return nil, fmt.Errorf("ocr: set languages: %w", err)
 		}
 		// Keep Tesseract from writing debug files or chatter to stderr.
 		if err := c.DisableOutput(); err != nil {
-			c.Close()
+			w.close()
 			e.Close()
 			return nil, fmt.Errorf("ocr: disable output: %w", err)
 		}
-		e.all = append(e.all, c)
-		e.clients <- c
+		e.all = append(e.all, w)
+		e.workers <- w
 	}
 	return e, nil
 }
@@ -104,12 +118,17 @@ func checkLanguages(langs []string) error {
 func (e *Engine) Languages() string { return strings.Join(e.langs, "+") }
 
 // Workers returns the size of the client pool.
-func (e *Engine) Workers() int { return cap(e.clients) }
+func (e *Engine) Workers() int { return cap(e.workers) }
+
+func (w *worker) close() {
+	w.client.Close()
+	w.osd.close()
+}
 
 // Close frees every client. The Engine must not be used afterwards.
 func (e *Engine) Close() error {
-	for _, c := range e.all {
-		c.Close()
+	for _, w := range e.all {
+		w.close()
 	}
 	e.all = nil
 	return nil
@@ -119,13 +138,14 @@ func (e *Engine) Close() error {
 // It blocks until a client is free or ctx is done. Tesseract itself cannot be
 // interrupted, so a page that has started runs to the end.
 func (e *Engine) Recognize(ctx context.Context, img []byte) (p domain.Page, err error) {
-	var c *gosseract.Client
+	var w *worker
 	select {
-	case c = <-e.clients:
+	case w = <-e.workers:
 	case <-ctx.Done():
 		return domain.Page{}, ctx.Err()
 	}
-	defer func() { e.clients <- c }()
+	defer func() { e.workers <- w }()
+	c := w.client
 	defer func() {
 		// gosseract and Tesseract are C/C++: turn a Go-side panic while
 		// handling untrusted images into an error instead of a dead worker.
@@ -137,9 +157,38 @@ func (e *Engine) Recognize(ctx context.Context, img []byte) (p domain.Page, err 
 	if err := c.SetImageFromBytes(img); err != nil {
 		return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
 	}
-	// One recognition pass: the verbose boxes call runs Recognize and gives
-	// words with block/paragraph/line numbers, from which the text is built.
-	// Calling Text() as well would recognise the page a second time.
+	p, err = read(c)
+	if err != nil {
+		return domain.Page{}, err
+	}
+	// Most pages read well on the first pass. A page that reads badly may be
+	// upside down or sideways: detect its orientation (Tesseract OSD), turn
+	// it upright and read it again, keeping the better reading. Upright
+	// pages never pay for orientation detection.
+	if poorReading(p) {
+		deg, conf, upright, err := w.osd.upright(img)
+		if err == nil && deg != 0 && upright != nil {
+			if err := c.SetImageFromBytes(upright); err != nil {
+				return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
+			}
+			p2, err := read(c)
+			if err == nil && goodWords(p2) > goodWords(p) {
+				p = p2
+				p.Orientation = deg
+				p.Reread = true
+			}
+		}
+		_ = conf
+	}
+	p.OCRSeconds = time.Since(start).Seconds()
+	p.DoneAt = time.Now().UTC()
+	return p, nil
+}
+
+// read runs one recognition pass. The verbose boxes call runs Recognize and
+// gives words with block/paragraph/line numbers, from which the text is
+// built; calling Text() as well would recognise the page a second time.
+func read(c *gosseract.Client) (domain.Page, error) {
 	boxes, err := c.GetBoundingBoxesVerbose()
 	if err != nil {
 		if strings.Contains(err.Error(), "PixImage is not set") {
@@ -147,10 +196,37 @@ func (e *Engine) Recognize(ctx context.Context, img []byte) (p domain.Page, err 
 		}
 		return domain.Page{}, fmt.Errorf("ocr: recognise: %w", err)
 	}
-	p = fromBoxes(boxes)
-	p.OCRSeconds = time.Since(start).Seconds()
-	p.DoneAt = time.Now().UTC()
-	return p, nil
+	return fromBoxes(boxes), nil
+}
+
+// poorReading reports whether a reading looks like a page in the wrong
+// orientation: few words, or low confidence.
+func poorReading(p domain.Page) bool {
+	if len(p.Words) < 8 || p.Confidence < 60 {
+		return true
+	}
+	// Upside-down text reads as confident-looking junk full of symbols:
+	// in real text most words are letters only.
+	letters := 0
+	for _, w := range p.Words {
+		t := strings.TrimRight(w.Text, ".,;:!?)”\"'")
+		t = strings.TrimLeft(t, "(“\"'")
+		if t != "" && strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+			letters++
+		}
+	}
+	return float64(letters)/float64(len(p.Words)) < 0.65
+}
+
+// goodWords counts confidently read words of two or more letters.
+func goodWords(p domain.Page) int {
+	n := 0
+	for _, w := range p.Words {
+		if w.Conf >= 60 && utf8.RuneCountInString(w.Text) >= 2 {
+			n++
+		}
+	}
+	return n
 }
 
 // fromBoxes builds the page text and word list from Tesseract's word boxes:

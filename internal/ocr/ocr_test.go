@@ -97,8 +97,8 @@ func TestUnreadableImage(t *testing.T) {
 func TestRecognizeHonoursContext(t *testing.T) {
 	e := newEngine(t, 1)
 	// Hold the only client so the next call must wait.
-	c := <-e.clients
-	defer func() { e.clients <- c }()
+	w := <-e.workers
+	defer func() { e.workers <- w }()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := e.Recognize(ctx, []byte("x")); err != context.Canceled {
@@ -110,4 +110,39 @@ func TestMissingLanguage(t *testing.T) {
 	if _, err := New(Config{Languages: []string{"xyz"}}); err == nil {
 		t.Fatal("no error for a missing language")
 	}
+}
+
+// TestTurnedPages reads pages scanned sideways or upside down: the second,
+// orientation-detecting pass must recover them.
+func TestTurnedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR accuracy test")
+	}
+	docs, err := corpus.Generate(corpus.Options{Seed: 9, Documents: 3, Classes: []string{"decision", "notice"}, Degrade: "light", RotateRatio: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, 2)
+	var wg sync.WaitGroup
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func(d corpus.Document, img []byte) {
+			defer wg.Done()
+			p, err := e.Recognize(context.Background(), img)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+			t.Logf("rotated %d°: CER %.2f%%, reread %v, %.1fs", d.Truth.Pages[0].Rotation, cer*100, p.Reread, p.OCRSeconds)
+			if cer > 0.08 {
+				t.Errorf("page rotated %d°: CER %.2f%%, want under 8%%", d.Truth.Pages[0].Rotation, cer*100)
+			}
+		}(d, buf.Bytes())
+	}
+	wg.Wait()
 }
