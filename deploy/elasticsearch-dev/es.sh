@@ -29,6 +29,9 @@
 #                           Elasticsearch accepts, the newest first)
 #   SOHOA_ES_START_TIMEOUT  seconds to wait for health (default 180)
 #   SOHOA_ES_FRESH=1        wipe the data directory before starting
+#   SOHOA_ES_FULL_JIT=1     use the JVM's full tiered JIT (default: C1 only,
+#                           which starts about twice as fast on this machine)
+#   SOHOA_ES_JAVA_OPTS      extra JVM options
 #   SOHOA_M2_REPO           Maven local repository (default ~/.m2/repository)
 #   CI=true                 never install packages; fail on anything missing
 #
@@ -337,13 +340,21 @@ start_locked() {
   write_config "${port}"
   log "starting Elasticsearch ${ES_VERSION} (java $(java_major "${java_home}") at ${java_home}, heap ${ES_HEAP})"
 
+  # A short-lived test server on a small, shared machine spends much of its
+  # start in the C2 JIT compiler; C1 only halves the start time under load
+  # (README.md). SOHOA_ES_FULL_JIT=1 restores the normal tiered JIT.
+  local jit_opts="-XX:TieredStopAtLevel=1"
+  if [[ "${SOHOA_ES_FULL_JIT:-}" == "1" ]]; then
+    jit_opts=""
+  fi
+
   t0="$(now)"
   rm -f "${RUN_DIR}/es.pid" "${LOGS_DIR}/http.ports"
   # -d: the launcher starts the server JVM, waits until the node has started
   # (or failed), then exits; -p: the server writes its own PID.
   if ! (cd "${NODE_DIR}" && as_es env -u JAVA_HOME -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS \
     ES_JAVA_HOME="${java_home}" ES_PATH_CONF="${CONF_DIR}" ES_TMPDIR="${TMP_DIR}" \
-    ES_JAVA_OPTS="-Xms${ES_HEAP} -Xmx${ES_HEAP} ${SOHOA_ES_JAVA_OPTS:-}" \
+    ES_JAVA_OPTS="-Xms${ES_HEAP} -Xmx${ES_HEAP} ${jit_opts} ${SOHOA_ES_JAVA_OPTS:-}" \
     "${ES_HOME}/bin/elasticsearch" -d -p "${RUN_DIR}/es.pid" \
     >"${RUN_DIR}/launcher.out" 2>&1 </dev/null); then
     log "Elasticsearch failed to start; launcher output (no stack frames):"
