@@ -44,8 +44,8 @@ func TestGenerateDeterministic(t *testing.T) {
 		opts Options
 	}{
 		{"clean", Options{Seed: 11, Documents: 3, PagesPerDoc: [2]int{1, 2}, DPI: 150}},
-		{"heavy colour rotated", Options{Seed: 12, Documents: 3, PagesPerDoc: [2]int{1, 2}, DPI: 150, Degrade: DegradeHeavy, Color: true, RotateRatio: 0.5, SecretRatio: 0.5}},
-		{"light", Options{Seed: 13, Documents: 2, DPI: 200, Degrade: DegradeLight}},
+		{"heavy colour rotated", Options{Seed: 12, Documents: 2, PagesPerDoc: [2]int{1, 2}, DPI: 72, Degrade: DegradeHeavy, Color: true, RotateRatio: 0.5, SecretRatio: 0.5}},
+		{"light", Options{Seed: 13, Documents: 1, DPI: 100, Degrade: DegradeLight}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

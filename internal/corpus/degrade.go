@@ -270,7 +270,7 @@ func illuminate(b pixBuf, strength float64, rng *rand.Rand) {
 
 // blur is a separable gaussian blur.
 func blur(b pixBuf, sigma float64) {
-	r := int(math.Ceil(2.5 * sigma))
+	r := int(math.Ceil(2 * sigma))
 	if r < 1 {
 		return
 	}
@@ -304,19 +304,39 @@ func blur(b pixBuf, sigma float64) {
 				row[x*b.n+c] = uint8((acc + 2048) >> 12)
 			}
 		}
-		for x := 0; x < b.w; x++ { // vertical
-			for y := -r; y < b.h+r; y++ {
-				yy := min(max(y, 0), b.h-1)
-				line[y+r] = int32(b.pix[yy*b.stride+x*b.n+c])
-			}
-			for y := 0; y < b.h; y++ {
-				var acc int32
-				for i, kv := range k {
-					acc += kv * line[y+i]
-				}
-				b.pix[y*b.stride+x*b.n+c] = uint8((acc + 2048) >> 12)
+	}
+	// Vertical pass, row by row: keep copies of the 2r+1 source rows that
+	// output row y needs (rows are overwritten in place).
+	rowLen := b.w * b.n
+	ring := make([][]byte, 2*r+1)
+	for i := range ring {
+		ring[i] = make([]byte, rowLen)
+	}
+	src := func(y int) []byte {
+		y = min(max(y, 0), b.h-1)
+		return b.pix[y*b.stride : y*b.stride+rowLen]
+	}
+	for i := -r; i <= r; i++ {
+		copy(ring[i+r], src(i))
+	}
+	acc := make([]int32, rowLen)
+	for y := 0; y < b.h; y++ {
+		clear(acc)
+		for i, kv := range k {
+			row := ring[(y+i)%len(ring)]
+			for x, v := range row {
+				acc[x] += kv * int32(v)
 			}
 		}
+		out := b.pix[y*b.stride : y*b.stride+rowLen]
+		for x := range out {
+			if b.n == 4 && x%4 == 3 {
+				continue // alpha
+			}
+			out[x] = uint8((acc[x] + 2048) >> 12)
+		}
+		// the ring slot of row y-r is no longer needed: load row y+r+1
+		copy(ring[(y+2*r+1)%len(ring)], src(y+r+1))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,11 +63,26 @@ func toCanonical(img image.Image) image.Image {
 	return img
 }
 
+// formatDocs is generated once for all format tests (it is read-only).
+var formatDocs = sync.OnceValues(func() (map[string]Document, error) {
+	grey, err := Generate(Options{Seed: 21, Documents: 1, PagesPerDoc: [2]int{3, 3}, DPI: 100, Degrade: DegradeLight})
+	if err != nil {
+		return nil, err
+	}
+	colour, err := Generate(Options{Seed: 22, Documents: 1, PagesPerDoc: [2]int{2, 2}, DPI: 72, Degrade: DegradeHeavy, Color: true, RotateRatio: 0.5})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]Document{"grey": grey[0], "colour": colour[0]}, nil
+})
+
 func testDocs(t testing.TB) map[string]Document {
 	t.Helper()
-	grey := generate(t, Options{Seed: 21, Documents: 1, PagesPerDoc: [2]int{3, 3}, DPI: 120, Degrade: DegradeLight})[0]
-	colour := generate(t, Options{Seed: 22, Documents: 1, PagesPerDoc: [2]int{2, 2}, DPI: 120, Degrade: DegradeHeavy, Color: true, RotateRatio: 0.5})[0]
-	return map[string]Document{"grey": grey, "colour": colour}
+	docs, err := formatDocs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 func TestWritePDF(t *testing.T) {
