@@ -15,8 +15,18 @@ import (
 // lines of their own, ordered top to bottom and left to right, and a blank
 // line marks a wide vertical gap. Pages without words keep their text.
 func layoutPage(src *domain.Page) *page {
-	if len(src.Words) == 0 || src.Width <= 0 {
+	if len(src.Words) == 0 {
 		return preparePage(src)
+	}
+	width := src.Width
+	if width <= 0 {
+		// The OCR stage may leave the size unset: the words' extent will do.
+		for _, w := range src.Words {
+			width = max(width, w.Box.Max.X)
+		}
+		if width <= 0 {
+			return preparePage(src)
+		}
 	}
 	type seg struct {
 		words []*domain.Word
@@ -51,7 +61,7 @@ func layoutPage(src *domain.Page) *page {
 		}
 		sort.Ints(heights)
 		h := max(heights[len(heights)/2], 1)
-		gapMax := max(2*h, src.Width/40)
+		gapMax := max(2*h, width/40)
 		cur := &seg{x: ws[0].Box.Min.X, y: top, top: ws[0].Box.Min.Y, bot: ws[0].Box.Max.Y, h: h}
 		for i, w := range ws {
 			if i > 0 && w.Box.Min.X-ws[i-1].Box.Max.X > gapMax {

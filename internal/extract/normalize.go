@@ -652,6 +652,9 @@ var addressUnits = []string{"AP", "KHOM", "XA", "PHUONG", "THI TRAN", "HUYEN", "
 
 func isAddressUnit(seg string) bool {
 	k := key(seg)
+	if strings.HasPrefix(k, "SO ") && !(len(k) > 3 && k[3] >= '0' && k[3] <= '9') {
+		return false // "Số định danh", not "Số 12"
+	}
 	for _, u := range addressUnits {
 		if strings.HasPrefix(k, u+" ") || strings.HasPrefix(k, u+".") || (strings.HasPrefix(k, u) && len(k) > len(u) && k[len(u)] >= '0' && k[len(u)] <= '9') {
 			return true
@@ -665,7 +668,19 @@ func isAddressUnit(seg string) bool {
 // administrative unit ("Ấp 3, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau,
 // kiến nghị ..." -> up to "tỉnh Cà Mau"). Line breaks inside are spaces.
 func normAddress(raw string, _ normCtx) (normResult, bool) {
-	s := nfc(raw)
+	// A line break ends the address unless the address visibly goes on:
+	// the line ends with a comma, or the next one starts in lower case or
+	// with an administrative unit.
+	lines := strings.Split(strings.TrimSpace(raw), "\n")
+	s := lines[0]
+	if len(lines) > 1 {
+		next := strings.TrimSpace(lines[1])
+		r, _ := utf8.DecodeRuneInString(next)
+		if strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) {
+			s += " " + next
+		}
+	}
+	s = nfc(s)
 	if i := strings.IndexAny(s, ";"); i >= 0 {
 		s = s[:i]
 	}

@@ -37,7 +37,7 @@ func Placeholder(field string) string {
 // generic detectors run on every class, including the fallback.
 var (
 	reGenID12 = regexp.MustCompile(`(?:^|[^0-9])([0-9](?:[ .]?[0-9]){11})(?:[^0-9]|$)`)
-	reGenID9  = regexp.MustCompile(`(?:^|[^0-9/.,\-])([0-9](?:[ .]?[0-9]){8})(?:[^0-9/,\-]|$)`)
+	reGenID9  = regexp.MustCompile(`(?:^|[^0-9/.,\-])([0-9](?:[ .]?[0-9]){8})(?:[^0-9/,\-]|,\s|,$|$)`)
 	reGenTel  = regexp.MustCompile(`(?:^|[^0-9])((?:\+84|0)(?:[ .\-]?[0-9]){9,10})(?:[^0-9]|$)`)
 	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^\n0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
 	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]ọ[\pZ\s]*(?:và|,)?[\pZ\s]*(?:chữ đệm[\pZ\s]*(?:và|,)?[\pZ\s]*)?tên(?:[\pZ\s]+(?:chủ hộ|người[\pZ\s]+\pL+(?:[\pZ\s]+\pL+)?))?|[Hh]o va ten|[Hh]o ten|[Ôô]ng/[Bb]à|[Ôô]ng|[Bb]à|[Oo]ng|[Cc]hủ hộ|[Nn]gười sử dụng đất|[Nn]gười được cấp|[Nn]gười khai|[Nn]gười đi khai sinh|[Tt]ôi tên là|[Tt]ên tôi là|[Tt]ôi là|[Cc]ha|[Mm]ẹ|[Vv]ợ|[Cc]hồng)[\pZ\t]*[:.]?[\pZ\s]*(\p{Lu}\pL*(?:[\pZ\t]+\p{Lu}\pL*){1,5})`)
@@ -193,7 +193,11 @@ func mergeSpans(spans []Span) []Span {
 		if a.Start != b.Start {
 			return a.Start < b.Start
 		}
-		return a.End > b.End
+		if a.End != b.End {
+			return a.End > b.End
+		}
+		// The same text found twice: the more specific field names it.
+		return a.Field != "dates" && b.Field == "dates"
 	})
 	out := []Span{spans[0]}
 	for _, s := range spans[1:] {
