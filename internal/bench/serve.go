@@ -1,0 +1,379 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sohoa/sohoa/internal/client"
+)
+
+// benchAdminToken is the bootstrap admin token of every benchmark instance.
+const benchAdminToken = "bench-admin-token-0123456789abcdef"
+
+// Topology is how sohoa processes are laid out for one pipeline run:
+// either one process with role all and AllWorkers OCR workers, or one
+// process with role api plus WorkerProcs processes with role worker, each
+// with WorkersPerProc OCR workers.
+type Topology struct {
+	Name           string
+	AllWorkers     int
+	WorkerProcs    int
+	WorkersPerProc int
+}
+
+// ProcStat is what one sohoa process used during a run.
+type ProcStat struct {
+	Role    string
+	Workers int
+	// PeakRSS is VmHWM from /proc/<pid>/status, in bytes.
+	PeakRSS int64
+	// CPU is user+system time of the process over its life.
+	CPU time.Duration
+}
+
+// PipelineRun is the outcome of one end-to-end run.
+type PipelineRun struct {
+	Topology  Topology
+	Pages     int
+	Documents int
+	// Upload is the time the multipart upload took; BatchDone the time from
+	// the start of the upload until the batch reported done; Wall until the
+	// last record was searchable.
+	Upload    time.Duration
+	BatchDone time.Duration
+	Wall      time.Duration
+	Processes []ProcStat
+	// StoreBytes and IndexBytes are the sizes of the blob store and the
+	// embedded index afterwards; RedisBytes the growth of Redis used_memory
+	// and RedisKeys the keys left in the run's database.
+	StoreBytes int64
+	IndexBytes int64
+	RedisBytes int64
+	RedisKeys  int64
+	// Load is the 1-minute load average when the run ended.
+	Load float64
+}
+
+// PagesPerSec is the end-to-end throughput.
+func (r PipelineRun) PagesPerSec() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return float64(r.Pages) / r.Wall.Seconds()
+}
+
+// CPU is the CPU time of all processes of the run.
+func (r PipelineRun) CPU() time.Duration {
+	var d time.Duration
+	for _, p := range r.Processes {
+		d += p.CPU
+	}
+	return d
+}
+
+// ensureBinary returns bin when it exists, else builds ./cmd/sohoa into dir.
+func ensureBinary(ctx context.Context, bin, dir string) (string, error) {
+	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() {
+		return filepath.Abs(bin)
+	}
+	out := filepath.Join(dir, "sohoa")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/sohoa")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("bench: %s is missing and `go build ./cmd/sohoa` failed: %w: %s", bin, err, bytes.TrimSpace(b))
+	}
+	return out, nil
+}
+
+// proc is one running `sohoa serve`.
+type proc struct {
+	role    string
+	workers int
+	cmd     *exec.Cmd
+	logPath string
+	done    chan error
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func startServe(bin, role string, workers int, listen, dataDir, redisURL, logPath string) (*proc, error) {
+	lf, err := os.Create(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	cmd := exec.Command(bin, "serve", "--role", role)
+	cmd.Env = append(os.Environ(),
+		"OMP_THREAD_LIMIT=1", "SOHOA_CONFIG=", "SOHOA_ELASTICSEARCH_URL=", "SOHOA_MASTER_KEY=",
+		"SOHOA_LISTEN="+listen, "SOHOA_DATA_DIR="+dataDir, "SOHOA_REDIS_URL="+redisURL,
+		"SOHOA_ADMIN_TOKEN="+benchAdminToken, "SOHOA_WORKERS="+strconv.Itoa(workers), "SOHOA_LOG_FORMAT=json")
+	cmd.Stdout, cmd.Stderr = lf, lf
+	if err := cmd.Start(); err != nil {
+		lf.Close()
+		return nil, fmt.Errorf("bench: start %s: %w", bin, err)
+	}
+	p := &proc{role: role, workers: workers, cmd: cmd, logPath: logPath, done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait(); lf.Close() }()
+	return p, nil
+}
+
+// waitLog waits until the process log contains marker.
+func (p *proc) waitLog(ctx context.Context, marker string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(p.logPath)
+		if bytes.Contains(b, []byte(marker)) {
+			return nil
+		}
+		select {
+		case err := <-p.done:
+			p.done <- err
+			return fmt.Errorf("bench: sohoa serve --role %s exited (%v): %s", p.role, err, tail(p.logPath, 10))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("bench: sohoa serve --role %s did not log %q in %s: %s", p.role, marker, timeout, tail(p.logPath, 10))
+}
+
+// stat reads peak RSS and CPU time of the running process.
+func (p *proc) stat() (ProcStat, error) {
+	ps := ProcStat{Role: p.role, Workers: p.workers}
+	pid := p.cmd.Process.Pid
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ps, fmt.Errorf("bench: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(st))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				return ps, fmt.Errorf("bench: VmHWM %q: %w", v, err)
+			}
+			ps.PeakRSS = kb << 10
+		}
+	}
+	cpu, err := procCPU(pid)
+	if err != nil {
+		return ps, err
+	}
+	ps.CPU = cpu
+	return ps, nil
+}
+
+// procCPU is utime+stime of pid from /proc/<pid>/stat.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("bench: %w", err)
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("bench: malformed /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("bench: short /proc stat")
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	const clkTck = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / clkTck, nil
+}
+
+// stop sends SIGTERM and waits up to a minute, then kills.
+func (p *proc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(time.Minute):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+func tail(path string, n int) string {
+	b, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// redisDB returns base with database db, flushed, and a client on it.
+func redisDB(ctx context.Context, base string, db int) (string, *redis.Client, error) {
+	opt, err := redis.ParseURL(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("bench: redis URL: %w", err)
+	}
+	opt.DB = db
+	c := redis.NewClient(opt)
+	if err := c.FlushDB(ctx).Err(); err != nil {
+		c.Close()
+		return "", nil, fmt.Errorf("bench: flush redis db %d: %w", db, err)
+	}
+	u, _ := url.Parse(base)
+	u.Path = "/" + strconv.Itoa(db)
+	return u.String(), c, nil
+}
+
+func redisUsedMemory(ctx context.Context, c *redis.Client) int64 {
+	s, err := c.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// RunPipeline starts the processes of top over a fresh data directory and
+// Redis database db, uploads the PDFs through the API, and measures until
+// every finished document is searchable.
+func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db int) (PipelineRun, error) {
+	run := PipelineRun{Topology: top, Documents: len(set.PDFs)}
+	dir := filepath.Join(cfg.WorkDir, "run-"+strings.NewReplacer(" ", "", "+", "-").Replace(top.Name))
+	if err := os.RemoveAll(dir); err != nil {
+		return run, fmt.Errorf("bench: %w", err)
+	}
+	dataDir := filepath.Join(dir, "data")
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return run, fmt.Errorf("bench: %w", err)
+	}
+	rurl, rc, err := redisDB(ctx, cfg.RedisURL, db)
+	if err != nil {
+		return run, err
+	}
+	defer rc.Close()
+	listen, err := freePort()
+	if err != nil {
+		return run, fmt.Errorf("bench: %w", err)
+	}
+	var procs []*proc
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	// The API (or all-in-one) process starts first: it creates the master
+	// key and the admin token that the workers then share.
+	role, workers := "all", top.AllWorkers
+	if top.WorkerProcs > 0 {
+		role, workers = "api", 1
+	}
+	api, err := startServe(cfg.SohoaBin, role, workers, listen, dataDir, rurl, filepath.Join(dir, role+".log"))
+	if err != nil {
+		return run, err
+	}
+	procs = append(procs, api)
+	if err := api.waitLog(ctx, "sohoa serving", 2*time.Minute); err != nil {
+		return run, err
+	}
+	for i := range top.WorkerProcs {
+		w, err := startServe(cfg.SohoaBin, "worker", top.WorkersPerProc, "127.0.0.1:0", dataDir, rurl, filepath.Join(dir, fmt.Sprintf("worker-%d.log", i+1)))
+		if err != nil {
+			return run, err
+		}
+		procs = append(procs, w)
+		if err := w.waitLog(ctx, "workers started", 2*time.Minute); err != nil {
+			return run, err
+		}
+	}
+	cl := &client.Client{Base: "http://" + listen, Token: benchAdminToken, HTTP: &http.Client{Timeout: 10 * time.Minute}}
+	mem0 := redisUsedMemory(ctx, rc)
+
+	start := time.Now()
+	up, err := cl.Upload(ctx, set.PDFs, map[string]string{"note": "sohoa-bench"}, nil)
+	if err != nil {
+		return run, fmt.Errorf("bench: upload: %w", err)
+	}
+	run.Upload = time.Since(start)
+	b, err := cl.Wait(ctx, up.ID, 50*time.Millisecond, nil)
+	if err != nil {
+		return run, fmt.Errorf("bench: wait for batch: %w", err)
+	}
+	run.BatchDone = time.Since(start)
+	want := 0
+	for _, d := range b.Documents {
+		if d.Status == "done" {
+			want++
+			run.Pages += d.Pages
+		}
+	}
+	if want != len(set.PDFs) {
+		return run, fmt.Errorf("bench: batch %s finished %s with %d of %d documents done: %+v", up.ID, b.Status, want, len(set.PDFs), b.Documents)
+	}
+	for {
+		res, err := cl.Search(ctx, "", url.Values{"batch": {up.ID}})
+		if err != nil {
+			return run, fmt.Errorf("bench: search batch: %w", err)
+		}
+		if res.Total >= want {
+			break
+		}
+		if time.Since(start) > 30*time.Minute {
+			return run, fmt.Errorf("bench: only %d of %d records searchable after 30 minutes", res.Total, want)
+		}
+		select {
+		case <-ctx.Done():
+			return run, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	run.Wall = time.Since(start)
+	for _, p := range procs {
+		st, err := p.stat()
+		if err != nil {
+			return run, err
+		}
+		run.Processes = append(run.Processes, st)
+	}
+	run.RedisBytes = redisUsedMemory(ctx, rc) - mem0
+	run.RedisKeys, _ = rc.DBSize(ctx).Result()
+	run.StoreBytes = dirSize(filepath.Join(dataDir, "store"))
+	run.IndexBytes = dirSize(filepath.Join(dataDir, "index"))
+	return run, nil
+}
