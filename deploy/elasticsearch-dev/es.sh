@@ -161,8 +161,10 @@ fetch_distribution() {
     local t0
     t0="$(now)"
     log "downloading ${GROUP_ID}:${ARTIFACT_ID}:${ES_VERSION}:zip from Maven Central"
-    mvn -B -q -C -Dstyle.color=never -Dmaven.repo.local="${M2_REPO}" dependency:get \
-      -Dartifact="${GROUP_ID}:${ARTIFACT_ID}:${ES_VERSION}:zip" -Dtransitive=false >&2 ||
+    # Maven 3.8 prints colour resets even in batch mode; strip them.
+    mvn -B -q -C -Dmaven.repo.local="${M2_REPO}" dependency:get \
+      -Dartifact="${GROUP_ID}:${ARTIFACT_ID}:${ES_VERSION}:zip" -Dtransitive=false 2>&1 |
+      sed 's/\x1b\[[0-9;]*m//g' >&2 ||
       die "maven could not fetch ${GROUP_ID}:${ARTIFACT_ID}:${ES_VERSION}:zip"
     [[ -s "${zip}" ]] || die "maven reported success but ${zip} is missing"
     log "downloaded $(du -h "${zip}" | cut -f1) in $(elapsed "${t0}")s"
@@ -338,7 +340,6 @@ start_locked() {
   port="${SOHOA_ES_PORT:-0}"
   [[ "${port}" =~ ^[0-9]+$ ]] || die "SOHOA_ES_PORT=${port} is not a port number"
   write_config "${port}"
-  log "starting Elasticsearch ${ES_VERSION} (java $(java_major "${java_home}") at ${java_home}, heap ${ES_HEAP})"
 
   # A short-lived test server on a small, shared machine spends much of its
   # start in the C2 JIT compiler; C1 only halves the start time under load
@@ -348,6 +349,7 @@ start_locked() {
     jit_opts=""
   fi
 
+  log "starting Elasticsearch ${ES_VERSION} (java $(java_major "${java_home}") at ${java_home}, heap ${ES_HEAP}, JIT ${jit_opts:-full})"
   t0="$(now)"
   rm -f "${RUN_DIR}/es.pid" "${LOGS_DIR}/http.ports"
   # -d: the launcher starts the server JVM, waits until the node has started
