@@ -356,13 +356,22 @@ func issuer(d *doc) (cand, bool) {
 // localityWords name administrative units (key form).
 var localityWords = []string{"TINH", "THANH PHO", "TP", "HUYEN", "QUAN", "THI XA", "XA", "PHUONG", "THI TRAN"}
 
+// localityRes find each locality word followed by a name, in key form.
+var localityRes = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(localityWords))
+	for i, w := range localityWords {
+		out[i] = regexp.MustCompile(`(?:^|[^A-Z])(` + w + `)\.?[ \t]+([A-Z])`)
+	}
+	return out
+}()
+
 // locality returns the trailing "<unit> <name>" of an issuer name in key
 // form and its byte offset in s, or -1.
 func locality(s string) (kind string, at int) {
 	f := newFolded(s)
 	up := strings.ToUpper(f.text)
-	for _, w := range localityWords {
-		re := regexp.MustCompile(`(?:^|[^A-Z])(` + w + `)\.?[ \t]+([A-Z])`)
+	for i, w := range localityWords {
+		re := localityRes[i]
 		for _, m := range re.FindAllStringSubmatchIndex(up, -1) {
 			rest := up[m[4]:]
 			if rest == "UY" || strings.HasPrefix(rest, "UY ") {
@@ -446,12 +455,17 @@ func signatureIssuer(d *doc) (cand, bool) {
 	return cand{}, false
 }
 
+// addressLabels find the parcel address, then any address.
+var addressLabels = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)thua dat so[^\n]*\n(?:[^\n]*\n)?[^\n]*dia chi[ \t]*:?\s*`),
+	regexp.MustCompile(`(?i)dia chi[^\n:]*:\s*`),
+}
+
 // addressLocality returns the first "<unit> <Name>" of the given kinds
 // found in an address of the document: the parcel address first.
 func addressLocality(d *doc, kinds string) string {
 	re := regexp.MustCompile(`(?:^|[^\pL])((?i:` + strings.ToLower(kinds) + `)[ \t]+[A-Z][\pL]*(?:[ \t]+[A-Z][\pL]*){0,3})`)
-	for _, label := range []string{`(?i)thua dat so[^\n]*\n(?:[^\n]*\n)?[^\n]*dia chi[ \t]*:?\s*`, `(?i)dia chi[^\n:]*:\s*`} {
-		lre := regexp.MustCompile(label)
+	for _, lre := range addressLabels {
 		for _, p := range d.pages {
 			for _, m := range lre.FindAllStringIndex(p.f.text, -1) {
 				end := strings.IndexByte(p.f.text[m[1]:], '\n')

@@ -47,6 +47,9 @@ type Result struct {
 	// Spans are the personal-data spans found in the page texts, sorted by
 	// page and offset, not overlapping.
 	Spans []Span `json:"spans"`
+	// Missing lists the class's required fields that were not found, for
+	// staff review.
+	Missing []string `json:"missing,omitempty"`
 }
 
 // Field is one extracted field.
@@ -158,6 +161,9 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	for _, f := range c.fields {
 		cands := e.runField(d, c, f, nc)
 		if len(cands) == 0 {
+			if f.required {
+				r.Missing = append(r.Missing, f.name)
+			}
 			continue
 		}
 		fld := Field{Sensitivity: f.sens}

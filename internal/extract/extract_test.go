@@ -6,6 +6,7 @@ import (
 	"image"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -242,4 +243,54 @@ func TestWordsLayout(t *testing.T) {
 	if c := r.Fields["doc_symbol"].Confidence; c < 0.5 || c > 0.75 {
 		t.Errorf("doc_symbol confidence %v, want about 0.7 (OCR words 80 and 60)", c)
 	}
+}
+
+func TestZoneField(t *testing.T) {
+	fsys := fstestMap(`pipeline: z
+classes:
+  - id: z
+    fallback: true
+    fields:
+      - {name: top_right, kind: zone, zone: {top: 0, bottom: 0.2, left: 0.5, right: 1}, normalize: text}
+      - {name: top_date, kind: zone, zone: {top: 0, bottom: 0.5, left: 0, right: 1}, pattern: '(?P<value>ngày \d+ tháng \d+ năm \d{4})', normalize: date_vi}
+      - {name: needed, kind: anchor, labels: [Không có], required: true}
+`)
+	e, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With words: only the words whose centre is in the zone.
+	p := domain.Page{No: 1, Width: 1000, Height: 1000, Text: "TRÁI PHẢI\nngày 5 tháng 6 năm 2021\nthân\nthân\n"}
+	for i, w := range []struct {
+		s    string
+		x, y int
+	}{{"TRÁI", 100, 50}, {"PHẢI", 700, 50}, {"ngày", 100, 300}, {"5", 200, 300}, {"tháng", 250, 300}, {"6", 350, 300}, {"năm", 400, 300}, {"2021", 480, 300}} {
+		p.Words = append(p.Words, domain.Word{Text: w.s, Box: image.Rect(w.x, w.y, w.x+60, w.y+30), Conf: 80, Line: i / 2})
+	}
+	r, err := e.Extract(context.Background(), []domain.Page{p}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Fields["top_right"].Value; got != "PHẢI" {
+		t.Errorf("zone with words = %q, want PHẢI", got)
+	}
+	if got := r.Fields["top_date"].Value; got != "2021-06-05" {
+		t.Errorf("zone pattern = %q", got)
+	}
+	if diff := cmp.Diff([]string{"needed"}, r.Missing); diff != "" {
+		t.Errorf("missing (-want +got):\n%s", diff)
+	}
+	// Without words the zone is a band of lines (left/right cannot apply).
+	p.Words = nil
+	r, err = e.Extract(context.Background(), []domain.Page{p}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Fields["top_right"].Value; got != "TRÁI PHẢI" {
+		t.Errorf("zone without words = %q", got)
+	}
+}
+
+func fstestMap(yaml string) fstest.MapFS {
+	return fstest.MapFS{"p.yaml": &fstest.MapFile{Data: []byte(yaml)}}
 }

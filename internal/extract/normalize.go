@@ -306,10 +306,12 @@ func knownMixed(s string) bool {
 	return false
 }
 
+var reSymbolSep = regexp.MustCompile(`\s*([/\-])\s*`)
+
 // collapseSymbol removes spaces around separators and cuts the symbol at the
 // first remaining space ("QĐ - UBND ngày" -> "QĐ-UBND").
 func collapseSymbol(s string) string {
-	s = regexp.MustCompile(`\s*([/\-])\s*`).ReplaceAllString(s, "$1")
+	s = reSymbolSep.ReplaceAllString(s, "$1")
 	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
 		s = s[:i]
 	}
@@ -588,13 +590,14 @@ func normCodeList(raw string, c normCtx) (normResult, bool) {
 
 var reSerial = regexp.MustCompile(`\b([A-Z]{2})\s?([0-9OIl]{6,8})\b`)
 
+var reSerialLoose = regexp.MustCompile(`(?:^|[^\pL])(\pL{1,3})\s?[-:]?\s?([0-9OIl]{5,8})(?:[^0-9]|$)`)
+
 // normSerial reads a certificate serial or book number: one to three
 // capital letters and 5-8 digits ("BS 123456", "CĐ 123456", "CH 00120"),
 // written with one space. Letters keep their Đ from the original text.
 func normSerial(raw string, _ normCtx) (normResult, bool) {
 	s := strings.ToUpper(nfc(raw))
-	re := regexp.MustCompile(`(?:^|[^\pL])(\pL{1,3})\s?[-:]?\s?([0-9OIl]{5,8})(?:[^0-9]|$)`)
-	m := re.FindStringSubmatch(s)
+	m := reSerialLoose.FindStringSubmatch(s)
 	if m == nil {
 		return normResult{}, false
 	}

@@ -167,6 +167,8 @@ var builtins = map[string][]string{
 	"urgency":       {""},
 }
 
+var reLang = regexp.MustCompile(`^[a-z_]{3,}$`)
+
 var reFieldName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // validationErrors collects problems found while loading pipelines.
@@ -182,6 +184,7 @@ type LoadError struct {
 	Problems []string
 }
 
+// Error lists the problems, one per line.
 func (e *LoadError) Error() string {
 	return "invalid pipelines:\n" + strings.Join(e.Problems, "\n")
 }
@@ -308,7 +311,7 @@ func parseFile(display string, data []byte, v *validationErrors) *Pipeline {
 		p.OCR.Languages = []string{"vie", "eng"}
 	}
 	for i, l := range p.OCR.Languages {
-		if !regexp.MustCompile(`^[a-z_]{3,}$`).MatchString(l) {
+		if !reLang.MatchString(l) {
 			v.add("%s: ocr.languages[%d]: %q is not a Tesseract language code", display, i, l)
 		}
 	}
