@@ -161,6 +161,7 @@ type Document struct {
 	Pages     int    `json:"pages"`
 	PagesDone int    `json:"pages_done"`
 	Error     string `json:"error"`
+	ErrorCode string `json:"error_code"`
 }
 
 // Batch is a batch's progress.
