@@ -1,9 +1,6 @@
 package corpus
 
-import (
-	"image"
-	"image/color"
-)
+import "image"
 
 // inkColor is a colour to draw with; y is the grey level used on greyscale
 // pages.
@@ -90,6 +87,3 @@ func (c *canvas) fillRect(r image.Rectangle, ink inkColor) {
 		}
 	}
 }
-
-// rgbaOf converts ink to a color.RGBA.
-func rgbaOf(ink inkColor) color.RGBA { return color.RGBA{ink.r, ink.g, ink.b, 255} }

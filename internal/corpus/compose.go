@@ -93,8 +93,8 @@ func (b *builder) pii(vals ...string) string {
 // keep makes a phrase unbreakable.
 func keep(s string) string { return strings.ReplaceAll(s, " ", nbsp) }
 
-// person draws a citizen and records the identity fields that the caller
-// prints. It returns the person.
+// citizen draws a new citizen born between minYear and maxYear; the caller
+// records the fields it prints.
 func (b *builder) citizen(male bool, minYear, maxYear int) person {
 	return b.ppl.newPerson(male, minYear, maxYear)
 }
@@ -529,6 +529,7 @@ func (b *builder) partyDoc() composed {
 			{text: capitalizeFirst(subject), st: bold, size: b.body, align: alignCenter},
 			b.line("-----", regular, b.body, alignCenter),
 		}}}
+	numbered := b.rng.IntN(2) == 0
 	next := func(st *bodyState, short bool) []block {
 		k := 2 + b.rng.IntN(3)
 		if short {
@@ -536,7 +537,7 @@ func (b *builder) partyDoc() composed {
 		}
 		st.n++
 		text := b.paragraph(k)
-		if b.rng.IntN(2) == 0 && !short {
+		if numbered {
 			text = fmt.Sprintf("%d. %s", st.n, text)
 		}
 		return []block{b.para(text)}
@@ -545,7 +546,7 @@ func (b *builder) partyDoc() composed {
 	authority := []string{pick(b.rng, []string{"T/M BAN THƯỜNG VỤ", "T/M BAN CHẤP HÀNH"}), position}
 	signer := b.ppl.fullName(b.rng.IntN(4) > 0)
 	rec := []lineSpec{b.line("Nơi nhận:", boldItalic, 12, alignLeft)}
-	for _, l := range []string{"- Ban Bí thư (để báo cáo),", "- Các đảng bộ trực thuộc,", "- Các đồng chí Tỉnh ủy viên,", "- Lưu Văn phòng Tỉnh ủy."} {
+	for _, l := range []string{"- Ban Bí thư (để báo cáo),", "- Các đảng bộ trực thuộc,", "- Các đồng chí Tỉnh ủy viên,", "- Lưu Văn phòng " + strings.TrimSuffix(name, " "+place) + "."} {
 		rec = append(rec, b.line(l, regular, 11, alignLeft))
 	}
 	closing := []block{{kind: bkSpace, space: 8}, closingBlock(rec, b.signature(authority, signer, b.body))}
@@ -689,6 +690,10 @@ func (b *builder) birthExtract() composed {
 	d, c := b.ppl.unit()
 	childYear := 1975 + b.rng.IntN(48)
 	child := b.citizen(b.rng.IntN(2) == 0, childYear, childYear)
+	// The personal number starts with the code of the province where the
+	// birth was registered: Cà Mau, here.
+	child.province = provinces[len(provinces)-1]
+	child.cccd = b.ppl.renumber(child)
 	mother := b.citizen(false, childYear-40, childYear-19)
 	father := b.citizen(true, childYear-45, childYear-20)
 	father.address = mother.address
@@ -760,9 +765,18 @@ func (b *builder) birthExtract() composed {
 			out = append(out, block{kind: bkPara, para: lineSpec{text: "Ghi chú những thay đổi, cải chính hộ tịch", st: bold, size: b.body, align: alignLeft, gapBefore: 8}})
 		}
 		st.n++
-		text := fmt.Sprintf("%d. %s", st.n, b.paragraph(1))
+		dt := regDate.AddDate(1+st.n*2+b.rng.IntN(3), b.rng.IntN(12), b.rng.IntN(28))
+		od, oc := b.ppl.unit()
+		note := pick(b.rng, []string{
+			fmt.Sprintf("Cải chính nơi sinh thành \"%s\" theo Quyết định số %d/QĐ-UBND của Ủy ban nhân dân %s %s.", b.fill(pick(b.rng, birthPlaces)), 10+b.rng.IntN(900), od.kind, od.name),
+			fmt.Sprintf("Bổ sung thông tin quê quán là %s %s, %s %s, tỉnh Cà Mau theo đề nghị của người yêu cầu.", oc.kind, oc.name, od.kind, od.name),
+			fmt.Sprintf("Xác định lại dân tộc theo Quyết định số %d/QĐ-UBND của Ủy ban nhân dân %s %s.", 10+b.rng.IntN(900), od.kind, od.name),
+			"Cấp bản sao trích lục khai sinh theo yêu cầu của người được khai sinh.",
+			fmt.Sprintf("Ghi vào Sổ hộ tịch việc thay đổi hộ tịch theo Trích lục số %d/TLTĐ-BS.", 10+b.rng.IntN(900)),
+		})
+		text := fmt.Sprintf("%d. Ngày %s: %s", st.n, dt.Format("02/01/2006"), note)
 		if !short {
-			text += " " + b.paragraph(1)
+			text += " " + pick(b.rng, []string{"Người thực hiện: công chức tư pháp - hộ tịch.", "Đã ghi vào Sổ đăng ký khai sinh.", "Hồ sơ lưu tại bộ phận một cửa."})
 		}
 		return append(out, block{kind: bkPara, para: lineSpec{text: text, size: b.body, align: alignJustify, gapBefore: 4}})
 	}

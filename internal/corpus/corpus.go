@@ -264,7 +264,10 @@ func planDoc(rng *rand.Rand, ppl *people, opts Options, fam *fontFamily, fs *fac
 	if err != nil {
 		return Truth{}, docPlan{}, err
 	}
-	for misses, tries := 0, 0; len(pages) <= want && misses < 3 && tries < 5000; tries++ {
+	// Forms (certificates, extracts) have change-history sections only
+	// when they run over several pages.
+	fill := !(want == 1 && (class == ClassLandCertificate || class == ClassBirthExtract))
+	for misses, tries := 0, 0; fill && len(pages) <= want && misses < 3 && tries < 5000; tries++ {
 		next := st
 		cand := append(append([]block{}, body...), c.next(&next, misses > 0)...)
 		if c.finish != nil {

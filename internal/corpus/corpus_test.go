@@ -92,34 +92,41 @@ func TestGenerateDeterministic(t *testing.T) {
 
 func TestGeneratePagesAndLayout(t *testing.T) {
 	for _, class := range Classes() {
-		t.Run(class, func(t *testing.T) {
-			docs := generate(t, Options{Seed: 5, Documents: 2, PagesPerDoc: [2]int{3, 3}, Classes: []string{class}, DPI: 100})
-			for _, d := range docs {
-				if got := len(d.Pages); got != 3 {
-					t.Errorf("%s: %d pages, want 3", d.Truth.ID, got)
-				}
-				if len(d.Truth.Pages) != len(d.Pages) {
-					t.Fatalf("%s: %d truth pages for %d images", d.Truth.ID, len(d.Truth.Pages), len(d.Pages))
-				}
-				for i, p := range d.Truth.Pages {
-					if p.No != i+1 {
-						t.Errorf("%s page %d numbered %d", d.Truth.ID, i+1, p.No)
-					}
-					if len(strings.Fields(p.Text)) < 20 {
-						t.Errorf("%s page %d has almost no text: %q", d.Truth.ID, i+1, p.Text)
-					}
-					if i > 0 && !strings.HasPrefix(p.Text, strconv.Itoa(i+1)+"\n") {
-						t.Errorf("%s page %d does not start with its page number: %.40q", d.Truth.ID, i+1, p.Text)
-					}
-				}
-				if b := d.Pages[0].Bounds(); b.Dx() != 827 || b.Dy() != 1169 {
-					t.Errorf("%s: page is %v, want A4 at 100 dpi (827x1169)", d.Truth.ID, b.Size())
-				}
-				if d.Truth.Class != class || d.Truth.PipelineHint != PipelineHint(class) {
-					t.Errorf("%s: class %q hint %q", d.Truth.ID, d.Truth.Class, d.Truth.PipelineHint)
-				}
+		for _, n := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/%d pages", class, n), func(t *testing.T) {
+				testPagesAndLayout(t, class, n)
+			})
+		}
+	}
+}
+
+func testPagesAndLayout(t *testing.T, class string, n int) {
+	t.Helper()
+	docs := generate(t, Options{Seed: 5, Documents: 2, PagesPerDoc: [2]int{n, n}, Classes: []string{class}, DPI: 100})
+	for _, d := range docs {
+		if got := len(d.Pages); got != n {
+			t.Errorf("%s: %d pages, want %d", d.Truth.ID, got, n)
+		}
+		if len(d.Truth.Pages) != len(d.Pages) {
+			t.Fatalf("%s: %d truth pages for %d images", d.Truth.ID, len(d.Truth.Pages), len(d.Pages))
+		}
+		for i, p := range d.Truth.Pages {
+			if p.No != i+1 {
+				t.Errorf("%s page %d numbered %d", d.Truth.ID, i+1, p.No)
 			}
-		})
+			if len(strings.Fields(p.Text)) < 20 {
+				t.Errorf("%s page %d has almost no text: %q", d.Truth.ID, i+1, p.Text)
+			}
+			if i > 0 && !strings.HasPrefix(p.Text, strconv.Itoa(i+1)+"\n") {
+				t.Errorf("%s page %d does not start with its page number: %.40q", d.Truth.ID, i+1, p.Text)
+			}
+		}
+		if b := d.Pages[0].Bounds(); b.Dx() != 827 || b.Dy() != 1169 {
+			t.Errorf("%s: page is %v, want A4 at 100 dpi (827x1169)", d.Truth.ID, b.Size())
+		}
+		if d.Truth.Class != class || d.Truth.PipelineHint != PipelineHint(class) {
+			t.Errorf("%s: class %q hint %q", d.Truth.ID, d.Truth.Class, d.Truth.PipelineHint)
+		}
 	}
 }
 

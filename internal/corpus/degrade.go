@@ -45,7 +45,7 @@ func drawDegrade(rng *rand.Rand, level string, maxSkew, rotateRatio float64, dpi
 		if rng.IntN(2) == 0 {
 			p.blurSigma = (0.4 + rng.Float64()*0.4) * scale
 		}
-		p.noiseSigma = 2 + rng.Float64()*4
+		p.noiseSigma = 1 + rng.Float64()*2.5
 		if rng.IntN(2) == 0 {
 			p.jpegQ = 70 + rng.IntN(21)
 		}

@@ -168,3 +168,14 @@ func capitalizeFirst(s string) string {
 	}
 	return s
 }
+
+// renumber gives p a new unused CCCD for its (possibly changed) province.
+func (g *people) renumber(p person) string {
+	for {
+		id := CCCD(p.province.code, p.male, p.birth.Year(), g.digits(6))
+		if !g.ids[id] {
+			g.ids[id] = true
+			return id
+		}
+	}
+}

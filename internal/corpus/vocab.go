@@ -38,8 +38,9 @@ var provinces = [...]province{
 	{"094", "Sóc Trăng", false}, {"095", "Bạc Liêu", false}, {"096", "Cà Mau", false},
 }
 
-// ProvinceCodes returns the 63 official 3-digit CCCD province codes, in
-// ascending order, mapped to the province name. The map is new on each call.
+// ProvinceCodes returns the 63 official 3-digit CCCD province codes (as of
+// 2024) mapped to the province name, e.g. "096" -> "Cà Mau". The map is new
+// on each call, so callers may modify it.
 func ProvinceCodes() map[string]string {
 	m := make(map[string]string, len(provinces))
 	for _, p := range provinces {
