@@ -111,12 +111,25 @@ java_ok() {
       org.elasticsearch.tools.java_version_checker.JavaVersionChecker >/dev/null 2>&1
 }
 
+# java_major prints the feature version of the JDK at $1, from its release
+# file when it has one (no JVM start), else by asking java.
 java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    awk -F'= ' '/java.specification.version/ { print $2; exit }'
+  local v=""
+  if [[ -r "$1/release" ]]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")"
+  fi
+  if [[ -z "${v}" ]]; then
+    v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+      awk -F'= ' '/java.specification.version/ { print $2; exit }')"
+  fi
+  printf '%s\n' "${v}"
 }
 
-# pick_java prints the JDK home to run Elasticsearch with.
+# pick_java prints the JDK home to run Elasticsearch with: SOHOA_ES_JAVA_HOME,
+# else the newest JDK from update-alternatives, /usr/lib/jvm and PATH that
+# the distribution's own version check accepts. 8.19 bundles JDK 24 in its
+# regular distributions, so the newest is closest to what Elastic tests it on
+# (17 and 25 both start it in the same ~8 s here; see README.md).
 pick_java() {
   if [[ -n "${SOHOA_ES_JAVA_HOME:-}" ]]; then
     java_ok "${SOHOA_ES_JAVA_HOME}" ||
@@ -124,30 +137,38 @@ pick_java() {
     printf '%s\n' "${SOHOA_ES_JAVA_HOME}"
     return
   fi
-  local candidates=() bin home best="" best_major=0 major
-  if command -v update-alternatives >/dev/null; then
-    while IFS= read -r bin; do
-      candidates+=("$(dirname "$(dirname "${bin}")")")
-    done < <(update-alternatives --list java 2>/dev/null || true)
-  fi
-  for home in /usr/lib/jvm/*; do
-    [[ -x "${home}/bin/java" ]] && candidates+=("${home}")
-  done
-  if command -v java >/dev/null; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-  fi
-  for home in "${candidates[@]}"; do
-    java_ok "${home}" || continue
+  local bin home major
+  local -A seen=()
+  local ranked=()
+  while IFS= read -r home; do
+    [[ -x "${home}/bin/java" ]] || continue
+    home="$(readlink -f "${home}")"
+    [[ -z "${seen[${home}]:-}" ]] || continue
+    seen[${home}]=1
     major="$(java_major "${home}")"
-    # Prefer the newest accepted JDK: 8.19 bundles JDK 24 in its regular
-    # distributions, so 21+ is closest to what Elastic tests it on (17 and
-    # 25 both start it in the same ~8s here; see README.md).
-    if [[ "${major}" =~ ^[0-9]+$ ]] && ((major > best_major)); then
-      best="${home}" best_major="${major}"
+    [[ "${major}" =~ ^[0-9]+$ ]] && ranked+=("${major} ${home}")
+  done < <(
+    if command -v update-alternatives >/dev/null; then
+      update-alternatives --list java 2>/dev/null | while IFS= read -r bin; do
+        dirname "$(dirname "${bin}")"
+      done
     fi
-  done
-  [[ -n "${best}" ]] || die "no JDK accepted by Elasticsearch ${ES_VERSION} (install default-jdk-headless)"
-  printf '%s\n' "${best}"
+    for home in /usr/lib/jvm/*; do
+      printf '%s\n' "${home}"
+    done
+    if command -v java >/dev/null; then
+      dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+    fi
+  )
+  while read -r major home; do
+    [[ -n "${home}" ]] || continue
+    if java_ok "${home}"; then
+      printf '%s\n' "${home}"
+      return
+    fi
+    log "skipping ${home} (java ${major}): Elasticsearch ${ES_VERSION} does not accept it"
+  done < <(printf '%s\n' "${ranked[@]}" | sort -rn)
+  die "no JDK accepted by Elasticsearch ${ES_VERSION} (install default-jdk-headless)"
 }
 
 # fetch_distribution makes sure ${ES_HOME} holds the unpacked distribution,
