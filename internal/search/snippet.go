@@ -28,8 +28,10 @@ func Snippet(text, query string, maxRunes int) string {
 	}
 	words := scanWords(text)
 	terms := Words(Fold(query))
-	for i := range words {
-		words[i].term = matchTerm(Fold(text[words[i].start:words[i].end]), terms)
+	if len(terms) > 0 {
+		for i := range words {
+			words[i].term = matchTerm(FoldWord(text[words[i].start:words[i].end]), terms)
+		}
 	}
 
 	// Pick the window with the most distinct matched terms, then the most

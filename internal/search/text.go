@@ -30,6 +30,15 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return s
 	}
+	if f, ok := foldFast(s); ok {
+		return f
+	}
+	return foldSlow(s)
+}
+
+// foldSlow folds normalised text with the Unicode machinery: decompose,
+// drop the combining marks, map the letters that do not decompose.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(foldRune), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -39,6 +48,86 @@ func Fold(s string) string {
 	}
 	// A mark standing alone after a space leaves that space at the edge.
 	return strings.Join(strings.Fields(out), " ")
+}
+
+// foldTableSize covers Latin, the combining marks and Vietnamese letters
+// (Latin Extended Additional ends at U+1EFF).
+const foldTableSize = 0x1F00
+
+// Special values in foldTable.
+const (
+	foldNone rune = -1 // fold with foldSlow
+	foldDrop rune = -2 // a combining mark: dropped
+)
+
+// foldTable maps each rune below foldTableSize to its folded form computed
+// by foldSlow: a rune, foldDrop for a mark that folding drops, or foldNone
+// when the folded form is not a single rune. It is built once and never
+// modified.
+var foldTable = func() []rune {
+	t := make([]rune, foldTableSize)
+	for r := rune(0); r < foldTableSize; r++ {
+		if r < 0x80 {
+			t[r] = unicode.ToLower(r)
+			continue
+		}
+		f := []rune(foldSlow(string(r)))
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			t[r] = foldDrop
+		case len(f) == 1:
+			t[r] = f[0]
+		default:
+			t[r] = foldNone
+		}
+	}
+	return t
+}()
+
+// foldFast folds normalised text rune by rune through foldTable. It reports
+// false when a rune is outside the table, and the caller must use foldSlow.
+func foldFast(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	dropped := false
+	for _, r := range s {
+		if r >= foldTableSize {
+			return "", false
+		}
+		switch f := foldTable[r]; f {
+		case foldNone:
+			return "", false
+		case foldDrop:
+			dropped = true
+		default:
+			b.WriteRune(f)
+		}
+	}
+	if dropped {
+		// A mark standing alone after a space leaves that space at the edge.
+		return strings.Join(strings.Fields(b.String()), " "), true
+	}
+	return b.String(), true
+}
+
+// FoldWord folds one word of text that is already NFC, without the
+// white-space handling of Fold: it is the fast path snippets use on every
+// word of a record.
+func FoldWord(w string) string {
+	if isASCII(w) {
+		return strings.ToLower(w)
+	}
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		if r >= foldTableSize || foldTable[r] == foldNone {
+			return Fold(w)
+		}
+		if f := foldTable[r]; f != foldDrop {
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
 }
 
 // foldRune maps letters whose marks are not combining characters in NFD.

@@ -74,6 +74,9 @@ func FuzzFold(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Fold(s)
+		if slow := foldSlow(Normalize(s)); got != slow {
+			t.Errorf("Fold(%q) = %q, but the Unicode path gives %q", s, got, slow)
+		}
 		if Fold(got) != got {
 			t.Errorf("Fold not idempotent on %q", s)
 		}
@@ -81,4 +84,13 @@ func FuzzFold(f *testing.F) {
 			t.Errorf("Fold(%q) = %q is longer than its normalised input", s, got)
 		}
 	})
+}
+
+func TestFoldWord(t *testing.T) {
+	for _, w := range []string{"Quyết", "ĐỊNH", "chuyểu", "ấp", "qđ", "Ω", "日本", "naïve", "straße", "1.250,5"} {
+		n := Normalize(w)
+		if got, want := FoldWord(n), Fold(n); got != want {
+			t.Errorf("FoldWord(%q) = %q, Fold gives %q", n, got, want)
+		}
+	}
 }

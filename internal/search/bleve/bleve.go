@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -70,13 +71,91 @@ const (
 	facetYearBuckets = 200
 )
 
-// Index is the embedded search index. It is safe for concurrent use; writes
-// are visible to Search as soon as Index, IndexBatch or Delete return.
+// Index is the embedded search index. It is safe for concurrent use.
+// Writes are durable (synced to disk) and visible to Search as soon as
+// Index, IndexBatch or Delete return. Concurrent Index and Delete calls are
+// committed together (group commit), since each commit waits for a sync.
 type Index struct {
-	idx    blevesearch.Index
-	words  analysis.Analyzer // Unicode word tokens, lower-cased
-	kw     analysis.Analyzer // whole value as one token
-	closed bool
+	idx   blevesearch.Index
+	words analysis.Analyzer // Unicode word tokens, lower-cased
+	kw    analysis.Analyzer // whole value as one token
+
+	mu      sync.RWMutex // guards closed and sending on writes
+	closed  bool
+	writes  chan writeReq
+	stopped chan struct{} // closed when the committer has finished
+}
+
+// writeReq is one Index (doc != nil) or Delete (doc == nil) for the committer.
+type writeReq struct {
+	doc  *document.Document
+	id   string
+	done chan error
+}
+
+// maxGroup bounds how many writes one group commit takes.
+const maxGroup = 512
+
+// commit runs until writes is closed: it takes every write waiting, commits
+// them in one batch and answers each.
+func (ix *Index) commit() {
+	defer close(ix.stopped)
+	for first := range ix.writes {
+		group := []writeReq{first}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case w, ok := <-ix.writes:
+				if !ok {
+					break drain
+				}
+				group = append(group, w)
+			default:
+				break drain
+			}
+		}
+		b := ix.idx.NewBatch()
+		var err error
+		for _, w := range group {
+			if w.doc != nil {
+				err = b.IndexAdvanced(w.doc)
+			} else {
+				b.Delete(w.id)
+			}
+			if err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = ix.idx.Batch(b)
+		}
+		for _, w := range group {
+			w.done <- err
+		}
+	}
+}
+
+// send hands a write to the committer and waits for its result.
+func (ix *Index) send(ctx context.Context, w writeReq) error {
+	w.done = make(chan error, 1)
+	ix.mu.RLock()
+	if ix.closed {
+		ix.mu.RUnlock()
+		return errors.New("index is closed")
+	}
+	select {
+	case ix.writes <- w:
+		ix.mu.RUnlock()
+	case <-ctx.Done():
+		ix.mu.RUnlock()
+		return ctx.Err()
+	}
+	select {
+	case err := <-w.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the write may still complete; writes are idempotent
+	}
 }
 
 var _ search.Index = (*Index)(nil)
@@ -123,6 +202,9 @@ func Open(dir string) (*Index, error) {
 	default:
 		return nil, fmt.Errorf("bleve: stat %s: %w", dir, err)
 	}
+	ix.writes = make(chan writeReq, maxGroup)
+	ix.stopped = make(chan struct{})
+	go ix.commit()
 	return ix, nil
 }
 
@@ -211,11 +293,7 @@ func (ix *Index) Index(ctx context.Context, r search.Record) error {
 	if err != nil {
 		return fmt.Errorf("bleve: index %s: %w", r.ID, err)
 	}
-	b := ix.idx.NewBatch()
-	if err := b.IndexAdvanced(doc); err != nil {
-		return fmt.Errorf("bleve: index %s: %w", r.ID, err)
-	}
-	if err := ix.idx.Batch(b); err != nil {
+	if err := ix.send(ctx, writeReq{doc: doc, id: r.ID}); err != nil {
 		return fmt.Errorf("bleve: index %s: %w", r.ID, err)
 	}
 	return nil
@@ -249,7 +327,10 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("bleve: delete %s: %w", id, err)
 	}
-	if err := ix.idx.Delete(id); err != nil {
+	if id == "" {
+		return errors.New("bleve: delete: empty ID")
+	}
+	if err := ix.send(ctx, writeReq{id: id}); err != nil {
 		return fmt.Errorf("bleve: delete %s: %w", id, err)
 	}
 	return nil
@@ -267,8 +348,18 @@ func (ix *Index) Count(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// Close releases the index. Writes are already durable when they return.
+// Close waits for pending writes and releases the index. Writes are
+// already durable when they return. Close may be called once.
 func (ix *Index) Close() error {
+	ix.mu.Lock()
+	if ix.closed {
+		ix.mu.Unlock()
+		return errors.New("bleve: close: already closed")
+	}
+	ix.closed = true
+	close(ix.writes)
+	ix.mu.Unlock()
+	<-ix.stopped
 	if err := ix.idx.Close(); err != nil {
 		return fmt.Errorf("bleve: close: %w", err)
 	}
