@@ -63,18 +63,25 @@ func run(args []string, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
-	docs, err := corpus.Generate(opts)
+	var index []corpus.IndexEntry
+	nDocs, nPages := 0, 0
+	err = corpus.Stream(opts, func(d corpus.Document) error {
+		entries, err := corpus.WriteDocument(*out, d, split(*formats))
+		if err != nil {
+			return err
+		}
+		index = append(index, entries...)
+		nDocs++
+		nPages += len(d.Pages)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := corpus.WriteCorpus(*out, docs, split(*formats)); err != nil {
+	if err := corpus.WriteIndex(*out, index); err != nil {
 		return err
 	}
-	total := 0
-	for _, d := range docs {
-		total += len(d.Pages)
-	}
-	log.Info("corpus written", "dir", *out, "documents", len(docs), "pages", total, "seconds", time.Since(start).Seconds())
+	log.Info("corpus written", "dir", *out, "documents", nDocs, "pages", nPages, "seconds", time.Since(start).Seconds())
 	return nil
 }
 

@@ -194,19 +194,40 @@ type docPlan struct {
 	pages []layoutPage
 }
 
-// Generate renders opts.Documents documents. It is deterministic: the same
-// Options produce the same truth and identical pixels. Pages are rendered
-// in parallel on all CPUs. Safe for concurrent use.
+// Generate renders opts.Documents documents and returns them all. It is
+// deterministic: the same Options produce the same truth and identical
+// pixels. Pages are rendered in parallel on all CPUs. A 300-dpi greyscale
+// page takes about 9 MB of memory; use Stream for large corpora. Safe for
+// concurrent use.
 func Generate(opts Options) ([]Document, error) {
-	opts, err := opts.withDefaults()
+	var docs []Document
+	err := Stream(opts, func(d Document) error {
+		docs = append(docs, d)
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return docs, nil
+}
+
+// Stream renders the same documents as Generate with the same Options, and
+// hands them to fn one at a time, in order, holding only a few documents in
+// memory. It stops at the first error from fn and returns it. Safe for
+// concurrent use; fn is called from the calling goroutine.
+func Stream(opts Options, fn func(Document) error) error {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return err
 	}
 	fams, err := loadFamilies(opts.Fonts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	seed := uint64(opts.Seed)
+	// Planning is cheap and sequential (citizens must be unique across the
+	// corpus); rendering runs in groups of documents with enough pages to
+	// keep every CPU busy.
 	ppl := newPeople(nil)
 	docs := make([]Document, opts.Documents)
 	plans := make([]docPlan, opts.Documents)
@@ -220,16 +241,32 @@ func Generate(opts Options) ([]Document, error) {
 		}
 		truth, plan, err := planDoc(rng, ppl, opts, fam, measure[fam])
 		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i+1, err)
+			return fmt.Errorf("document %d: %w", i+1, err)
 		}
 		truth.ID = fmt.Sprintf("doc-%04d", i+1)
 		docs[i] = Document{Truth: truth, Pages: make([]image.Image, len(plan.pages))}
 		plans[i] = plan
 	}
-	if err := renderAll(opts, seed, docs, plans); err != nil {
-		return nil, err
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	for start := 0; start < len(docs); {
+		end, pages := start, 0
+		for end < len(docs) && (end == start || pages < 2*workers) {
+			pages += len(plans[end].pages)
+			end++
+		}
+		if err := renderAll(opts, seed, docs[start:end], plans[start:end], start, workers); err != nil {
+			return err
+		}
+		for i := start; i < end; i++ {
+			if err := fn(docs[i]); err != nil {
+				return err
+			}
+			docs[i] = Document{} // let the pages go
+			plans[i] = docPlan{}
+		}
+		start = end
 	}
-	return docs, nil
+	return nil
 }
 
 // planDoc composes a document, fills it to its page count and records its truth.
@@ -302,8 +339,9 @@ func planDoc(rng *rand.Rand, ppl *people, opts Options, fam *fontFamily, fs *fac
 	return t, docPlan{fam: fam, geom: g, pages: pages}, nil
 }
 
-// renderAll renders and degrades every page, in parallel.
-func renderAll(opts Options, seed uint64, docs []Document, plans []docPlan) error {
+// renderAll renders and degrades every page of docs (documents base+1 ...
+// of the corpus) on workers goroutines.
+func renderAll(opts Options, seed uint64, docs []Document, plans []docPlan, base, workers int) error {
 	type job struct{ d, p int }
 	jobs := make(chan job)
 	var mu sync.Mutex
@@ -316,7 +354,6 @@ func renderAll(opts Options, seed uint64, docs []Document, plans []docPlan) erro
 		}
 	}
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), 8)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -331,14 +368,14 @@ func renderAll(opts Options, seed uint64, docs []Document, plans []docPlan) erro
 				}
 				c, err := render(pl.geom, fs, pl.pages[j.p], opts.Color)
 				if err != nil {
-					fail(fmt.Errorf("document %d page %d: %w", j.d+1, j.p+1, err))
+					fail(fmt.Errorf("document %d page %d: %w", base+j.d+1, j.p+1, err))
 					continue
 				}
-				rng := rand.New(rand.NewPCG(seed^0x5eed5eed, uint64(j.d)<<20|uint64(j.p)))
+				rng := rand.New(rand.NewPCG(seed^0x5eed5eed, uint64(base+j.d)<<20|uint64(j.p)))
 				dp := drawDegrade(rng, opts.Degrade, opts.MaxSkewDeg, opts.RotateRatio, opts.DPI)
 				img, err := degrade(c.image(), dp, rng)
 				if err != nil {
-					fail(fmt.Errorf("document %d page %d: %w", j.d+1, j.p+1, err))
+					fail(fmt.Errorf("document %d page %d: %w", base+j.d+1, j.p+1, err))
 					continue
 				}
 				docs[j.d].Pages[j.p] = img

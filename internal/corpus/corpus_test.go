@@ -411,3 +411,28 @@ func BenchmarkRenderPage300(b *testing.B) {
 		})
 	}
 }
+
+func TestStreamMatchesGenerate(t *testing.T) {
+	opts := Options{Seed: 77, Documents: 7, PagesPerDoc: [2]int{1, 2}, DPI: 72, Degrade: DegradeLight}
+	all := generate(t, opts)
+	var streamed []Document
+	err := Stream(opts, func(d Document) error {
+		streamed = append(streamed, d)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(pageHashes(t, all), pageHashes(t, streamed)); diff != "" {
+		t.Errorf("Stream and Generate pages differ (-generate +stream):\n%s", diff)
+	}
+	stop := fmt.Errorf("enough")
+	calls := 0
+	err = Stream(opts, func(Document) error {
+		calls++
+		return stop
+	})
+	if err != stop || calls != 1 {
+		t.Errorf("Stream after a callback error: err %v, %d calls; want the error after 1 call", err, calls)
+	}
+}

@@ -30,12 +30,27 @@ type IndexEntry struct {
 }
 
 // WriteCorpus writes every document in every format to dir (created if
-// missing): "<id>.pdf", "<id>.tiff", "<id>-p<N>.png", "<id>-p<N>.jpg", each
-// with a truth file "<id>.<format>.json" (Truth with File, Files and Format
-// set), and index.json listing them all. Paths in the JSON are relative to
-// dir. Formats default to pdf. Files are written atomically enough for
-// tests (write then rename). Safe for concurrent use on different dirs.
+// missing) with WriteDocument, then index.json listing them all with
+// WriteIndex. Formats default to pdf. Safe for concurrent use on different
+// directories.
 func WriteCorpus(dir string, docs []Document, formats []string) error {
+	index := []IndexEntry{}
+	for _, d := range docs {
+		entries, err := WriteDocument(dir, d, formats)
+		if err != nil {
+			return err
+		}
+		index = append(index, entries...)
+	}
+	return WriteIndex(dir, index)
+}
+
+// WriteDocument writes one document to dir (created if missing) in each
+// format: "<id>.pdf", "<id>.tiff", "<id>-p<N>.png" or "<id>-p<N>.jpg", each
+// with a truth file "<id>.<format>.json" (Truth with File, Files and Format
+// set; paths relative to dir). Formats default to pdf. Each file is written
+// to a temporary name and renamed. It returns the index entries.
+func WriteDocument(dir string, d Document, formats []string) ([]IndexEntry, error) {
 	if len(formats) == 0 {
 		formats = []string{FormatPDF}
 	}
@@ -43,64 +58,73 @@ func WriteCorpus(dir string, docs []Document, formats []string) error {
 		switch f {
 		case FormatPDF, FormatTIFF, FormatPNG, FormatJPEG:
 		default:
-			return fmt.Errorf("write corpus: unknown format %q (want pdf, tiff, png or jpeg)", f)
+			return nil, fmt.Errorf("write corpus: unknown format %q (want pdf, tiff, png or jpeg)", f)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write corpus: %w", err)
+		return nil, fmt.Errorf("write corpus: %w", err)
 	}
-	index := []IndexEntry{}
-	for _, d := range docs {
-		dpi := d.Truth.DPI
-		if dpi == 0 {
-			dpi = 300
-		}
-		for _, f := range formats {
-			t := d.Truth
-			t.Format = f
-			t.Files = nil
-			var buf bytes.Buffer
-			switch f {
-			case FormatPDF, FormatTIFF:
-				t.File = d.Truth.ID + "." + f
-				var err error
-				if f == FormatPDF {
-					err = WritePDF(&buf, d.Pages, dpi)
-				} else {
-					err = WriteTIFF(&buf, d.Pages, dpi)
-				}
-				if err != nil {
-					return fmt.Errorf("write corpus %s: %w", d.Truth.ID, err)
-				}
-				if err := writeFile(filepath.Join(dir, t.File), buf.Bytes()); err != nil {
-					return err
-				}
-			default:
-				ext := map[string]string{FormatPNG: "png", FormatJPEG: "jpg"}[f]
-				for i, p := range d.Pages {
-					name := fmt.Sprintf("%s-p%d.%s", d.Truth.ID, i+1, ext)
-					buf.Reset()
-					if err := writePage(&buf, f, p, dpi); err != nil {
-						return fmt.Errorf("write corpus %s page %d: %w", d.Truth.ID, i+1, err)
-					}
-					if err := writeFile(filepath.Join(dir, name), buf.Bytes()); err != nil {
-						return err
-					}
-					t.Files = append(t.Files, name)
-				}
-				t.File = t.Files[0]
+	dpi := d.Truth.DPI
+	if dpi == 0 {
+		dpi = 300
+	}
+	var index []IndexEntry
+	for _, f := range formats {
+		t := d.Truth
+		t.Format = f
+		t.Files = nil
+		var buf bytes.Buffer
+		switch f {
+		case FormatPDF, FormatTIFF:
+			t.File = d.Truth.ID + "." + f
+			var err error
+			if f == FormatPDF {
+				err = WritePDF(&buf, d.Pages, dpi)
+			} else {
+				err = WriteTIFF(&buf, d.Pages, dpi)
 			}
-			truthName := d.Truth.ID + "." + f + ".json"
-			js, err := json.MarshalIndent(t, "", "  ")
 			if err != nil {
-				return fmt.Errorf("write corpus %s: %w", d.Truth.ID, err)
+				return nil, fmt.Errorf("write corpus %s: %w", d.Truth.ID, err)
 			}
-			if err := writeFile(filepath.Join(dir, truthName), append(js, '\n')); err != nil {
-				return err
+			if err := writeFile(filepath.Join(dir, t.File), buf.Bytes()); err != nil {
+				return nil, err
 			}
-			index = append(index, IndexEntry{ID: t.ID, Class: t.Class, Format: f, File: t.File, Files: t.Files,
-				Truth: truthName, Pages: len(d.Pages), Secret: t.Secret})
+		default:
+			ext := map[string]string{FormatPNG: "png", FormatJPEG: "jpg"}[f]
+			for i, p := range d.Pages {
+				name := fmt.Sprintf("%s-p%d.%s", d.Truth.ID, i+1, ext)
+				buf.Reset()
+				if err := writePage(&buf, f, p, dpi); err != nil {
+					return nil, fmt.Errorf("write corpus %s page %d: %w", d.Truth.ID, i+1, err)
+				}
+				if err := writeFile(filepath.Join(dir, name), buf.Bytes()); err != nil {
+					return nil, err
+				}
+				t.Files = append(t.Files, name)
+			}
+			if len(t.Files) == 0 {
+				return nil, fmt.Errorf("write corpus %s: no pages", d.Truth.ID)
+			}
+			t.File = t.Files[0]
 		}
+		truthName := d.Truth.ID + "." + f + ".json"
+		js, err := json.MarshalIndent(t, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("write corpus %s: %w", d.Truth.ID, err)
+		}
+		if err := writeFile(filepath.Join(dir, truthName), append(js, '\n')); err != nil {
+			return nil, err
+		}
+		index = append(index, IndexEntry{ID: t.ID, Class: t.Class, Format: f, File: t.File, Files: t.Files,
+			Truth: truthName, Pages: len(d.Pages), Secret: t.Secret})
+	}
+	return index, nil
+}
+
+// WriteIndex writes index.json, the list of written files, to dir.
+func WriteIndex(dir string, index []IndexEntry) error {
+	if index == nil {
+		index = []IndexEntry{}
 	}
 	js, err := json.MarshalIndent(index, "", "  ")
 	if err != nil {
