@@ -79,15 +79,27 @@ func (s *Server) opsPage(w http.ResponseWriter, r *http.Request, v *view) error 
 
 // throughput records that total OCR tasks (one per page) were processed by
 // now and returns the pages per minute since the oldest sample within
-// throughputWindow, and the span measured.
+// throughputWindow (or since the previous sample, if older), and the span
+// measured; nothing until two samples are at least a second apart.
 func (s *Server) throughput(now time.Time, total int) (float64, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keep := s.samples[:0]
-	for _, sm := range s.samples {
-		if now.Sub(sm.at) <= throughputWindow && sm.pages <= total {
-			keep = append(keep, sm)
+	// Keep the samples within the window, or else the latest one, so a
+	// dashboard opened rarely still measures since its last visit.
+	var keep []sample
+	var latest *sample
+	for i, sm := range s.samples {
+		if sm.pages > total { // the counter was reset
+			continue
 		}
+		if now.Sub(sm.at) <= throughputWindow {
+			keep = append(keep, sm)
+		} else {
+			latest = &s.samples[i]
+		}
+	}
+	if len(keep) == 0 && latest != nil {
+		keep = append(keep, *latest)
 	}
 	s.samples = append(keep, sample{at: now, pages: total})
 	if len(s.samples) > 600 {
@@ -95,7 +107,7 @@ func (s *Server) throughput(now time.Time, total int) (float64, time.Duration) {
 	}
 	first := s.samples[0]
 	span := now.Sub(first.at)
-	if span < 2*time.Second {
+	if span < time.Second {
 		return 0, 0
 	}
 	return float64(total-first.pages) / span.Minutes(), span

@@ -306,6 +306,8 @@ var fieldNames = map[string][2]string{
 	"area_m2": {"Diện tích (m²)", "Area (m²)"}, "land_purpose": {"Mục đích sử dụng", "Land use"},
 	"certificate_serial": {"Số seri GCN", "Certificate serial"}, "book_entry_no": {"Số vào sổ", "Register entry"},
 	"ethnicity": {"Dân tộc", "Ethnicity"}, "nationality": {"Quốc tịch", "Nationality"},
+	"birth_place": {"Nơi sinh", "Place of birth"}, "native_place": {"Quê quán", "Native place"},
+	"registration_date": {"Ngày đăng ký", "Registered on"}, "sex": {"Giới tính", "Sex"},
 }
 
 func fieldLabel(lang, name string) string {

@@ -1,0 +1,239 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/app/apptest"
+	"github.com/sohoa/sohoa/internal/auth"
+)
+
+// session is a signed-in HTTP client with its CSRF token.
+type session struct {
+	c    *http.Client
+	base string
+	csrf string
+}
+
+var (
+	loginCSRF = regexp.MustCompile(`name="login_csrf" value="([0-9a-f]+)"`)
+	formCSRF  = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+)
+
+func newClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// signIn signs in with a token through the sign-in form.
+func signIn(t *testing.T, base, token string) *session {
+	t.Helper()
+	c := newClient(t)
+	_, body := get(t, c, base+"/login")
+	m := loginCSRF.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("sign-in form has no login_csrf")
+	}
+	resp, body := post(t, c, base+"/login", url.Values{"login_csrf": {m[1]}, "token": {token}, "next": {"/"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: status %d\n%s", resp.StatusCode, body)
+	}
+	for _, ck := range resp.Cookies() {
+		if ck.Name == auth.SessionCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode) {
+			t.Errorf("session cookie %+v is not HttpOnly SameSite=Lax", ck)
+		}
+	}
+	s := &session{c: c, base: base}
+	_, body = get(t, c, base+"/login") // any page with a signed-in layout
+	if m := formCSRF.FindStringSubmatch(body); m != nil {
+		s.csrf = m[1]
+	} else {
+		t.Fatal("no CSRF token on a signed-in page")
+	}
+	return s
+}
+
+// TestHTTPSecurity checks roles, CSRF, sessions and headers over HTTP
+// against a real instance.
+func TestHTTPSecurity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a running instance")
+	}
+	in := apptest.Start(t, nil)
+	base := in.URL
+
+	resp, body := get(t, newClient(t), base+"/login")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q", csp)
+	}
+	if resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Error("no X-Frame-Options: DENY")
+	}
+	if !strings.Contains(body, `<html lang="vi">`) {
+		t.Error("sign-in page is not Vietnamese by default")
+	}
+	if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, " on") && regexp.MustCompile(` on[a-z]+=`).MatchString(body) {
+		t.Error("inline script or style in the page")
+	}
+
+	// Not signed in: pages send the browser to the sign-in page.
+	resp, _ = get(t, newClient(t), base+"/search?q=x")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+		t.Errorf("anonymous /search: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	sessions := map[auth.Role]*session{}
+	for _, r := range auth.Roles() {
+		sessions[r] = signIn(t, base, in.Token(t, string(r)))
+	}
+	pages := []struct {
+		path string
+		need auth.Role
+	}{
+		{"/upload", auth.RoleUploader},
+		{"/batches", auth.RoleUploader},
+		{"/search?q=quyet+dinh", auth.RoleSearcher},
+		{"/records/0123456789abcdef0123456789abcdef/pages/1", auth.RolePIIReader},
+		{"/ops", auth.RoleOperator},
+		{"/admin", auth.RoleAdmin},
+		{"/admin/audit", auth.RoleAdmin},
+		{"/metrics", auth.RoleOperator},     // the API's Require, by cookie
+		{"/monitoring/", auth.RoleOperator}, // asynqmon, by cookie
+	}
+	for _, pg := range pages {
+		for _, r := range auth.Roles() {
+			t.Run(fmt.Sprintf("%s as %s", pg.path, r), func(t *testing.T) {
+				resp, _ := get(t, sessions[r].c, base+pg.path)
+				switch {
+				case !r.Implies(pg.need) && resp.StatusCode != http.StatusForbidden:
+					t.Errorf("status %d, want 403", resp.StatusCode)
+				case r.Implies(pg.need) && resp.StatusCode == http.StatusForbidden:
+					t.Errorf("status 403 for a role that may open it")
+				case r.Implies(pg.need) && strings.HasPrefix(pg.path, "/records/") && resp.StatusCode != http.StatusNotFound:
+					t.Errorf("unknown document: status %d, want 404", resp.StatusCode)
+				case r.Implies(pg.need) && !strings.HasPrefix(pg.path, "/records/") && resp.StatusCode != http.StatusOK:
+					t.Errorf("status %d, want 200", resp.StatusCode)
+				}
+			})
+		}
+	}
+
+	admin := sessions[auth.RoleAdmin]
+	create := url.Values{"name": {"máy quét 2"}, "role": {"uploader"}}
+	t.Run("form without CSRF token", func(t *testing.T) {
+		resp, _ := post(t, admin.c, base+"/admin/tokens", create, nil)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("form with a wrong CSRF token", func(t *testing.T) {
+		f := url.Values{"csrf": {strings.Repeat("0", 64)}, "name": create["name"], "role": create["role"]}
+		resp, _ := post(t, admin.c, base+"/admin/tokens", f, nil)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("cross-site form with the token", func(t *testing.T) {
+		f := url.Values{"csrf": {admin.csrf}, "name": create["name"], "role": create["role"]}
+		resp, _ := post(t, admin.c, base+"/admin/tokens", f, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("form with the CSRF token", func(t *testing.T) {
+		f := url.Values{"csrf": {admin.csrf}, "name": create["name"], "role": create["role"]}
+		resp, body := post(t, admin.c, base+"/admin/tokens", f, nil)
+		if resp.StatusCode != http.StatusCreated || !regexp.MustCompile(`id="new-token">sohoa_[0-9a-f]{16}_[0-9a-f]{64}<`).MatchString(body) {
+			t.Errorf("status %d; token not shown once", resp.StatusCode)
+		}
+	})
+	t.Run("sign-in without its CSRF cookie", func(t *testing.T) {
+		resp, _ := post(t, newClient(t), base+"/login", url.Values{"token": {apptest.AdminToken}, "login_csrf": {"00"}}, nil)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("API state change by cookie needs CSRF", func(t *testing.T) {
+		up := sessions[auth.RoleUploader]
+		u := base + "/api/v1/batches/b20261125t000000aaaaaaaaaa/retry"
+		resp, body := post(t, up.c, u, nil, nil)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `"csrf"`) {
+			t.Errorf("without token: %d %s", resp.StatusCode, body)
+		}
+		resp, body = post(t, up.c, u, nil, map[string]string{auth.CSRFHeader: up.csrf})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("with token: %d %s, want 404 (no such batch)", resp.StatusCode, body)
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		c := newClient(t)
+		_, body := get(t, c, base+"/login")
+		m := loginCSRF.FindStringSubmatch(body)
+		resp, body := post(t, c, base+"/login", url.Values{"login_csrf": {m[1]}, "username": {"nobody"}, "password": {"wrong password 123"}}, nil)
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `role="alert"`) {
+			t.Errorf("status %d", resp.StatusCode)
+		}
+	})
+	t.Run("logout ends the session", func(t *testing.T) {
+		op := sessions[auth.RoleOperator]
+		resp, _ := post(t, op.c, base+"/logout", url.Values{"csrf": {op.csrf}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logout: %d", resp.StatusCode)
+		}
+		u, _ := url.Parse(base)
+		for _, ck := range op.c.Jar.Cookies(u) {
+			if ck.Name == auth.SessionCookie {
+				t.Error("session cookie kept after logout")
+			}
+		}
+		resp, _ = get(t, op.c, base+"/ops")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("/ops after logout: %d, want a redirect to sign in", resp.StatusCode)
+		}
+	})
+	t.Run("personal lookup is POST only", func(t *testing.T) {
+		resp, _ := get(t, sessions[auth.RolePIIReader].c, base+"/search/person?cccd=001088001234")
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("GET /search/person: %d, want 405", resp.StatusCode)
+		}
+		pr := sessions[auth.RolePIIReader]
+		resp, body := post(t, pr.c, base+"/search/person", url.Values{"csrf": {pr.csrf}, "cccd": {"001088001234"}}, nil)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "0 kết quả") {
+			t.Errorf("POST /search/person: %d", resp.StatusCode)
+		}
+	})
+}
