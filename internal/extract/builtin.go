@@ -349,6 +349,13 @@ func issuer(d *doc) (cand, bool) {
 	if v == "" {
 		return signatureIssuer(d)
 	}
+	if !isBodyStart(lineKey(parts[0])) {
+		// Capitals at the top that do not name a body ("ĐƠN ĐỀ NGHỊ").
+		if d.fallback {
+			return cand{}, false
+		}
+		conf *= 0.6
+	}
 	v = withLocality(v, parent)
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v}, true
 }

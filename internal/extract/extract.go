@@ -109,6 +109,8 @@ type doc struct {
 	titleLine int
 	titleKey  string
 	numSym    *cand
+	// fallback is set for unknown documents, where header rules are guesses.
+	fallback bool
 }
 
 // cand is a candidate value for a field.
@@ -149,6 +151,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	}
 	r := Result{Pipeline: c.pipeline.Name, Class: c.id, ClassConfidence: round3(conf), Fields: map[string]Field{}, TextSensitivity: c.textSens}
 	d.titleLine, d.titleKey = findTitle(d, c)
+	d.fallback = c.fallback
 	nc := normCtx{typeAbbr: c.typeAbbr}
 	if c.typeAbbr == "" && d.titleKey != "" {
 		nc.typeAbbr = typeAbbrForTitle(d.titleKey)
@@ -224,7 +227,40 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		r.Fields["doc_type"] = Field{Value: c.docType, Confidence: round3(conf), Page: 1, Sensitivity: domain.Public}
 	}
 	r.Spans = findSpans(orig, raws)
+	scrubPublicFields(r.Fields, raws)
 	return r, nil
+}
+
+// scrubPublicFields replaces personal values that appear inside public
+// fields (a citizen named in a subject, an ID number in a free-text field)
+// with placeholders, since public fields go to the index in the clear.
+// Officials' names and titles as signers stay public.
+func scrubPublicFields(fields map[string]Field, vals []protectedValue) {
+	for name, f := range fields {
+		if f.Sensitivity.Protected() || name == "signer_name" || name == "signer_position" {
+			continue
+		}
+		scrub := func(s string) string {
+			pg := preparePage(&domain.Page{No: 1, Text: s})
+			spans := findSpans(&doc{pages: []*page{pg}}, vals)
+			if len(spans) == 0 {
+				return s
+			}
+			return Redact([]domain.Page{{No: 1, Text: s}}, Result{Spans: spans})[0]
+		}
+		changed := false
+		if v := scrub(f.Value); v != f.Value {
+			f.Value, changed = v, true
+		}
+		for i, v := range f.Values {
+			if nv := scrub(v); nv != v {
+				f.Values[i], changed = nv, true
+			}
+		}
+		if changed {
+			fields[name] = f
+		}
+	}
 }
 
 func round3(x float64) float64 {
