@@ -223,10 +223,12 @@ func PrepareQuery(q Query) (PreparedQuery, error) {
 		Size:     q.Size,
 	}
 	words, phrases := SplitText(q.Text)
-	p.Words = Normalize(words)
-	p.WordsFolded = Fold(words)
+	if len(Words(words)) > 0 { // punctuation alone is no text
+		p.Words = Normalize(words)
+		p.WordsFolded = Fold(words)
+	}
 	for _, ph := range phrases {
-		if f := Fold(ph); f != "" {
+		if f := Fold(ph); len(Words(f)) > 0 {
 			p.Phrases = append(p.Phrases, Normalize(ph))
 			p.PhrasesFolded = append(p.PhrasesFolded, f)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -213,4 +214,44 @@ func TestConfigValidate(t *testing.T) {
 
 func bulkItem(id, body string) esutil.BulkIndexerItem {
 	return esutil.BulkIndexerItem{Action: "index", DocumentID: id, Body: strings.NewReader(body)}
+}
+
+var loadRecords = flag.Int("records", 0, "with -bench Load: number of synthetic records to index and query")
+
+// BenchmarkLoad indexes -records synthetic records (default 10000) into
+// the Elasticsearch at SOHOA_ELASTICSEARCH_URL and reports the indexing
+// rate and query latency percentiles, as the bleve benchmark of the same
+// name does on the same records:
+//
+//	SOHOA_ELASTICSEARCH_URL=http://127.0.0.1:9200 go test -run XXX -bench Load -benchtime 1x ./internal/search/es -records 100000
+func BenchmarkLoad(b *testing.B) {
+	u := os.Getenv("SOHOA_ELASTICSEARCH_URL")
+	if u == "" {
+		b.Skip("SOHOA_ELASTICSEARCH_URL is not set")
+	}
+	n := *loadRecords
+	if n == 0 {
+		n = 10000
+	}
+	for i := 0; i < b.N; i++ {
+		ctx := context.Background()
+		ix, err := Open(ctx, Config{URLs: strings.Split(u, ","), IndexPrefix: fmt.Sprintf("sohoa-bench-%d", time.Now().UnixNano())})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := searchtest.Load(ctx, ix, searchtest.LoadConfig{Records: n, Out: os.Stdout})
+		if dropErr := ix.Drop(ctx); dropErr != nil {
+			b.Error(dropErr)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(rep.RecordsSec, "records/s")
+		for _, k := range rep.Kinds {
+			b.ReportMetric(float64(k.P95.Microseconds())/1000, k.Kind+"-p95-ms")
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

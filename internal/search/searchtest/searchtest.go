@@ -95,6 +95,7 @@ func runMatching(t *testing.T, ix search.Index) {
 		want []string // sorted
 	}{
 		{name: "empty query matches all", q: search.Query{}, want: all},
+		{name: "punctuation only is no text", q: search.Query{Text: ` - / "" ? `, DocType: "giay_chung_nhan"}, want: []string{"gcn-412", "gcn-413"}},
 		{name: "accentless decision", q: search.Query{Text: "quyet dinh chuyen doi so"}, want: []string{"qd-cds", "qd-ocr"}},
 		{name: "accentless land", q: search.Query{Text: "dat o nong thon"}, want: []string{"cv-dat", "gcn-412"}},
 		{name: "accented query also finds unaccented copy", q: search.Query{Text: "Quyết định chuyển đổi số"}, want: []string{"qd-cds", "qd-ocr"}},
