@@ -6,8 +6,9 @@
 #        verapdf.sh classpath     print the resolved Java class path
 #        verapdf.sh version       print the veraPDF version
 #
-# Exit status: 0 when every FILE is compliant, 1 when one is not, 2 on a
-# usage or set-up error (no Java, no Maven, fetch failed).
+# Exit status: 0 when every FILE is compliant, 1 when one is not (or is
+# not a PDF veraPDF can parse), 2 on a usage or set-up error (no Java, no
+# Maven, fetch failed, validator crashed).
 #
 # The CLI is org.verapdf.apps:greenfield-apps (the "greenfield" PDF parser
 # and validation model, the one the veraPDF installer ships) with its
@@ -110,19 +111,29 @@ main() {
 		[[ ${#args[@]} -gt 0 ]] || die "no FILE given"
 		local f
 		for f in "${args[@]}"; do [[ -f "${f}" ]] || die "no such file: ${f}"; done
-		# veraPDF exits 0 whether or not files comply; decide from its report.
-		local out
-		out="$(run --flavour "${flavour}" --format "${format}" "${args[@]}")" || {
-			printf '%s\n' "${out}"
-			die "veraPDF failed to run"
-		}
+		# veraPDF exits 0 when all comply, 1 when one does not, more on
+		# errors; but a file it cannot parse at all still exits 0 with
+		# no verdict, so compliance is decided per file from the report.
+		local out rc=0
+		out="$(run --flavour "${flavour}" --format "${format}" "${args[@]}")" || rc=$?
 		printf '%s\n' "${out}"
+		[[ ${rc} -le 1 ]] || die "veraPDF failed to run (exit ${rc})"
+		local ok=0
 		case "${format}" in
-		text) grep -q '^FAIL ' <<<"${out}" && return 1 ;;
-		xml) grep -q 'isCompliant="false"' <<<"${out}" && return 1 ;;
-		json) grep -q '"compliant" *: *false' <<<"${out}" && return 1 ;;
+		text)
+			for f in "${args[@]}"; do
+				grep -qF "PASS ${f} " <<<"${out}" || grep -qF "PASS $(realpath "${f}") " <<<"${out}" || {
+					log "not compliant (or not parsed): ${f}"
+					ok=1
+				}
+			done
+			;;
+		xml)
+			[[ "$(grep -o 'isCompliant="true"' <<<"${out}" | wc -l)" -eq ${#args[@]} ]] || ok=1
+			;;
+		*) ok=${rc} ;;
 		esac
-		return 0
+		return ${ok}
 		;;
 	esac
 }

@@ -129,6 +129,8 @@ func TestSearchablePDFA(t *testing.T) {
 			Classes: []string{corpus.ClassDecision, corpus.ClassLandCertificate, corpus.ClassBirthExtract}}, encPNG},
 		{"colour-jpeg", corpus.Options{Seed: 32, Documents: 2, Color: true,
 			Classes: []string{corpus.ClassOfficialLetter, corpus.ClassLandCertificate}}, encJPEG},
+		{"heavy-200dpi-jpeg", corpus.Options{Seed: 33, Documents: 5, DPI: 200, Degrade: corpus.DegradeHeavy,
+			Classes: []string{corpus.ClassSubmission, corpus.ClassNotice, corpus.ClassReport, corpus.ClassPlan, corpus.ClassParty}}, encJPEG},
 	}
 	eng, err := ocr.New(ocr.Config{Workers: 2})
 	if err != nil {
@@ -242,6 +244,16 @@ func TestImagesKept(t *testing.T) {
 	if err := jpeg.Encode(&jpg, src, &jpeg.Options{Quality: 90}); err != nil {
 		t.Fatal(err)
 	}
+	var greyJPG bytes.Buffer
+	if err := jpeg.Encode(&greyJPG, grey, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	grey16 := image.NewGray16(src.Bounds())
+	for y := 0; y < 30; y++ {
+		for x := 0; x < 40; x++ {
+			grey16.SetGray16(x, y, color.Gray16{uint16(x*1500 + y*7)})
+		}
+	}
 	var bwPNG bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&bwPNG, bw); err != nil {
 		t.Fatal(err)
@@ -253,13 +265,18 @@ func TestImagesKept(t *testing.T) {
 		encoding string      // pdfimages -list "enc" column
 	}{
 		{"jpeg-rgb", jpg.Bytes(), nil, "jpeg"},
+		{"jpeg-grey", greyJPG.Bytes(), nil, "jpeg"},
+		{"png-grey16", encPNG(grey16), grey16, "image"},
 		{"png-grey", encPNG(grey), grey, "image"},
 		{"png-1bit-palette", bwPNG.Bytes(), bw, "image"},
 		{"png-rgb", encPNG(src), src, "image"},
 		{"png-palette", encPNG(pal), pal, "image"},
 		{"png-alpha-decoded", encPNG(alpha), alpha, "image"},
 	}
+	var all []Page
 	for _, tc := range tests {
+		all = append(all, Page{Image: tc.data, DPI: 72, Words: []domain.Word{
+			{Text: "Thửa", Box: image.Rect(2, 10, 14, 18)}, {Text: "đất", Box: image.Rect(16, 10, 26, 18)}}})
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			file := filepath.Join(dir, "x.pdf")
@@ -322,6 +339,21 @@ func TestImagesKept(t *testing.T) {
 			}
 		})
 	}
+	// Every kind of page image, in one file, is valid PDF/A-2b.
+	t.Run("veraPDF", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("veraPDF")
+		}
+		pdf, err := Build(context.Background(), Metadata{Title: "Các loại ảnh"}, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "kinds.pdf")
+		if err := os.WriteFile(file, pdf, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		verapdf(t, file)
+	})
 }
 
 // TestMetadata checks the XMP packet and Info dictionary through poppler.
