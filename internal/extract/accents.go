@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -66,10 +67,19 @@ func (v *nameVocab) repairName(name string) (string, bool) {
 	words := strings.Fields(name)
 	changed := false
 	for i, w := range words {
-		if contains(v.known[strings.ToLower(fold(w))], w) {
+		k := strings.ToLower(fold(w))
+		pos := v.middle
+		switch {
+		case i == 0:
+			pos = v.family
+		case i == len(words)-1:
+			pos = v.given
+		}
+		// Known in this position, or unknown here but known elsewhere
+		// with no spelling for this position: keep.
+		if contains(pos[k], w) || (len(pos[k]) == 0 && contains(v.known[k], w)) {
 			continue
 		}
-		k := strings.ToLower(fold(w))
 		var cands []string
 		switch {
 		case i == 0:
@@ -203,6 +213,9 @@ func (wv wordVariants) repair(s string, accented bool) (string, bool) {
 			lc := norm.NFC.String(strings.ToLower(cur))
 			if !accented && fold(lc) != lc {
 				continue // a word with marks may be another word
+			}
+			if len(marks(bw[idx])) < len(marks(lc)) {
+				continue // never take marks away
 			}
 			if lc != bw[idx] && !(inParens && isCode(t.w)) {
 				repl[k+idx] = matchCase(bw[idx], t.w)
@@ -338,7 +351,11 @@ func repairProvinces(s string) (string, bool) {
 
 // repairIssuer re-spells known words of body names ("UY BAN NHAN DAN" ->
 // "ỦY BAN NHÂN DÂN"), longest phrases first; other words are left alone.
-func repairIssuer(s string) (string, bool) {
+func repairIssuer(s string) (string, bool) { return repairPhrases(s, issuerPhrases) }
+
+// repairPhrases re-spells every phrase of the list found in s with its
+// letters (diacritics ignored), longest first, keeping the case of s.
+func repairPhrases(s string, list []string) (string, bool) {
 	f := newFolded(s)
 	up := strings.ToUpper(f.text)
 	type hit struct {
@@ -347,7 +364,7 @@ func repairIssuer(s string) (string, bool) {
 	}
 	var hits []hit
 	taken := make([]bool, len(up)+1)
-	phrases := append([]string(nil), issuerPhrases...)
+	phrases := append([]string(nil), list...)
 	sortByLenDesc(phrases)
 	for _, p := range phrases {
 		pk := strings.ToUpper(fold(p))
@@ -428,4 +445,74 @@ func initials(name string) string {
 		b.WriteRune([]rune(w)[0])
 	}
 	return b.String()
+}
+
+// landPurposeNames are the land-use purposes of the cadastral regulations
+// by code.
+var landPurposeNames = map[string]string{
+	"LUC": "Đất chuyên trồng lúa nước", "LUK": "Đất trồng lúa nước còn lại", "LUN": "Đất trồng lúa nương",
+	"BHK": "Đất bằng trồng cây hằng năm khác", "NHK": "Đất nương rẫy trồng cây hằng năm khác",
+	"HNK": "Đất trồng cây hằng năm khác", "CLN": "Đất trồng cây lâu năm", "RSX": "Đất rừng sản xuất",
+	"RPH": "Đất rừng phòng hộ", "RDD": "Đất rừng đặc dụng", "NTS": "Đất nuôi trồng thủy sản", "LMU": "Đất làm muối",
+	"NKH": "Đất nông nghiệp khác", "ONT": "Đất ở tại nông thôn", "ODT": "Đất ở tại đô thị",
+	"TSC": "Đất xây dựng trụ sở cơ quan", "CQP": "Đất quốc phòng", "CAN": "Đất an ninh",
+	"SKC": "Đất cơ sở sản xuất phi nông nghiệp", "TMD": "Đất thương mại, dịch vụ", "DGT": "Đất giao thông",
+	"DTL": "Đất thủy lợi", "TON": "Đất cơ sở tôn giáo", "TIN": "Đất cơ sở tín ngưỡng",
+	"SON": "Đất sông, ngòi, kênh, rạch, suối", "MNC": "Đất có mặt nước chuyên dùng", "BCS": "Đất bằng chưa sử dụng",
+	"DCS": "Đất đồi núi chưa sử dụng", "NCS": "Núi đá không có rừng cây",
+}
+
+var reLandCode = regexp.MustCompile(`\(\s*([A-Z0]{3})\s*\)`)
+
+// repairLandPurpose spells the purpose the way the regulations name its
+// code when OCR garbled the marks: "Đất trồng cây lầu năm (CLN)" -> "Đất
+// trồng cây lâu năm (CLN)".
+func repairLandPurpose(s string) (string, bool) {
+	m := reLandCode.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, false
+	}
+	code := strings.ReplaceAll(s[m[2]:m[3]], "0", "O")
+	name, ok := landPurposeNames[code]
+	if !ok {
+		return s, false
+	}
+	text := strings.TrimSpace(s[:m[0]])
+	if text == name || key(text) != key(name) && !similar(key(text), key(name)) {
+		return s, false
+	}
+	return name + " (" + code + ")" + s[m[1]:], true
+}
+
+// addressUnitNames spell the administrative units of addresses.
+var addressUnitNames = []string{"Ấp", "Khóm", "xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "đường", "Tổ", "thôn", "khu phố"}
+
+// repairAddress restores the marks of administrative unit words and of
+// place names spelled elsewhere in the document.
+func repairAddress(s string, wv wordVariants) (string, bool) {
+	changed := false
+	words := strings.Fields(s)
+	for i, w := range words {
+		core := strings.TrimRight(w, ",.;")
+		for _, u := range addressUnitNames {
+			if strings.Contains(u, " ") {
+				continue
+			}
+			if key(core) == key(u) && core != u && !strings.EqualFold(core, u) {
+				words[i] = matchCase(strings.ToLower(u), core) + w[len(core):]
+				changed = true
+			}
+		}
+	}
+	out := strings.Join(words, " ")
+	if o1, c := repairPhrases(out, []string{"thị trấn", "thị xã", "thành phố", "khu phố"}); c {
+		out, changed = o1, true
+	}
+	if o2, c := wv.repairNames(out); c {
+		out, changed = o2, true
+	}
+	if o3, c := repairProvinces(out); c {
+		out, changed = o3, true
+	}
+	return out, changed
 }

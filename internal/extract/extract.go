@@ -573,6 +573,13 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 				c, c3 := repairProvinces(b)
 				return c, c1 || c2 || c3
 			}
+		case name == "land_purpose":
+			fix = repairLandPurpose
+		case name == "addresses":
+			if wv == nil {
+				wv = docVariants(pages)
+			}
+			fix = func(s string) (string, bool) { return repairAddress(s, wv) }
 		case name == "issue_place":
 			if wv == nil {
 				wv = docVariants(pages)

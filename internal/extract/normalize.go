@@ -679,7 +679,10 @@ func normAddress(raw string, _ normCtx) (normResult, bool) {
 	if len(lines) > 1 {
 		next := strings.TrimSpace(lines[1])
 		r, _ := utf8.DecodeRuneInString(next)
-		if strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) {
+		segs := strings.Split(s, ",")
+		lastSeg := strings.TrimSpace(segs[len(segs)-1])
+		midUnit := len(segs) > 1 && isAddressUnit(lastSeg) && !strings.ContainsAny(lastSeg, ".;:")
+		if strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) || midUnit {
 			s += " " + next
 		}
 	}
