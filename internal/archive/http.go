@@ -121,3 +121,72 @@ func (h *Handlers) fail(w http.ResponseWriter, status int, code, msg string) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
+
+// PDF serves GET /api/v1/documents/{id}/pdf: the searchable PDF/A of a done
+// document, under the record's masking rule. The PDF's text layer is the
+// full OCR text, so a document whose text holds personal data (its
+// redacted text differs) is served only to pii_reader callers (others get
+// 403 pii_required); every download is audited as "download", with the
+// caller's ?reason= for personal ones. Quarantined documents are never served.
+func (h *Handlers) PDF() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := auth.PrincipalFrom(r.Context())
+		if !ok {
+			h.fail(w, http.StatusUnauthorized, "unauthorized", "authentication required")
+			return
+		}
+		id := r.PathValue("id")
+		if !catalog.ValidDocumentID(id) {
+			h.fail(w, http.StatusNotFound, "not_found", "document not found")
+			return
+		}
+		ctx := r.Context()
+		d, err := h.Exporter.cat.GetDocument(ctx, domain.DocumentID(id))
+		if err != nil {
+			h.fromErr(w, r, err)
+			return
+		}
+		if d.Status == domain.DocQuarantined {
+			h.fail(w, http.StatusForbidden, "quarantined", "the document carries a state-secret stamp and is quarantined")
+			return
+		}
+		if d.Status != domain.DocDone {
+			h.fail(w, http.StatusNotFound, "not_ready", "the document is not finished")
+			return
+		}
+		rec, err := h.Exporter.cat.GetRecord(ctx, d.ID)
+		if err != nil {
+			h.fromErr(w, r, err)
+			return
+		}
+		personal := personalText(rec)
+		if personal && !p.Has(auth.RolePIIReader) {
+			h.fail(w, http.StatusForbidden, "pii_required", "the document holds personal data: its PDF needs the pii_reader role")
+			return
+		}
+		pdf, err := h.Exporter.pdf(ctx, d.ID)
+		if err != nil {
+			h.fromErr(w, r, err)
+			return
+		}
+		if err := h.Audit.Audit(ctx, p, "download", id, r.URL.Query().Get("reason"), map[string]string{
+			"format": "pdf", "personal": strconv.FormatBool(personal)}); err != nil {
+			h.log().ErrorContext(ctx, "download audit failed", "err", err)
+			h.fail(w, http.StatusInternalServerError, "internal", "server error; retry")
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `inline; filename="`+id+`.pdf"`)
+		w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+		_, _ = w.Write(pdf)
+	})
+}
+
+func (h *Handlers) fromErr(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, catalog.ErrNotFound) {
+		h.fail(w, http.StatusNotFound, "not_found", "document not found")
+		return
+	}
+	h.log().ErrorContext(r.Context(), "pdf failed", "path", r.URL.Path, "err", err)
+	h.fail(w, http.StatusInternalServerError, "internal", "server error; retry")
+}

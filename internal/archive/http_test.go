@@ -5,6 +5,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +39,7 @@ func TestHandlers(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/v1/batches/{id}/export", h.Batch())
 	mux.Handle("POST /api/v1/exports", h.Dossier())
+	mux.Handle("GET /api/v1/documents/{id}/pdf", h.PDF())
 	tests := []struct {
 		name, method, path, body string
 		role                     auth.Role
@@ -47,6 +51,12 @@ func TestHandlers(t *testing.T) {
 		{"missing batch", "GET", "/api/v1/batches/b20990101t000000aaaaaaaaaa/export", "", auth.RoleSearcher, 404, false},
 		{"dossier", "POST", "/api/v1/exports", `{"document_ids":["` + string(ids[1]) + `","` + string(ids[2]) + `"],"file_code":"H55-2024-01"}`, auth.RoleSearcher, 200, false},
 		{"dossier bad id", "POST", "/api/v1/exports", `{"document_ids":["../x"]}`, auth.RoleSearcher, 400, false},
+		{"personal pdf as searcher", "GET", "/api/v1/documents/" + string(ids[0]) + "/pdf", "", auth.RoleSearcher, 403, false},
+		{"personal pdf as admin", "GET", "/api/v1/documents/" + string(ids[0]) + "/pdf", "", auth.RoleAdmin, 403, false},
+		{"personal pdf as pii_reader", "GET", "/api/v1/documents/" + string(ids[0]) + "/pdf?reason=ho+so+thue", "", auth.RolePIIReader, 200, true},
+		{"public pdf as searcher", "GET", "/api/v1/documents/" + string(ids[1]) + "/pdf", "", auth.RoleSearcher, 200, false},
+		{"quarantined pdf", "GET", "/api/v1/documents/" + string(ids[2]) + "/pdf", "", auth.RolePIIReader, 403, false},
+		{"missing pdf", "GET", "/api/v1/documents/0123456789abcdef0123456789abcdef/pdf", "", auth.RolePIIReader, 404, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,6 +70,15 @@ func TestHandlers(t *testing.T) {
 			if rr.Code != 200 {
 				return
 			}
+			if strings.HasSuffix(req.URL.Path, "/pdf") {
+				if got := rr.Header().Get("Content-Type"); got != "application/pdf" || !bytes.HasPrefix(rr.Body.Bytes(), []byte("%PDF-1.7")) {
+					t.Fatalf("not a PDF: %s", got)
+				}
+				if got := strings.Contains(pdftotext(t, rr.Body.Bytes()), citizen); got != tc.wantCitizen {
+					t.Errorf("citizen's name in the PDF text: %v, want %v", got, tc.wantCitizen)
+				}
+				return
+			}
 			files := unzip(t, rr.Body.Bytes())
 			var all []byte
 			for _, d := range files {
@@ -71,8 +90,31 @@ func TestHandlers(t *testing.T) {
 		})
 	}
 	want := []string{"searcher export " + string(batch) + " personal=false", "pii_reader export " + string(batch) + " personal=true",
-		"searcher export b20990101t000000aaaaaaaaaa personal=false", "searcher export sohoa-dossier personal=false"}
+		"searcher export b20990101t000000aaaaaaaaaa personal=false", "searcher export sohoa-dossier personal=false",
+		"pii_reader download " + string(ids[0]) + " personal=true", "searcher download " + string(ids[1]) + " personal=false"}
 	if strings.Join(au.events, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(au.events, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// pdftotext returns the text of a PDF through poppler (under CI=true a
+// missing pdftotext fails).
+func pdftotext(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not found (poppler-utils)")
+		}
+		t.Skip("pdftotext not found (poppler-utils)")
+	}
+	f := filepath.Join(t.TempDir(), "d.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-raw", f, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
