@@ -229,7 +229,7 @@ func TestAccuracyOCR(t *testing.T) {
 		t.Skipf("tesseract not installed: %v", err)
 	}
 	e := defaultEngine(t)
-	n := 12
+	n := 10
 	if v, err := strconv.Atoi(os.Getenv("SOHOA_ACCURACY_DOCS")); err == nil && v > 0 {
 		n = v
 	}
