@@ -68,6 +68,7 @@ func sessionKey(id string) string {
 func validSessionID(id string) bool { return len(id) == 64 && isHex(id) }
 
 // NewSession opens a session for p, which must come from Verify or Login.
+// At most once an hour it also deletes expired sessions.
 func (s *Store) NewSession(ctx context.Context, p Principal) (Session, error) {
 	rec := sessionRecord{Name: p.Name, Role: p.Role, CSRF: randomHex(32), Created: s.now().UTC()}
 	rec.Expires = rec.Created.Add(s.cfg.SessionTTL)
@@ -83,6 +84,15 @@ func (s *Store) NewSession(ctx context.Context, p Principal) (Session, error) {
 	}
 	if err := s.b.Put(ctx, sessionKey(id), b); err != nil {
 		return Session{}, fmt.Errorf("auth: new session: %w", err)
+	}
+	s.mu.Lock()
+	purge := rec.Created.Sub(s.lastPurge) > time.Hour
+	if purge {
+		s.lastPurge = rec.Created
+	}
+	s.mu.Unlock()
+	if purge {
+		_, _ = s.PurgeSessions(ctx) // best effort; expired sessions are refused anyway
 	}
 	return Session{ID: id, Principal: p, CSRF: rec.CSRF, Created: rec.Created, Expires: rec.Expires}, nil
 }

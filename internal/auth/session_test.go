@@ -271,3 +271,18 @@ func TestSessionCookieAttributes(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginConcurrencyBound(t *testing.T) {
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{MaxConcurrentLogins: 1})
+	s.kdf <- struct{}{} // one login in progress
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.Login(ctx, "anyone", "any password 123"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Login while the bound is reached = %v, want a deadline error", err)
+	}
+	<-s.kdf
+	if _, err := s.Login(context.Background(), "anyone", "any password 123"); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("Login after = %v, want ErrUnauthorized", err)
+	}
+}

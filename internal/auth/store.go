@@ -67,6 +67,9 @@ type Config struct {
 	// SessionTTL is how long a browser session lasts after sign-in.
 	// Default 12 hours.
 	SessionTTL time.Duration
+	// MaxConcurrentLogins bounds password checks running at once (each
+	// takes DefaultKDF.Memory, 64 MiB); more wait. Default 4.
+	MaxConcurrentLogins int
 }
 
 // Store creates, verifies, lists and revokes tokens, and keeps users and
@@ -76,8 +79,12 @@ type Store struct {
 	cfg Config
 	now func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cached // by token ID
+	mu        sync.Mutex
+	cache     map[string]cached // by token ID
+	lastPurge time.Time         // of expired sessions
+
+	// kdf bounds concurrent password checks: each holds DefaultKDF.Memory.
+	kdf chan struct{}
 }
 
 type cached struct {
@@ -121,7 +128,10 @@ func NewStoreWithConfig(b Backend, cfg Config) *Store {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}}
+	if cfg.MaxConcurrentLogins <= 0 {
+		cfg.MaxConcurrentLogins = 4
+	}
+	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}, kdf: make(chan struct{}, cfg.MaxConcurrentLogins)}
 }
 
 func hashToken(token string) [sha256.Size]byte { return sha256.Sum256([]byte(token)) }

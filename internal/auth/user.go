@@ -218,8 +218,15 @@ func (s *Store) Users(ctx context.Context) ([]UserInfo, error) {
 // Login checks username and password and returns the user's principal, or
 // an error wrapping ErrUnauthorized that does not say which of the two was
 // wrong (or that the user is disabled). It costs one Argon2id evaluation
-// whether or not the user exists.
+// whether or not the user exists; at most Config.MaxConcurrentLogins run at
+// once, so a flood of sign-ins cannot exhaust memory.
 func (s *Store) Login(ctx context.Context, username, password string) (Principal, error) {
+	select {
+	case s.kdf <- struct{}{}:
+		defer func() { <-s.kdf }()
+	case <-ctx.Done():
+		return Principal{}, fmt.Errorf("auth: login: %w", ctx.Err())
+	}
 	u, err := s.getUser(ctx, username)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Principal{}, fmt.Errorf("auth: login: %w", err)

@@ -78,12 +78,19 @@ func newShooter(t *testing.T, ctx context.Context) *shooter {
 	return s
 }
 
-func (s *shooter) shot(name string) {
+// shot saves the whole page as name.png.
+func (s *shooter) shot(name string) { s.save(name, chromedp.FullScreenshot(100)) }
+
+// viewport saves what the viewport shows (for emulated devices, where a
+// full-page capture crops the width).
+func (s *shooter) viewport(name string) { s.save(name, chromedp.CaptureScreenshot()) }
+
+func (s *shooter) save(name string, capture chromedp.Action[[]byte]) {
 	s.t.Helper()
 	if s.dir == "" {
 		return
 	}
-	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(s.ctx, capture)
 	if err != nil {
 		s.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -172,6 +179,11 @@ func TestBrowser(t *testing.T) {
 	if err := os.WriteFile(file, pdf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A file that is not a document: rejected with a reason for staff.
+	bad := filepath.Join(t.TempDir(), "hong.pdf")
+	if err := os.WriteFile(bad, []byte("đây không phải PDF"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	names := docs[0].Truth.Fields["person_names"]
 	if len(names) == 0 {
 		t.Fatalf("generated birth extract has no person_names: %v", docs[0].Truth.Fields)
@@ -226,8 +238,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#fonds"), "Phông UBND tỉnh"),
 		chromedp.SendKeys(chromedp.CSS("#dossier"), "HS-2026-014"),
 		chromedp.SendKeys(chromedp.CSS("#retention"), "Vĩnh viễn"),
-		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{file}),
-		chromedp.WaitVisible(chromedp.CSS("#file-list li")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{file, bad}),
+		chromedp.WaitVisible(chromedp.CSS("#file-list li + li")),
 	)
 	shots.shot("upload")
 	do(t, ctx, "upload", chromedp.Click(chromedp.CSS("#upload-submit")), chromedp.WaitVisible(chromedp.CSS("#batch")))
@@ -240,16 +252,22 @@ func TestBrowser(t *testing.T) {
 	start := time.Now()
 	// The page follows the batch over server-sent events and reloads
 	// itself once it is finished.
-	do(t, ctx, "wait for the batch", chromedp.WaitVisible(chromedp.CSS("#batch-status.s-done")))
-	t.Logf("batch %s done in %s (as seen by the browser)", batch, time.Since(start).Round(time.Millisecond))
+	do(t, ctx, "wait for the batch", chromedp.WaitVisible(chromedp.CSS("#batch:not([data-sse])")))
+	t.Logf("batch %s finished in %s (as seen by the browser)", batch, time.Since(start).Round(time.Millisecond))
+	if s := text(t, ctx, "#batch-status"); s != "hoàn tất, có lỗi" {
+		t.Errorf("batch status %q, want hoàn tất, có lỗi (one file rejected)", s)
+	}
 	if s := text(t, ctx, "#batch-pages"); !strings.Contains(s, "1/1") {
 		t.Errorf("batch pages %q, want 1/1", s)
 	}
-	doc := eval[string](t, ctx, "document.querySelector('#docs tr[data-doc]').dataset.doc")
+	if s := text(t, ctx, "#docs tr.s-rejected"); !strings.Contains(s, "hong.pdf") || !strings.Contains(s, "bị từ chối") || len(text(t, ctx, "#docs tr.s-rejected .problem")) < 10 {
+		t.Errorf("rejected row %q lacks the file, status or reason", s)
+	}
+	doc := eval[string](t, ctx, "document.querySelector('#docs tr.s-done').dataset.doc")
 	shots.shot("batch")
 	do(t, ctx, "batch list", chromedp.Navigate(base+"/batches"), chromedp.WaitVisible(chromedp.CSS("tr[data-batch='"+batch+"']")))
-	if s := text(t, ctx, "tr[data-batch='"+batch+"'] .status"); s != "hoàn tất" {
-		t.Errorf("batch list status %q, want hoàn tất", s)
+	if s := text(t, ctx, "tr[data-batch='"+batch+"'] .status"); s != "hoàn tất, có lỗi" {
+		t.Errorf("batch list status %q, want hoàn tất, có lỗi", s)
 	}
 	shots.shot("batches")
 	signOut(t, ctx)
@@ -286,6 +304,13 @@ func TestBrowser(t *testing.T) {
 		t.Error("the searcher sees page images or the reveal form")
 	}
 	shots.shot("record-masked")
+	// On a tablet the columns stack.
+	do(t, ctx, "tablet", chromedp.EmulateViewport(820, 1180, chromedp.EmulateTouch))
+	if w := eval[[]float64](t, ctx, "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"); w[0] > w[1] {
+		t.Errorf("record page is %v px wide in a %v px tablet viewport", w[0], w[1])
+	}
+	shots.viewport("record-tablet")
+	do(t, ctx, "laptop", chromedp.ResetViewport())
 	signOut(t, ctx)
 
 	// Official cleared for personal data: names shown, ethnicity revealed
