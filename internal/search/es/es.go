@@ -144,6 +144,22 @@ type Index struct {
 
 	mu      sync.RWMutex
 	rebuild *rebuilding // nil when no Rebuild runs
+
+	life   sync.RWMutex // held for reading by writes, for writing by Close
+	closed bool
+}
+
+// errClosed is returned by writes after Close.
+var errClosed = errors.New("elasticsearch: index is closed")
+
+// open takes the read side of life for a write; it fails after Close.
+func (ix *Index) open() error {
+	ix.life.RLock()
+	if ix.closed {
+		ix.life.RUnlock()
+		return errClosed
+	}
+	return nil
 }
 
 var _ search.Index = (*Index)(nil)
@@ -484,6 +500,10 @@ func (ix *Index) alsoToRebuild(ctx context.Context, item esutil.BulkIndexerItem)
 // Index adds or replaces the record with r.ID and waits for Elasticsearch
 // to acknowledge it (and, with RefreshOnWrite, for it to be searchable).
 func (ix *Index) Index(ctx context.Context, r search.Record) error {
+	if err := ix.open(); err != nil {
+		return err
+	}
+	defer ix.life.RUnlock()
 	body, err := encode(r)
 	if err != nil {
 		return fmt.Errorf("elasticsearch: index %s: %w", r.ID, err)
@@ -499,6 +519,10 @@ func (ix *Index) Index(ctx context.Context, r search.Record) error {
 // IndexBatch adds or replaces many records with one flush and waits for all
 // of them; it returns the errors of the records that failed, joined.
 func (ix *Index) IndexBatch(ctx context.Context, rs []search.Record) error {
+	if err := ix.open(); err != nil {
+		return err
+	}
+	defer ix.life.RUnlock()
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -546,6 +570,10 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	if id == "" {
 		return errors.New("elasticsearch: delete: empty ID")
 	}
+	if err := ix.open(); err != nil {
+		return err
+	}
+	defer ix.life.RUnlock()
 	if err := ix.write(ctx, ix.bulk, esutil.BulkIndexerItem{Action: "delete", DocumentID: id}); err != nil {
 		return fmt.Errorf("elasticsearch: delete %s: %w", id, err)
 	}
@@ -574,6 +602,10 @@ func (ix *Index) Count(ctx context.Context) (int, error) {
 // Flush sends pending writes and makes every acknowledged write visible to
 // search (a refresh of the alias).
 func (ix *Index) Flush(ctx context.Context) error {
+	if err := ix.open(); err != nil {
+		return err
+	}
+	defer ix.life.RUnlock()
 	if err := ix.bulk.Flush(ctx); err != nil {
 		return fmt.Errorf("elasticsearch: flush: %w", err)
 	}
@@ -584,9 +616,16 @@ func (ix *Index) Flush(ctx context.Context) error {
 	return nil
 }
 
-// Close flushes pending writes and stops the bulk indexer. It reports an
-// error when any bulk item failed during the life of the index.
+// Close waits for writes in progress, flushes pending writes and stops the
+// bulk indexer. It reports an error when any bulk item failed during the
+// life of the index. Writes after Close fail; Close may be called once.
 func (ix *Index) Close() error {
+	ix.life.Lock()
+	defer ix.life.Unlock()
+	if ix.closed {
+		return errClosed
+	}
+	ix.closed = true
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := ix.bulk.Close(ctx); err != nil {

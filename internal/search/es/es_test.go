@@ -255,3 +255,20 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestClosedIndexRefusesWrites(t *testing.T) {
+	ix := openTest(t, Config{RefreshOnWrite: true})
+	if err := ix.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	ctx := context.Background()
+	if err := ix.Index(ctx, searchtest.Corpus()[0]); err == nil {
+		t.Error("Index after Close succeeded")
+	}
+	if err := ix.Delete(ctx, "x"); err == nil {
+		t.Error("Delete after Close succeeded")
+	}
+	if err := ix.Close(); err == nil {
+		t.Error("second Close succeeded")
+	}
+}
