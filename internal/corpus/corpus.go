@@ -22,10 +22,16 @@
 // DejaVu Serif and Noto Serif. Which families are installed decides which
 // are drawn, so corpora are identical across machines with the same fonts.
 //
+// Generate returns all documents; Stream hands them over one at a time for
+// corpora too large for memory (a 300-dpi page is about 9 MB).
+//
 // Writers: WritePDF (image-only PDF, one JPEG page image per page), WriteTIFF
 // (multi-page, deflate), WritePNG and WriteJPEG (with resolution metadata),
-// and WriteCorpus for a directory of files, truth JSON and index.json. The
-// command cmd/sohoa-corpus wraps them.
+// WriteDocument and WriteIndex, and WriteCorpus for a directory of files,
+// truth JSON ("doc-0001.pdf.json") and index.json. CER and WER measure OCR
+// output against Truth page texts. The command cmd/sohoa-corpus wraps them:
+//
+//	go run ./cmd/sohoa-corpus -out /tmp/corpus -n 20 -pages 1,3 -degrade light -formats pdf,tiff,png
 //
 // Typical use in a test:
 //
