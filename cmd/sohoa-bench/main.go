@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sizes := fs.String("search-sizes", "10000,100000", "record counts of the search benchmark")
 	queries := fs.Int("search-queries", 300, "timed queries per size")
 	repeat := fs.Int("repeat", 1, "alternating rounds of raw tesseract and sohoa; the median of each is reported")
+	jsonOut := fs.String("json", "", "also write the raw figures as JSON to this file")
 	skip := fs.String("skip", "", "comma-separated parts to skip: raw, pipeline, ocrmypdf, scaling, search")
 	work := fs.String("work", "", "work directory (default: temporary)")
 	keep := fs.Bool("keep", false, "keep the work directory")
@@ -82,21 +84,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.Skip[s] = true
 	}
+	save := func(rep *bench.Report, final bool) (*bytes.Buffer, error) {
+		var md bytes.Buffer
+		if err := rep.WriteMarkdown(&md); err != nil {
+			return nil, err
+		}
+		if !final {
+			md.WriteString("\n*Partial report: the benchmark was still running when this was written.*\n")
+		}
+		if *out != "" {
+			if err := writeFile(*out, md.Bytes()); err != nil {
+				return nil, err
+			}
+		}
+		if *jsonOut != "" {
+			b, err := json.MarshalIndent(rep, "", "  ")
+			if err != nil {
+				return nil, err
+			}
+			if err := writeFile(*jsonOut, b); err != nil {
+				return nil, err
+			}
+		}
+		return &md, nil
+	}
+	cfg.Progress = func(rep *bench.Report) {
+		if _, err := save(rep, false); err != nil {
+			fmt.Fprintln(stderr, "sohoa-bench: write partial report:", err)
+		}
+	}
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	var md bytes.Buffer
-	if err := rep.WriteMarkdown(&md); err != nil {
+	md, err := save(rep, true)
+	if err != nil {
 		return err
 	}
 	if *out != "" {
-		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(*out, md.Bytes(), 0o644); err != nil {
-			return err
-		}
 		fmt.Fprintf(stderr, "sohoa-bench: wrote %s\n", *out)
 	}
 	// The summary is the report itself; its last line is the ratio line
@@ -106,4 +131,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, strings.TrimRight(text, "\n"))
 	fmt.Fprintln(stdout, rep.RatioLine())
 	return nil
+}
+
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }

@@ -74,8 +74,11 @@ type Config struct {
 	// temporary directory, removed at the end unless Keep).
 	WorkDir string
 	Keep    bool
+	// Progress, when set, is called with the report so far after each
+	// part, so a long run leaves its figures behind even if it is stopped.
+	Progress func(*Report) `json:"-"`
 	// Log receives progress (default: discard).
-	Log *slog.Logger
+	Log *slog.Logger `json:"-"`
 }
 
 func (c *Config) defaults() {
@@ -183,6 +186,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			log.Info("pipeline done", "pages_per_s", r.PagesPerSec())
 		}
 	}
+	progress := func() {
+		if cfg.Progress != nil {
+			rep.Finished = time.Now().UTC()
+			rep.LoadEnd = LoadAverage()
+			cfg.Progress(rep)
+		}
+	}
 	if len(raws) > 0 {
 		rep.RawRuns = raws
 		rep.Raw = &raws[medianIndex(len(raws), func(i int) float64 { return raws[i].PagesPerSec() })]
@@ -192,6 +202,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.PipelineRuns = pipes
 		rep.Pipeline = &pipes[medianIndex(len(pipes), func(i int) float64 { return pipes[i].PagesPerSec() })]
 	}
+	progress()
 	if !cfg.Skip["ocrmypdf"] {
 		log.Info("ocrmypdf")
 		r, err := RunOCRmyPDF(ctx, set.PDFs, cfg.Parallel, cfg.Languages, filepath.Join(cfg.WorkDir, "ocrmypdf"))
@@ -199,6 +210,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		rep.OCRmyPDF = &r
+		progress()
 	}
 	if !cfg.Skip["scaling"] {
 		for _, n := range []int{1, 2} {
@@ -209,6 +221,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			db++
 			rep.Scaling = append(rep.Scaling, r)
+			progress()
 			log.Info("scaling run done", "worker_processes", n, "pages_per_s", r.PagesPerSec())
 		}
 	}
@@ -220,6 +233,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				return nil, err
 			}
 			rep.Search = append(rep.Search, r)
+			progress()
 			if cfg.ElasticsearchURL != "" {
 				log.Info("search latency, elasticsearch", "records", n)
 				r, err := SearchElasticsearch(ctx, cfg.ElasticsearchURL, n, cfg.SearchQueries, cfg.Seed)
@@ -228,6 +242,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				}
 				rep.Search = append(rep.Search, r)
 			}
+			progress()
 		}
 		if cfg.ElasticsearchURL == "" {
 			rep.Notes = append(rep.Notes, "Elasticsearch latencies not measured: SOHOA_ELASTICSEARCH_URL was not set for this run.")

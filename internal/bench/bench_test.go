@@ -146,6 +146,7 @@ func TestReportMarkdown(t *testing.T) {
 		"| api + 2 worker | 64.0 s | 0.938 | 1.88x |",
 		"| OCRmyPDF | not run: not installed |",
 		"| bleve | 10000 |",
+		"CPU-time ratio 0.92",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)

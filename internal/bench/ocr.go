@@ -97,6 +97,18 @@ func (r OCRRun) PagesPerSec() float64 {
 	return float64(r.Pages) / r.Wall.Seconds()
 }
 
+// CPUPerPage is the mean CPU time of a page (0 when not measured).
+func (r OCRRun) CPUPerPage() time.Duration {
+	if r.Pages == 0 || len(r.CPUTimes) == 0 {
+		return 0
+	}
+	var t time.Duration
+	for _, d := range r.CPUTimes {
+		t += d
+	}
+	return t / time.Duration(r.Pages)
+}
+
 // ompEnv is the environment for every OCR subprocess: one thread per
 // Tesseract, as in sohoa's own workers.
 func ompEnv() []string {

@@ -87,6 +87,14 @@ func (r PipelineRun) CPU() time.Duration {
 	return d
 }
 
+// CPUPerPage is the CPU time of all processes per page.
+func (r PipelineRun) CPUPerPage() time.Duration {
+	if r.Pages == 0 {
+		return 0
+	}
+	return r.CPU() / time.Duration(r.Pages)
+}
+
 // ensureBinary returns bin when it exists, else builds ./cmd/sohoa into dir.
 func ensureBinary(ctx context.Context, bin, dir string) (string, error) {
 	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() {
