@@ -273,8 +273,10 @@ func (pw *writer) writePage(n int, pg Page, parent, font int) (int, error) {
 
 // textLayer writes the invisible words, line by line: one font size and
 // baseline per line (so extractors keep the line together), each word
-// followed by a space and stretched to reach the next word's left edge, as
-// Tesseract's own PDF renderer does.
+// stretched (Tz) over its box, then a space stretched over the gap to the
+// next word, as Tesseract's own PDF renderer does. Where OCR boxes touch or
+// overlap (common on degraded scans) a word is narrowed to leave a gap of
+// at least a fifth of the font size, so extractors never glue two words.
 func textLayer(c *bytes.Buffer, words []domain.Word, scale, pageH float64) {
 	if len(words) == 0 {
 		return
@@ -292,31 +294,42 @@ func textLayer(c *bytes.Buffer, words []domain.Word, scale, pageH float64) {
 			bottom = max(bottom, wd.Box.Max.Y)
 			heights = append(heights, wd.Box.Dy())
 		}
-		size := float64(median(heights)) * scale
-		if size < 1 {
-			size = 1
-		}
-		baseline := pageH - float64(bottom)*scale
+		sizePx := max(float64(median(heights)), 1)
+		size := sizePx * scale
+		gap := max(1, sizePx/5) // pixels
+		baseline := num(pageH - float64(bottom)*scale)
 		fmt.Fprintf(c, "/F1 %s Tf\n", num(size))
-		for i, wd := range line {
-			text := wd.Text
-			width := wd.Box.Dx()
-			if i+1 < len(line) {
-				text += " "
-				if next := line[i+1].Box.Min.X - wd.Box.Min.X; next > width {
-					width = next
-				}
-			}
+		show := func(text string, x, width float64) {
 			codes := utf16Codes(norm.NFC.String(text))
 			if len(codes) == 0 || width <= 0 {
-				continue
+				return
 			}
-			tz := 100 * float64(width) * scale / (float64(len(codes)) * size * 0.5)
-			fmt.Fprintf(c, "%s Tz 1 0 0 1 %s %s Tm <", num(tz), num(float64(wd.Box.Min.X)*scale), num(baseline))
+			tz := 100 * width * scale / (float64(len(codes)) * size * 0.5)
+			fmt.Fprintf(c, "%s Tz 1 0 0 1 %s %s Tm <", num(tz), num(x*scale), baseline)
 			for _, u := range codes {
 				fmt.Fprintf(c, "%04X", u)
 			}
 			c.WriteString("> Tj\n")
+		}
+		for i, wd := range line {
+			left, right := float64(wd.Box.Min.X), float64(wd.Box.Max.X)
+			if i+1 == len(line) {
+				show(wd.Text, left, right-left)
+				break
+			}
+			next := float64(line[i+1].Box.Min.X)
+			switch {
+			case next <= left+gap:
+				// The next word is not to the right (odd reading order or a
+				// tiny word): keep the box and put a standard-width space.
+				show(wd.Text, left, max(right-left, 1))
+				show(" ", max(right, left+1), gap)
+				continue
+			case right > next-gap:
+				right = max(next-gap, left+1)
+			}
+			show(wd.Text, left, right-left)
+			show(" ", right, next-right)
 		}
 	}
 	c.WriteString("ET\n")
