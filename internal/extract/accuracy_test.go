@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -298,7 +299,10 @@ func ocrDocs(t *testing.T, docs []corpus.Document, set string) [][]domain.Page {
 				var err error
 				cached := ""
 				if cache != "" {
-					cached = filepath.Join(cache, fmt.Sprintf("%s-%s-%d.json", set, docs[j.d].Truth.ID, j.p+1))
+					// The truth text is in the key: a changed generator
+					// must not reuse stale pages.
+					sum := sha256.Sum256([]byte(docs[j.d].Truth.Pages[j.p].Text + docs[j.d].Truth.Degrade))
+					cached = filepath.Join(cache, fmt.Sprintf("%s-%s-%d-%x.json", set, docs[j.d].Truth.ID, j.p+1, sum[:6]))
 					if data, rerr := os.ReadFile(cached); rerr == nil && json.Unmarshal(data, &p) == nil {
 						p.No = domain.PageNo(j.p + 1)
 						mu.Lock()
