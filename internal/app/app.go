@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -200,6 +201,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		srv = asynq.NewServer(redisOpt, asynq.Config{
 			Concurrency: concurrency, Queues: queues, Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel,
 			ShutdownTimeout: 30 * time.Second,
+			RetryDelayFunc:  retryDelay,
 			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 				id, _ := asynq.GetTaskID(ctx)
 				log.Warn("task failed", "type", t.Type(), "task_id", id, "err", err)
@@ -306,6 +308,17 @@ func bootstrapAdmin(ctx context.Context, core *Core, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "\nMã quản trị (chỉ hiện một lần) / admin token (shown once):\n  %s\n\n", tok)
 	return nil
+}
+
+// retryDelay backs off exponentially from 2s to 5 minutes, with jitter, so a
+// task interrupted by a lost worker or a passing Redis or index outage comes
+// back quickly but a persistent failure does not spin.
+func retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := 2 * time.Second << min(n, 8)
+	if d > 5*time.Minute {
+		d = 5 * time.Minute
+	}
+	return d + time.Duration(rand.Int64N(int64(d/4)+1))
 }
 
 // asynqLogger routes asynq's logs to slog.

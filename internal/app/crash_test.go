@@ -1,0 +1,219 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sohoa/sohoa/internal/app/apptest"
+	"github.com/sohoa/sohoa/internal/client"
+	"github.com/sohoa/sohoa/internal/corpus"
+	"github.com/sohoa/sohoa/internal/testenv"
+)
+
+// buildSohoa builds the sohoa binary for tests that run it as processes.
+func buildSohoa(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sohoa")
+	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/sohoa")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build sohoa: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// process is a `sohoa serve` child process.
+type process struct {
+	cmd  *exec.Cmd
+	logs *bytes.Buffer
+}
+
+func startProcess(t *testing.T, bin string, env []string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), env...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, logs: &logs}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			p.cmd.Wait()
+		}
+	})
+	return p
+}
+
+func (p *process) kill9() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+}
+
+// TestWorkerKilledMidBatch is invariant 6: a worker process is killed with
+// SIGKILL halfway through a batch and restarted; the batch completes with
+// every page read, one record per document, and records identical to an
+// undisturbed run. SOHOA_SOAK_PAGES sets the batch size (default 40; make
+// soak uses 200).
+func TestWorkerKilledMidBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test")
+	}
+	pages := 40
+	if v := os.Getenv("SOHOA_SOAK_PAGES"); v != "" {
+		pages, _ = strconv.Atoi(v)
+	}
+	redisURL := testenv.RedisURL(t)
+	bin := buildSohoa(t)
+	dataDir, addr := t.TempDir(), freeAddr(t)
+	common := []string{"SOHOA_DATA_DIR=" + dataDir, "SOHOA_REDIS_URL=" + redisURL, "SOHOA_ADMIN_TOKEN=" + apptest.AdminToken,
+		"SOHOA_LISTEN=" + addr, "SOHOA_LOG_FORMAT=json"}
+	apiProc := startProcess(t, bin, append(common, "SOHOA_ROLE=api"))
+	base := "http://" + addr
+	waitHealthy(t, base, apiProc)
+	worker := startProcess(t, bin, append(common, "SOHOA_ROLE=worker", "SOHOA_WORKERS=2"))
+
+	admin := &client.Client{Base: base, Token: apptest.AdminToken}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	token := func(role string) *client.Client {
+		var out struct{ Token string }
+		if err := admin.PostJSON(ctx, "/api/v1/tokens", map[string]string{"role": role, "name": role}, &out); err != nil {
+			t.Fatal(err)
+		}
+		return &client.Client{Base: base, Token: out.Token}
+	}
+	uploader, reader := token("uploader"), token("pii_reader")
+
+	docs := pages / 2
+	files := writeTwoPageDocs(t, t.TempDir(), docs)
+	res, err := uploader.Upload(ctx, files, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Kill the worker once about half of the pages are read.
+	killed := false
+	b, err := uploader.Wait(ctx, res.ID, 200*time.Millisecond, func(b *client.Batch) {
+		if !killed && b.PagesTotal == pages && b.PagesDone >= pages/2 {
+			killed = true
+			t.Logf("SIGKILL worker at %d/%d pages", b.PagesDone, b.PagesTotal)
+			worker.kill9()
+			worker = startProcess(t, bin, append(common, "SOHOA_ROLE=worker", "SOHOA_WORKERS=2"))
+		}
+	})
+	if err != nil {
+		t.Fatalf("%v\nworker logs:\n%s", err, worker.logs)
+	}
+	if !killed {
+		t.Fatal("the batch finished before the worker could be killed")
+	}
+	if b.Status != "done" || b.PagesDone != pages || b.PagesTotal != pages || len(b.Documents) != docs {
+		t.Fatalf("batch %+v, want done with %d pages", b, pages)
+	}
+	// One index record per document.
+	searcher := token("searcher")
+	waitIndexed(t, ctx, searcher, res.ID, docs)
+	r, err := searcher.Search(ctx, "", url.Values{"batch": {res.ID}, "size": {"100"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != docs {
+		t.Errorf("index holds %d records of the batch, want %d", r.Total, docs)
+	}
+
+	// The same files through an undisturbed instance give the same records.
+	calm := apptest.Start(t, nil)
+	cu := calm.Client(t, "uploader")
+	res2, err := cu.Upload(ctx, files, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cu.Wait(ctx, res2.ID, 200*time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	cr := calm.Client(t, "pii_reader")
+	for _, d := range b.Documents {
+		got, want := documentText(t, ctx, reader, d.ID), documentText(t, ctx, cr, d.ID)
+		if got != want {
+			t.Errorf("document %s: text after the crash differs from the undisturbed run", d.Name)
+		}
+		if n := strings.Count(got, "\f") + 1; n != 2 {
+			t.Errorf("document %s: %d pages of text, want 2", d.Name, n)
+		}
+	}
+}
+
+func documentText(t *testing.T, ctx context.Context, c *client.Client, id string) string {
+	t.Helper()
+	var d struct {
+		Text   string         `json:"text"`
+		Fields map[string]any `json:"fields"`
+	}
+	if err := c.GetJSON(ctx, "/api/v1/documents/"+id, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d.Text + fmt.Sprint(len(d.Fields))
+}
+
+func waitHealthy(t *testing.T, base string, p *process) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("sohoa at %s not ready; logs:\n%s", base, p.logs)
+}
+
+// writeTwoPageDocs writes n distinct two-page image-only PDFs at 200 dpi.
+func writeTwoPageDocs(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	docs, err := corpus.Generate(corpus.Options{Seed: 31, Documents: n, PagesPerDoc: [2]int{2, 2}, DPI: 200, Degrade: "light",
+		Classes: []string{"notice", "report", "official_letter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for i, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePDF(&buf, []image.Image{d.Pages[0], d.Pages[1]}, 200); err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("ho-so-%03d.pdf", i))
+		if err := os.WriteFile(f, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return files
+}
