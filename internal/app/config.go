@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sohoa/sohoa/internal/search/es"
 )
 
 // Config is sohoa's configuration: a YAML file (SOHOA_CONFIG) overridden by
@@ -33,6 +35,10 @@ type Config struct {
 	// ElasticsearchURL selects the Elasticsearch backend. Env SOHOA_ELASTICSEARCH_URL.
 	// Unset: the embedded index under DataDir.
 	ElasticsearchURL string `yaml:"elasticsearch_url"`
+	// Elasticsearch holds credentials, TLS and index settings for the
+	// Elasticsearch backend (see search/es.Config); its URLs come from
+	// ElasticsearchURL when that is set.
+	Elasticsearch es.Config `yaml:"elasticsearch"`
 	// MasterKeyFile is the master key file (mode 0600). Env SOHOA_MASTER_KEY_FILE.
 	// Unset: DataDir/keys/master.json, generated on first start with a warning.
 	MasterKeyFile string `yaml:"master_key_file"`
@@ -138,8 +144,13 @@ func (c Config) Validate() error {
 		bad("redis_url", "%q is not a redis:// or rediss:// URL", c.RedisURL)
 	}
 	if c.ElasticsearchURL != "" {
-		if u, err := url.Parse(c.ElasticsearchURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("elasticsearch_url", "%q is not an http(s) URL", c.ElasticsearchURL)
+		for _, s := range strings.Split(c.ElasticsearchURL, ",") {
+			if u, err := url.Parse(strings.TrimSpace(s)); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("elasticsearch_url", "%q is not an http(s) URL", s)
+			}
+		}
+		if err := esConfig(c).Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
 		}
 	}
 	switch c.Role {

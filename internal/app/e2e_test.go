@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/client"
 	"github.com/sohoa/sohoa/internal/corpus"
@@ -64,7 +65,12 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
-	in := apptest.Start(t, nil)
+	t.Run("embedded", func(t *testing.T) { testEndToEnd(t, nil) })
+	t.Run("Elasticsearch", func(t *testing.T) { testEndToEnd(t, apptest.WithElasticsearch(t)) })
+}
+
+func testEndToEnd(t *testing.T, mutate func(*app.Config)) {
+	in := apptest.Start(t, mutate)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	uploader, searcher, reader := in.Client(t, "uploader"), in.Client(t, "searcher"), in.Client(t, "pii_reader")

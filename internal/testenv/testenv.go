@@ -55,3 +55,14 @@ func RedisURL(t testing.TB) string {
 	}
 	return fmt.Sprintf("redis://%s/%d", opt.Addr, db)
 }
+
+// ElasticsearchURL returns SOHOA_ELASTICSEARCH_URL (make test starts a real
+// Elasticsearch from Maven Central); missing, it skips outside CI and fails under CI.
+func ElasticsearchURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("SOHOA_ELASTICSEARCH_URL")
+	if u == "" {
+		Missing(t, "Elasticsearch (SOHOA_ELASTICSEARCH_URL)")
+	}
+	return u
+}

@@ -6,8 +6,10 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/client"
+	"github.com/sohoa/sohoa/internal/search/es"
 	"github.com/sohoa/sohoa/internal/testenv"
 )
 
@@ -122,4 +125,28 @@ func (w testWriter) Write(p []byte) (int, error) {
 	}
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// WithElasticsearch configures an instance to use the Elasticsearch at
+// SOHOA_ELASTICSEARCH_URL (failing under CI when unset) with an index of its
+// own, visible to search as soon as it is written, and dropped when the
+// test ends.
+func WithElasticsearch(t testing.TB) func(*app.Config) {
+	t.Helper()
+	url := testenv.ElasticsearchURL(t)
+	prefix := fmt.Sprintf("sohoa-test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		ix, err := es.Open(ctx, es.Config{URLs: []string{url}, IndexPrefix: prefix})
+		if err == nil {
+			ix.Drop(ctx)
+			ix.Close()
+		}
+	})
+	return func(c *app.Config) {
+		c.ElasticsearchURL = url
+		c.Elasticsearch.IndexPrefix = prefix
+		c.Elasticsearch.RefreshOnWrite = true
+	}
 }
