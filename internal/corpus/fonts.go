@@ -70,8 +70,13 @@ func vietnameseRepertoire() []rune {
 
 // loadFamilies parses the usable families among want (all when empty).
 func loadFamilies(want []string) ([]*fontFamily, error) {
+	for _, w := range want {
+		if !contains(FontFamilies(), w) {
+			return nil, fmt.Errorf("unknown font family %q (known: %v)", w, FontFamilies())
+		}
+	}
 	rep := vietnameseRepertoire()
-	var out, problems []string
+	var problems []string
 	var fams []*fontFamily
 	for _, c := range familyCandidates {
 		if len(want) > 0 && !contains(want, c.name) {
@@ -89,12 +94,6 @@ func loadFamilies(want []string) ([]*fontFamily, error) {
 		}
 		if fam != nil {
 			fams = append(fams, fam)
-			out = append(out, c.name)
-		}
-	}
-	for _, w := range want {
-		if !contains(FontFamilies(), w) {
-			return nil, fmt.Errorf("unknown font family %q (known: %v)", w, FontFamilies())
 		}
 	}
 	if len(fams) == 0 {

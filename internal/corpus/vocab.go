@@ -231,7 +231,6 @@ var sectionHeads = []string{
 	"TÌNH HÌNH CHUNG", "KINH PHÍ THỰC HIỆN",
 }
 var romans = []string{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
-var itemLetters = []string{"a", "b", "c", "d", "đ", "e", "g", "h", "i", "k"}
 
 // Land vocabulary.
 type landPurpose struct{ text, code string }
