@@ -466,9 +466,14 @@ func (b *builder) citizenParagraph() string {
 	hon := strings.ToLower(p.honorific())
 	switch b.class {
 	case ClassDecision:
-		area := fmt.Sprintf("%s,%d", formatThousands(50+b.rng.IntN(3000)), b.rng.IntN(10))
-		return fmt.Sprintf("Thu hồi %s m² đất của %s %s, %s, %s, thường trú tại %s, thuộc thửa đất số %d, tờ bản đồ số %d để thực hiện dự án %s.",
-			area, hon, name, birth, id, addr, 1+b.rng.IntN(900), 1+b.rng.IntN(60), pick(b.rng, []string{"nâng cấp tuyến đường giao thông nông thôn", "xây dựng trường mầm non", "đầu tư xây dựng công trình kè chống sạt lở bờ sông", "mở rộng chợ"}))
+		areaInt, areaDec := 50+b.rng.IntN(3000), b.rng.IntN(10)
+		parcel, sheet := strconv.Itoa(1+b.rng.IntN(900)), strconv.Itoa(1+b.rng.IntN(60))
+		b.set("area_m2", fmt.Sprintf("%d.%d", areaInt, areaDec))
+		b.set("parcel_no", parcel)
+		b.set("map_sheet", sheet)
+		return fmt.Sprintf("Thu hồi %s đất của %s %s, %s, %s, thường trú tại %s, thuộc thửa đất số %s, tờ bản đồ số %s để thực hiện dự án %s.",
+			keep(fmt.Sprintf("%s,%d m²", formatThousands(areaInt), areaDec)), hon, name, birth, id, addr, parcel, sheet,
+			pick(b.rng, []string{"nâng cấp tuyến đường giao thông nông thôn", "xây dựng trường mầm non", "đầu tư xây dựng công trình kè chống sạt lở bờ sông", "mở rộng chợ"}))
 	case ClassOfficialLetter, ClassNotice:
 		phone := ""
 		if b.rng.IntN(2) == 0 {
