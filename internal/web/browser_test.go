@@ -184,6 +184,12 @@ func TestBrowser(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("đây không phải PDF"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A PDF cut in the middle: accepted, then rejected by the pipeline
+	// with a reason for staff.
+	cut := filepath.Join(t.TempDir(), "bi-cat.pdf")
+	if err := os.WriteFile(cut, pdf.Bytes()[:pdf.Len()/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
 	names := docs[0].Truth.Fields["person_names"]
 	if len(names) == 0 {
 		t.Fatalf("generated birth extract has no person_names: %v", docs[0].Truth.Fields)
@@ -238,8 +244,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#fonds"), "Phông UBND tỉnh"),
 		chromedp.SendKeys(chromedp.CSS("#dossier"), "HS-2026-014"),
 		chromedp.SendKeys(chromedp.CSS("#retention"), "Vĩnh viễn"),
-		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{file, bad}),
-		chromedp.WaitVisible(chromedp.CSS("#file-list li + li")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{file, bad, cut}),
+		chromedp.WaitVisible(chromedp.CSS("#file-list li + li + li")),
 	)
 	shots.shot("upload")
 	do(t, ctx, "upload", chromedp.Click(chromedp.CSS("#upload-submit")), chromedp.WaitVisible(chromedp.CSS("#batch")))
@@ -262,6 +268,9 @@ func TestBrowser(t *testing.T) {
 	}
 	if s := text(t, ctx, "#docs tr.s-rejected"); !strings.Contains(s, "hong.pdf") || !strings.Contains(s, "bị từ chối") || len(text(t, ctx, "#docs tr.s-rejected .problem")) < 10 {
 		t.Errorf("rejected row %q lacks the file, status or reason", s)
+	}
+	if s := text(t, ctx, "#docs"); !strings.Contains(s, "bi-cat.pdf\tbị từ chối") || !strings.Contains(s, "Tệp bị hỏng") {
+		t.Errorf("the truncated PDF is not shown rejected with its reason:\n%s", s)
 	}
 	doc := eval[string](t, ctx, "document.querySelector('#docs tr.s-done').dataset.doc")
 	shots.shot("batch")
@@ -310,7 +319,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("record page is %v px wide in a %v px tablet viewport", w[0], w[1])
 	}
 	shots.viewport("record-tablet")
-	do(t, ctx, "laptop", chromedp.ResetViewport())
+	do(t, ctx, "laptop", chromedp.EmulateViewport(1280, 900))
 	signOut(t, ctx)
 
 	// Official cleared for personal data: names shown, ethnicity revealed

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -223,6 +226,42 @@ func TestHTTPSecurity(t *testing.T) {
 		resp, _ = get(t, op.c, base+"/ops")
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("/ops after logout: %d, want a redirect to sign in", resp.StatusCode)
+		}
+	})
+	t.Run("batch page, events and retry", func(t *testing.T) {
+		up := sessions[auth.RoleUploader]
+		dir := t.TempDir()
+		evil := filepath.Join(dir, `<img src=x onerror=alert(1)>.pdf`)
+		if err := os.WriteFile(evil, []byte("not a document"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		res, err := in.Client(t, "uploader").Upload(context.Background(), []string{evil}, map[string]string{"note": `<script>alert(1)</script>`}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body := get(t, up.c, base+"/batches/"+res.ID)
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("batch page: status %d, or the file name or note is not escaped", resp.StatusCode)
+		}
+		if !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;.pdf") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("batch page lacks the escaped file name or note")
+		}
+		resp, body = get(t, up.c, base+"/batches/"+res.ID+"/events")
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") ||
+			!strings.Contains(body, "event: batch\ndata: {") || !strings.Contains(body, `"status":"done_with_errors"`) || !strings.HasSuffix(body, "event: done\ndata: {}\n\n") {
+			t.Errorf("events: %s\n%s", ct, body)
+		}
+		resp, _ = post(t, up.c, base+"/batches/"+res.ID+"/retry", nil, nil)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("retry without CSRF: %d, want 403", resp.StatusCode)
+		}
+		resp, _ = post(t, up.c, base+"/batches/"+res.ID+"/retry", url.Values{"csrf": {up.csrf}}, nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/batches/"+res.ID+"?retried=0" {
+			t.Errorf("retry: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, _ = get(t, up.c, base+"/batches/b20990101t000000ffffffffff")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown batch: %d, want 404", resp.StatusCode)
 		}
 	})
 	t.Run("personal lookup is POST only", func(t *testing.T) {
