@@ -52,10 +52,16 @@ func normText(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
-func pdftotext(t testing.TB, file string, page int) string {
+// pdftotext extracts one page in content-stream order (-raw), the order
+// the text layer was written in, or in poppler's layout order.
+func pdftotext(t testing.TB, file string, page int, raw bool) string {
 	t.Helper()
 	bin := needTool(t, "pdftotext", "poppler-utils")
-	out, err := exec.Command(bin, "-raw", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-enc", "UTF-8", file, "-").Output()
+	args := []string{"-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-enc", "UTF-8", file, "-"}
+	if raw {
+		args = append([]string{"-raw"}, args...)
+	}
+	out, err := exec.Command(bin, args...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s page %d: %v", file, page, err)
 	}
@@ -144,6 +150,7 @@ func TestSearchablePDFA(t *testing.T) {
 		pagesTotal, pagesOK int
 		buildTime           time.Duration
 		wordsTotal          int
+		layoutFound         int
 		mismatches          []string
 	)
 	for _, in := range inputs {
@@ -192,7 +199,19 @@ func TestSearchablePDFA(t *testing.T) {
 			files = append(files, file)
 			for i, op := range ocrPages {
 				pagesTotal++
-				want, got := normText(op.Text), normText(pdftotext(t, file, i+1))
+				want, got := normText(op.Text), normText(pdftotext(t, file, i+1, true))
+				// Layout order may differ from Tesseract's reading order
+				// (columns of the letterhead), but every word must be there.
+				bag := map[string]int{}
+				for _, w := range strings.Fields(want) {
+					bag[w]++
+				}
+				for _, w := range strings.Fields(normText(pdftotext(t, file, i+1, false))) {
+					if bag[w] > 0 {
+						bag[w]--
+						layoutFound++
+					}
+				}
 				if want == got {
 					pagesOK++
 					continue
@@ -204,6 +223,10 @@ func TestSearchablePDFA(t *testing.T) {
 	}
 	t.Logf("pdftotext matched the OCR text exactly on %d/%d pages (%d words); build %.1f ms/page",
 		pagesOK, pagesTotal, wordsTotal, float64(buildTime.Microseconds())/1000/float64(pagesTotal))
+	t.Logf("pdftotext in layout order found %d of %d OCR words (%.2f%%)", layoutFound, wordsTotal, 100*float64(layoutFound)/float64(wordsTotal))
+	if float64(layoutFound) < 0.99*float64(wordsTotal) {
+		t.Errorf("layout-order extraction lost words: %d of %d found", layoutFound, wordsTotal)
+	}
 	for _, m := range mismatches {
 		t.Errorf("pdftotext differs from the OCR text (-ocr +pdftotext): %s", m)
 	}
