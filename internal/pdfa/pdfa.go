@@ -32,6 +32,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -212,16 +213,24 @@ func (pw *writer) finish(w io.Writer, root, info int) error {
 func (pw *writer) writeFont() int {
 	file := pw.addStream(fmt.Sprintf("/Length1 %d", len(glyphlessTTF)), glyphlessTTF, true)
 	desc := pw.add([]byte(fmt.Sprintf("<< /Type /FontDescriptor /FontName /GlyphLessFont /Flags 5 /FontBBox [ 0 0 500 1000 ] /ItalicAngle 0 /Ascent 1000 /Descent 0 /CapHeight 1000 /StemV 80 /FontFile2 %d 0 R >>", file)))
+	cidmap := pw.add(fontStreams().cidToGID)
+	cid := pw.add([]byte(fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 500 /CIDToGIDMap %d 0 R >>", desc, cidmap)))
+	tounicode := pw.add(fontStreams().toUnicode)
+	return pw.add([]byte(fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /DescendantFonts [ %d 0 R ] /ToUnicode %d 0 R >>", cid, tounicode)))
+}
+
+// fontStreams holds the font's constant stream objects, built once.
+var fontStreams = sync.OnceValue(func() struct{ cidToGID, toUnicode []byte } {
 	// Every 2-byte code maps to glyph 1, the font's only non-.notdef glyph.
 	gidmap := make([]byte, 2*65536)
 	for i := 1; i < len(gidmap); i += 2 {
 		gidmap[i] = 1
 	}
-	cidmap := pw.addStream("", gidmap, true)
-	cid := pw.add([]byte(fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 500 /CIDToGIDMap %d 0 R >>", desc, cidmap)))
-	tounicode := pw.addStream("", toUnicodeCMap(), true)
-	return pw.add([]byte(fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /DescendantFonts [ %d 0 R ] /ToUnicode %d 0 R >>", cid, tounicode)))
-}
+	return struct{ cidToGID, toUnicode []byte }{
+		cidToGID:  streamObject("", gidmap, true),
+		toUnicode: streamObject("", toUnicodeCMap(), true),
+	}
+})
 
 // toUnicodeCMap maps every 2-byte code outside the surrogate range to the
 // same UTF-16 code unit, in ranges that vary only the last byte.
