@@ -281,6 +281,10 @@ type fieldRow struct {
 	Masked      bool
 }
 
+// maxThumbs bounds the thumbnails on a record page; each is a full page
+// image and an audited download, so later pages are links.
+const maxThumbs = 12
+
 type recordData struct {
 	Doc        *catalog.Document
 	Rec        *catalog.Record
@@ -290,7 +294,8 @@ type recordData struct {
 	Text       []string
 	TextMasked bool
 	Reader     bool
-	Pages      []int
+	Pages      []int // shown as thumbnails
+	MorePages  []int // linked only
 	CanReveal  bool
 	Revealed   bool
 	Reason     string
@@ -373,7 +378,11 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 		unmasked = append(unmasked, "text")
 		action = "unmask"
 		for n := 1; n <= rec.Pages; n++ {
-			d.Pages = append(d.Pages, n)
+			if n <= maxThumbs {
+				d.Pages = append(d.Pages, n)
+			} else {
+				d.MorePages = append(d.MorePages, n)
+			}
 		}
 	} else {
 		d.Text, d.TextMasked = rec.Redacted, true
