@@ -494,6 +494,11 @@ func repairAddress(s string, wv wordVariants) (string, bool) {
 	words := strings.Fields(s)
 	for i, w := range words {
 		core := strings.TrimRight(w, ",.;")
+		// Only the first word of a part, and only when OCR left it bare:
+		// "Cây Dương" keeps its name, "Ap 3, xa Tân Lộc" gets its units.
+		if (i > 0 && !strings.HasSuffix(words[i-1], ",")) || fold(core) != core {
+			continue
+		}
 		for _, u := range addressUnitNames {
 			if strings.Contains(u, " ") {
 				continue
@@ -508,7 +513,7 @@ func repairAddress(s string, wv wordVariants) (string, bool) {
 	if o1, c := repairPhrases(out, []string{"thị trấn", "thị xã", "thành phố", "khu phố"}); c {
 		out, changed = o1, true
 	}
-	if o2, c := wv.repairNames(out); c {
+	if o2, c := wv.repairText(out); c {
 		out, changed = o2, true
 	}
 	if o3, c := repairProvinces(out); c {

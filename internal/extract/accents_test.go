@@ -28,7 +28,7 @@ func TestRepairTextFromDocument(t *testing.T) {
 	pages := []*page{preparePage(&domain.Page{No: 1, Text: "Ủy ban nhân dân tỉnh Cà Mau\nđịa chỉ tỉnh Cà Mau\nCa Mau, ngày 1 tháng 2 năm 2020\nlưu trữ hồ sơ, tài liệu\nthu hồi đất\nthủ trưởng\nthủ trưởng\nthủ trưởng\n"})}
 	wv := docVariants(pages)
 	for _, tc := range []struct{ in, want string }{
-		{"Ca Mau", "Cà Mau"},          // the document writes Cà Mau twice
+		{"Ca Mau", "Cà Mau"},           // the document writes Cà Mau twice
 		{"thu hồi đất", "thu hồi đất"}, // "thủ" is frequent but never before "hồi"
 		{"sở tài nguyên", "sở tài nguyên"},
 	} {

@@ -491,7 +491,7 @@ func addressLocality(d *doc, kinds string) string {
 	return ""
 }
 
-var reSoStart = regexp.MustCompile(`^\s*[Ss][oO06]\s*[:;.]`)
+var reSoStart = regexp.MustCompile(`^\s*[Ss][oO06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
 
 func isMotto(k string) bool {
 	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {

@@ -12,7 +12,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/sohoa/sohoa/internal/domain"
 )
@@ -241,6 +243,9 @@ func scrubPublicFields(fields map[string]Field, vals []protectedValue) {
 			continue
 		}
 		scrub := func(s string) string {
+			if _, err := strconv.ParseFloat(s, 64); err == nil || isISODate(s) {
+				return s // numbers and dates are what they are
+			}
 			pg := preparePage(&domain.Page{No: 1, Text: s})
 			spans := findSpans(&doc{pages: []*page{pg}}, vals)
 			if len(spans) == 0 {
@@ -373,19 +378,23 @@ func anchorField(p *page, f *field, nc normCtx) []cand {
 		}
 		regions := [][2]int{{start, end}}
 		if !f.sameLine && end < len(text) {
-			// The next non-empty line, for labels printed above their value.
-			ns := end + 1
-			for ns < len(text) && text[ns] == '\n' {
-				ns++
-			}
-			ne := strings.IndexByte(text[ns:], '\n')
-			if ne < 0 {
-				ne = len(text)
-			} else {
-				ne += ns
+			// The next line with letters or digits, for labels printed
+			// above their value.
+			ns, ne := nextLine(text, end)
+			for ns < ne && strings.TrimFunc(text[ns:ne], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == "" {
+				ns, ne = nextLine(text, ne)
 			}
 			if ns < ne {
 				regions = append(regions, [2]int{ns, ne})
+			}
+		}
+		if f.normName == "address" {
+			// An address may wrap onto the following line; the normaliser
+			// keeps only what continues it.
+			for i, rg := range regions {
+				if _, ne := nextLine(text, rg[1]); ne > rg[1] {
+					regions[i][1] = ne
+				}
 			}
 		}
 		for _, rg := range regions {
@@ -569,7 +578,7 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 			}
 			fix = func(s string) (string, bool) {
 				a, c1 := repairIssuer(s)
-				b, c2 := wv.repairNames(a)
+				b, c2 := wv.repairText(a)
 				c, c3 := repairProvinces(b)
 				return c, c1 || c2 || c3
 			}
@@ -638,4 +647,25 @@ func repairSymbol(fields map[string]Field) {
 			return
 		}
 	}
+}
+
+// nextLine returns the byte range of the line after the newline at or after
+// end, or an empty range at the end of the text.
+func nextLine(text string, end int) (int, int) {
+	if end >= len(text) {
+		return len(text), len(text)
+	}
+	ns := end
+	if text[ns] == '\n' {
+		ns++
+	} else if i := strings.IndexByte(text[ns:], '\n'); i >= 0 {
+		ns += i + 1
+	} else {
+		return len(text), len(text)
+	}
+	ne := strings.IndexByte(text[ns:], '\n')
+	if ne < 0 {
+		return ns, len(text)
+	}
+	return ns, ns + ne
 }

@@ -682,7 +682,8 @@ func normAddress(raw string, _ normCtx) (normResult, bool) {
 		segs := strings.Split(s, ",")
 		lastSeg := strings.TrimSpace(segs[len(segs)-1])
 		midUnit := len(segs) > 1 && isAddressUnit(lastSeg) && !strings.ContainsAny(lastSeg, ".;:")
-		if strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) || midUnit {
+		label := strings.Contains(firstN(next, 40), ":") || reNumbering.MatchString(next)
+		if !label && (strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) || midUnit) {
 			s += " " + next
 		}
 	}
@@ -740,4 +741,18 @@ func normAddress(raw string, _ normCtx) (normResult, bool) {
 		q = 0.8
 	}
 	return normResult{value: v, quality: q}, true
+}
+
+// reNumbering starts a numbered section or item ("2.", "II.", "a)").
+var reNumbering = regexp.MustCompile(`^(?:[0-9]+|[IVXivx]+|[a-zđ])[.)]\s`)
+
+// firstN returns at most n bytes of s, cut at a rune boundary.
+func firstN(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
