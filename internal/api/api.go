@@ -48,6 +48,7 @@ type Server struct {
 	auth    *auth.Store
 	audit   Auditor
 	blind   Blinder
+	keys    pipeline.KeyDestroyer
 	log     *slog.Logger
 	ready   map[string]Checker
 	maxBody int64
@@ -63,6 +64,7 @@ type Deps struct {
 	Auth     *auth.Store
 	Audit    Auditor
 	Blind    Blinder
+	Keys     pipeline.KeyDestroyer // for purges
 	Log      *slog.Logger
 	Ready    map[string]Checker // name -> check, for /readyz
 	// MaxUploadBytes bounds one upload request; default 4 GiB.
@@ -87,7 +89,7 @@ func New(d Deps) *Server {
 		d.MaxUploadBytes = 4 << 30
 	}
 	s := &Server{pipe: d.Pipeline, cat: d.Catalog, search: d.Search, auth: d.Auth, audit: d.Audit,
-		blind: d.Blind, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, mux: http.NewServeMux()}
+		blind: d.Blind, keys: d.Keys, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, mux: http.NewServeMux()}
 	s.routes(d.Extra)
 	return s
 }
@@ -106,6 +108,8 @@ func (s *Server) routes(extra []Route) {
 		{"GET /api/v1/search", auth.RoleSearcher, h(s.getSearch)},
 		{"GET /api/v1/documents/{id}", auth.RoleSearcher, h(s.getDocument)},
 		{"GET /api/v1/documents/{id}/pages/{n}/image", auth.RolePIIReader, h(s.getPageImage)},
+		{"DELETE /api/v1/documents/{id}", auth.RoleAdmin, h(s.deleteDocument)},
+		{"POST /api/v1/reindex", auth.RoleOperator, h(s.postReindex)},
 		{"POST /api/v1/tokens", auth.RoleAdmin, h(s.postToken)},
 		{"GET /api/v1/tokens", auth.RoleAdmin, h(s.listTokens)},
 	}

@@ -436,3 +436,40 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"tokens": list})
 	return nil
 }
+
+// deleteDocument purges a document (crypto-erasure); the admin must say why.
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := docID(r)
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.URL.Query().Get("reason"))
+	if reason == "" {
+		return errBadRequest("reason_required", "Hãy ghi lý do xoá (?reason=...)", "give the reason for the erasure (?reason=...)")
+	}
+	if _, err := s.cat.GetDocument(r.Context(), id); errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("document")
+	}
+	// Audit first: an erasure without a record of who asked must not happen.
+	if err := s.auditOrFail(r, "purge", string(id), reason, nil); err != nil {
+		return err
+	}
+	if err := s.pipe.Purge(r.Context(), s.keys, id); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "purged": true})
+	return nil
+}
+
+// postReindex rebuilds the search index from the blob store.
+func (s *Server) postReindex(w http.ResponseWriter, r *http.Request) error {
+	if err := s.auditOrFail(r, "reindex", "", "", nil); err != nil {
+		return err
+	}
+	st, err := s.pipe.Reindex(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

@@ -230,7 +230,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		extra = append(extra, web...)
 		a := api.New(api.Deps{
 			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
-			Blind: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Extra: extra,
+			Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Extra: extra,
 			Ready: map[string]api.Checker{
 				"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 				"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },

@@ -314,3 +314,17 @@ func (c *Catalog) GetRecord(ctx context.Context, id domain.DocumentID) (*Record,
 	}
 	return &r, nil
 }
+
+// DeleteDocument removes every object of a document from the store.
+func (c *Catalog) DeleteDocument(ctx context.Context, id domain.DocumentID) error {
+	keys, err := c.store.List(ctx, "docs/"+string(id)+"/")
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := c.store.Delete(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -244,6 +244,11 @@ func (c *Client) Search(ctx context.Context, q string, params url.Values) (*Sear
 	return &res, nil
 }
 
+// Do sends a request without a body to an API path and decodes the answer into out (when not nil).
+func (c *Client) Do(ctx context.Context, method, path string, out any) error {
+	return c.do(ctx, method, path, nil, "", out)
+}
+
 // GetJSON fetches any API path into out.
 func (c *Client) GetJSON(ctx context.Context, path string, out any) error {
 	return c.do(ctx, http.MethodGet, path, nil, "", out)

@@ -19,6 +19,7 @@ import (
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pages"
+	"github.com/sohoa/sohoa/internal/vault"
 )
 
 // IngestLimits bound what one upload may bring in. Zero values take the defaults.
@@ -161,6 +162,12 @@ func (u *Upload) addBytes(ctx context.Context, name string, data []byte, depth i
 		}
 	}
 	if err := u.p.cat.PutOriginal(ctx, id, data); err != nil {
+		if errors.Is(err, vault.ErrErased) {
+			u.reject(name, int64(len(data)), domain.Reject("erased_document",
+				"Văn bản này đã bị xoá vĩnh viễn (huỷ khoá) và không thể nạp lại",
+				"this document was erased (its key destroyed) and cannot be ingested again", nil))
+			return nil
+		}
 		return err
 	}
 	now := time.Now().UTC()

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -54,6 +55,14 @@ func (p *Pipeline) Batch(ctx context.Context, id domain.BatchID, lang string) (*
 			dv.Status, dv.Error, dv.ErrorCode = domain.DocRejected, it.Rejected.Message(lang), it.Rejected.Code
 		} else {
 			d, err := p.cat.GetDocument(ctx, it.DocumentID)
+			if errors.Is(err, catalog.ErrNotFound) {
+				// Purged (erased) after upload.
+				dv.Status, dv.ErrorCode = domain.DocRejected, "purged"
+				dv.Error = map[bool]string{true: "document erased", false: "Văn bản đã bị xoá vĩnh viễn"}[lang == "en"]
+				v.Documents = append(v.Documents, dv)
+				anyProblem, anyStarted = true, true
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("batch %s: %w", id, err)
 			}
@@ -136,6 +145,9 @@ func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
 			continue
 		}
 		d, err := p.cat.GetDocument(ctx, it.DocumentID)
+		if errors.Is(err, catalog.ErrNotFound) {
+			continue // purged
+		}
 		if err != nil {
 			return n, err
 		}
