@@ -270,7 +270,7 @@ var positions = []string{"CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "P
 	"VIỆN TRƯỞNG", "HIỆU TRƯỞNG", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA",
 	"BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "TRƯỞNG ĐOÀN", "TỔ TRƯỞNG", "ỦY VIÊN", "THỦ TRƯỞNG",
 	"TRƯỞNG CÔNG AN", "GIÁM ĐỐC CÔNG AN", "TRƯỞNG CHI NHÁNH", "GIÁM ĐỐC TRUNG TÂM", "KẾ TOÁN TRƯỞNG",
-	"THƯỜNG TRỰC", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG TIỂU BAN", "NGƯỜI KÝ TRÍCH LỤC", "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH"}
+	"THƯỜNG TRỰC", "TRƯỞNG THÔN", "TRƯỞNG ẤP", "TRƯỞNG KHÓM", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG TIỂU BAN", "NGƯỜI KÝ TRÍCH LỤC", "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH"}
 
 // repairPosition spells a signing title from the list when OCR garbled its
 // marks ("PHO CHU TICH" -> "PHÓ CHỦ TỊCH").
@@ -284,7 +284,35 @@ func repairPosition(s string) (string, bool) {
 			return matchCase(p, s), true
 		}
 	}
+	// OCR noise in a few letters: the closest title if it is close.
+	best, bestD := "", 3
+	for _, p := range positions {
+		if d := levenshtein(k, key(p)); d < bestD && similar(k, key(p)) {
+			best, bestD = p, d
+		}
+	}
+	if best != "" {
+		return matchCase(best, s), true
+	}
 	return s, false
+}
+
+// plausiblePosition reports whether s can be a signing title: a known
+// one, or at least two words of letters.
+func plausiblePosition(s string) bool {
+	k := key(s)
+	for _, p := range positions {
+		if key(p) == k {
+			return true
+		}
+	}
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return len(strings.Fields(k)) >= 2 && letters >= 6
 }
 
 // issuerPhrases are words of the names of administrative bodies.
@@ -311,6 +339,13 @@ func repairProvinces(s string) (string, bool) {
 	var hits []hit
 	for _, name := range provinceCodes {
 		pk := strings.ToUpper(fold(name))
+		if i := strings.Index(up, strings.ReplaceAll(pk, " ", "")); strings.Contains(pk, " ") && i >= 0 {
+			// "CAMAU": OCR lost the space.
+			j := i + len(pk) - strings.Count(pk, " ")
+			if (i == 0 || !isWordByte(up[i-1])) && (j == len(up) || !isWordByte(up[j])) {
+				hits = append(hits, hit{i, j, name})
+			}
+		}
 		for from := 0; from < len(up); {
 			i := strings.Index(up[from:], pk)
 			if i < 0 {

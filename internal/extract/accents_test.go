@@ -47,7 +47,7 @@ func TestRepairVocabularies(t *testing.T) {
 	}{
 		{"position", repairPosition, "PHO CHU TICH", "PHÓ CHỦ TỊCH"},
 		{"position garbled mark", repairPosition, "CHỮ TỊCH", "CHỦ TỊCH"},
-		{"position unknown", repairPosition, "TRƯỞNG THÔN", "TRƯỞNG THÔN"},
+		{"position unknown", repairPosition, "THƯ KÝ HỘI NGHỊ", "THƯ KÝ HỘI NGHỊ"}, {"position noisy", repairPosition, "ERO CHU TICH", "PHÓ CHỦ TỊCH"},
 		{"issuer", repairIssuer, "UY BAN NHAN DAN TINH CA MAU", "ỦY BAN NHÂN DÂN TỈNH CA MAU"},
 		{"issuer department", repairIssuer, "SO NONG NGHIEP VA PHAT TRIEN NONG THON", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"},
 		{"province", repairProvinces, "UBND TINH CA MAU", "UBND TINH CÀ MAU"},

@@ -184,12 +184,11 @@ func mostlyUpper(s string) bool {
 // knownTitles are the administrative type names usable as title words.
 func typeAbbrForTitle(k string) string {
 	best := ""
-	for name, abbr := range typeAbbrs {
+	for _, name := range sortedKeys(typeAbbrs) {
 		if k == name || strings.HasPrefix(k, name+" ") {
 			if len(name) > len(best) {
 				best = name
 			}
-			_ = abbr
 		}
 	}
 	if best == "" {
@@ -213,13 +212,25 @@ func findTitle(d *doc, c *class) (int, string) {
 			return i, titleName(lineKey(first.lineText(i)), cu.title)
 		}
 	}
-	bestI, bestK := -1, ""
-	for name := range typeAbbrs {
+	// Any known type name: the earliest title line; on one line the name
+	// closest to the line's text (THÔNG BÁO, not THÔNG CÁO, for a line
+	// read "THONG BAO"), then the longest; names in a fixed order.
+	bestI, bestK, bestD := -1, "", 0
+	for _, name := range sortedKeys(typeAbbrs) {
 		if name == "CONG VAN" {
 			continue
 		}
-		if i := titleLineIndex(first, name); i >= 0 && (bestI < 0 || i < bestI || (i == bestI && len(name) > len(bestK))) {
-			bestI, bestK = i, name
+		i := titleLineIndex(first, name)
+		if i < 0 {
+			continue
+		}
+		k := lineKey(first.lineText(i))
+		if len(k) > len(name) {
+			k = k[:len(name)]
+		}
+		dist := levenshtein(k, name)
+		if bestI < 0 || i < bestI || (i == bestI && (dist < bestD || dist == bestD && len(name) > len(bestK))) {
+			bestI, bestK, bestD = i, name, dist
 		}
 	}
 	return bestI, bestK
@@ -229,7 +240,7 @@ func findTitle(d *doc, c *class) (int, string) {
 // name the line starts with, else the cue itself.
 func titleName(lineK, cueK string) string {
 	best := ""
-	for name := range typeAbbrs {
+	for _, name := range sortedKeys(typeAbbrs) {
 		if lineK == name || strings.HasPrefix(lineK, name+" ") {
 			if len(name) > len(best) {
 				best = name

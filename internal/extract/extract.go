@@ -207,6 +207,9 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		}
 	}
 	repairAccents(r.Fields, orig.pages, nil)
+	if p, ok := r.Fields["signer_position"]; ok && !plausiblePosition(p.Value) {
+		delete(r.Fields, "signer_position") // OCR debris, not a title
+	}
 	repairSymbol(r.Fields)
 	st := detectStamps(d)
 	r.Secrecy, r.Urgency = st.secrecy, st.urgency
