@@ -12,7 +12,10 @@ import (
 	"github.com/sohoa/sohoa/internal/search/searchtest"
 )
 
-var loadRecords = flag.Int("records", 0, "with -bench Load: number of synthetic records to index and query")
+var (
+	loadRecords   = flag.Int("records", 0, "with -bench Load: number of synthetic records to index and query")
+	searchRecords = flag.Int("search-records", 2000, "with -bench Search: number of synthetic records to search")
+)
 
 // BenchmarkLoad indexes -records synthetic records (default 10000) and
 // reports the indexing rate and query latency percentiles per query kind:
@@ -83,7 +86,8 @@ func BenchmarkIndexOne(b *testing.B) {
 	}
 }
 
-// BenchmarkSearch measures queries of several kinds on 2000 synthetic records.
+// BenchmarkSearch measures queries of several kinds on -search-records
+// (default 2000) synthetic records.
 func BenchmarkSearch(b *testing.B) {
 	ix, err := Open(filepath.Join(b.TempDir(), "index"))
 	if err != nil {
@@ -92,14 +96,17 @@ func BenchmarkSearch(b *testing.B) {
 	defer ix.Close()
 	ctx := context.Background()
 	var rs []search.Record
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < *searchRecords; i++ {
 		rs = append(rs, searchtest.Synthetic(i))
-	}
-	if err := ix.IndexBatch(ctx, rs); err != nil {
-		b.Fatal(err)
+		if len(rs) == 500 || i == *searchRecords-1 {
+			if err := ix.IndexBatch(ctx, rs); err != nil {
+				b.Fatal(err)
+			}
+			rs = rs[:0]
+		}
 	}
 	queries := map[string]search.Query{
-		"accentless": {Text: "chuyen doi so"},
+		"accentless": {Text: "cai cach hanh chinh"},
 		"accented":   {Text: "đất ở nông thôn"},
 		"phrase":     {Text: `"cải cách hành chính"`},
 		"typo":       {Text: "chuyen doi so phong chong thien tai"},
