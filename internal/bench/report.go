@@ -213,6 +213,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				"embedded index %.1f KiB, Redis %.1f KiB (growth of `used_memory`; %d keys left in the run's database).\n\n",
 				float64(pr.StoreBytes)/1024/float64(pr.Pages), float64(pr.IndexBytes)/1024/float64(pr.Pages),
 				float64(pr.RedisBytes)/1024/float64(pr.Pages), pr.RedisKeys)
+			if pr.MaxPending > 0 && pr.RedisPeakBytes > 0 {
+				p("Redis while the batch ran: peak growth %.0f KiB with up to %d pages queued, %.1f KiB per queued page.\n\n",
+					float64(pr.RedisPeakBytes)/1024, pr.MaxPending, float64(pr.RedisPeakBytes)/1024/float64(pr.MaxPending))
+			}
 		}
 	}
 	if len(r.Scaling) > 0 {

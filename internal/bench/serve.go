@@ -66,6 +66,12 @@ type PipelineRun struct {
 	IndexBytes int64
 	RedisBytes int64
 	RedisKeys  int64
+	// RedisPeakBytes is the highest growth of used_memory seen while the
+	// batch ran (sampled every 100 ms), and MaxPending the most pages
+	// waiting for OCR at once: their quotient is Redis memory per queued
+	// page, which sizes Redis for a backlog.
+	RedisPeakBytes int64
+	MaxPending     int
 	// Load is the 1-minute load average when the run ended.
 	Load float64
 }
@@ -333,13 +339,30 @@ func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db
 	cl := &client.Client{Base: "http://" + listen, Token: benchAdminToken, HTTP: &http.Client{Timeout: 10 * time.Minute}}
 	mem0 := redisUsedMemory(ctx, rc)
 
+	sampleCtx, stopSampling := context.WithCancel(ctx)
+	peak := make(chan int64, 1)
+	go func() {
+		var hi int64
+		defer func() { peak <- hi }()
+		for {
+			hi = max(hi, redisUsedMemory(sampleCtx, rc)-mem0)
+			select {
+			case <-sampleCtx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	defer stopSampling()
 	start := time.Now()
 	up, err := cl.Upload(ctx, set.PDFs, map[string]string{"note": "sohoa-bench"}, nil)
 	if err != nil {
 		return run, fmt.Errorf("bench: upload: %w", err)
 	}
 	run.Upload = time.Since(start)
-	b, err := cl.Wait(ctx, up.ID, 50*time.Millisecond, nil)
+	b, err := cl.Wait(ctx, up.ID, 50*time.Millisecond, func(b *client.Batch) {
+		run.MaxPending = max(run.MaxPending, b.PagesTotal-b.PagesDone)
+	})
 	if err != nil {
 		return run, fmt.Errorf("bench: wait for batch: %w", err)
 	}
@@ -379,6 +402,8 @@ func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db
 		}
 		run.Processes = append(run.Processes, st)
 	}
+	stopSampling()
+	run.RedisPeakBytes = <-peak
 	run.RedisBytes = redisUsedMemory(ctx, rc) - mem0
 	run.RedisKeys, _ = rc.DBSize(ctx).Result()
 	run.StoreBytes = dirSize(filepath.Join(dataDir, "store"))
