@@ -294,3 +294,35 @@ classes:
 func fstestMap(yaml string) fstest.MapFS {
 	return fstest.MapFS{"p.yaml": &fstest.MapFile{Data: []byte(yaml)}}
 }
+
+// TestConcurrentExtract shares one Engine between goroutines (run with
+// -race): Extract keeps no state between calls.
+func TestConcurrentExtract(t *testing.T) {
+	e := defaultEngine(t)
+	want, err := e.Extract(context.Background(), textPages(seeds[0]), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := 0; j < 5; j++ {
+				got, err := e.Extract(context.Background(), textPages(seeds[0]), "")
+				if err != nil {
+					errs <- err
+					return
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					errs <- errors.New(diff)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
