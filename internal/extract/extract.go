@@ -384,7 +384,7 @@ func anchorField(p *page, f *field, nc normCtx) []cand {
 			// The next line with letters or digits, for labels printed
 			// above their value.
 			ns, ne := nextLine(text, end)
-			for ns < ne && strings.TrimFunc(text[ns:ne], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == "" {
+			for skip := 0; skip < 3 && ne < len(text) && strings.TrimFunc(text[ns:ne], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == ""; skip++ {
 				ns, ne = nextLine(text, ne)
 			}
 			if ns < ne {

@@ -659,7 +659,7 @@ func isAddressUnit(seg string) bool {
 		return false // "Số định danh", not "Số 12"
 	}
 	for _, u := range addressUnits {
-		if strings.HasPrefix(k, u+" ") || strings.HasPrefix(k, u+".") || (strings.HasPrefix(k, u) && len(k) > len(u) && k[len(u)] >= '0' && k[len(u)] <= '9') {
+		if k == u || strings.HasPrefix(k, u+" ") || strings.HasPrefix(k, u+".") || (strings.HasPrefix(k, u) && len(k) > len(u) && k[len(u)] >= '0' && k[len(u)] <= '9') {
 			return true
 		}
 	}

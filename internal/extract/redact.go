@@ -41,7 +41,7 @@ var (
 	reGenTel  = regexp.MustCompile(`(?:^|[^0-9])((?:\+84|0)(?:[ .\-]?[0-9]){9,10})(?:[^0-9]|$)`)
 	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^\n0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
 	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]ọ[\pZ\s]*(?:và|,)?[\pZ\s]*(?:chữ đệm[\pZ\s]*(?:và|,)?[\pZ\s]*)?tên(?:[\pZ\s]+(?:chủ hộ|người[\pZ\s]+\pL+(?:[\pZ\s]+\pL+)?))?|[Hh]o va ten|[Hh]o ten|[Ôô]ng/[Bb]à|Ông|Bà|Ong|[ôoóốồổ]ng|b[àaáảạã]|[Cc]hủ hộ|[Nn]gười sử dụng đất|[Nn]gười được cấp|[Nn]gười khai|[Nn]gười đi khai sinh|[Tt]ôi tên là|[Tt]ên tôi là|[Tt]ôi là|[Cc]ha|[Mm]ẹ|[Vv]ợ|[Cc]hồng)[\pZ\t]*[:.]?[\pZ\s]*(\p{Lu}\pL*(?:[\pZ\t]+\p{Lu}\pL*){1,5})`)
-	reGenAddr = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Đđ]ịa chỉ(?: thường trú| cư trú)?|[Nn]ơi thường trú|[Nn]ơi cư trú|[Tt]hường trú(?: tại)?|[Cc]hỗ ở hiện (?:tại|nay)|[Qq]uê quán|[Nn]ơi sinh|[Tt]rú tại|[Cc]ư trú tại|[Dd]ia chi(?: thuong tru)?|[Tt]huong tru|[Nn]oi (?:thuong|cu) tru|[Qq]ue quan|[Nn]oi sinh)[\pZ\t]*[:.]?[\pZ\t;,]*\n?[\pZ\t;,]*([^\n]{3,})`)
+	reGenAddr = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Đđ]ịa chỉ(?: thường trú| cư trú)?|[Nn]ơi thường trú|[Nn]ơi cư trú|[Tt]hường trú(?: tại)?|[Cc]hỗ ở hiện (?:tại|nay)|[Qq]uê quán|[Nn]ơi sinh|[Tt]rú tại|[Cc]ư trú tại|[Dd]ia chi(?: thuong tru)?|[Tt]huong tru|[Nn]oi (?:thuong|cu) tru|[Qq]ue quan|[Nn]oi sinh)[\pZ\t]*[:.]?[\pZ\t;,]*(?:\n[\pZ\t;,]*){0,2}([^\n]{3,})`)
 	reGenEth  = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
 )
 
