@@ -71,9 +71,11 @@ func cmpForm(field, v string) string {
 	return nfc(v)
 }
 
-// scorer accumulates per-field counts and reports them.
+// scorer accumulates per-field counts and reports them. folded counts
+// compare without diacritics, to show which errors are only marks.
 type scorer struct {
 	counts  map[string]*prf
+	folded  map[string]*prf
 	classOK int
 	docs    int
 	leaks   []string
@@ -81,9 +83,10 @@ type scorer struct {
 }
 
 func newScorer() *scorer {
-	s := &scorer{counts: map[string]*prf{}, misses: map[string][]string{}}
+	s := &scorer{counts: map[string]*prf{}, folded: map[string]*prf{}, misses: map[string][]string{}}
 	for _, f := range scoredFields {
 		s.counts[f] = &prf{}
+		s.folded[f] = &prf{}
 	}
 	return s
 }
@@ -126,6 +129,26 @@ func (s *scorer) add(t corpus.Truth, r Result, redacted []string) {
 				bad = append(bad, "-"+v)
 			}
 		}
+		fw, fg := map[string]bool{}, map[string]bool{}
+		for v := range want {
+			fw[key(v)] = true
+		}
+		for v := range got {
+			fg[key(v)] = true
+		}
+		fc := s.folded[f]
+		for v := range fg {
+			if fw[v] {
+				fc.tp++
+			} else {
+				fc.fp++
+			}
+		}
+		for v := range fw {
+			if !fg[v] {
+				fc.fn++
+			}
+		}
 		if len(bad) > 0 {
 			sort.Strings(bad)
 			s.misses[f] = append(s.misses[f], t.ID+" "+t.Class+": "+strings.Join(bad, " | "))
@@ -148,7 +171,7 @@ func (s *scorer) report(t *testing.T, name string, target float64) []string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d documents, class accuracy %.3f, leaks %d\n", name, s.docs, ratio(s.classOK, s.docs), len(s.leaks))
-	fmt.Fprintf(&b, "%-20s %5s %5s %5s %7s %7s %7s\n", "field", "tp", "fp", "fn", "prec", "recall", "F1")
+	fmt.Fprintf(&b, "%-20s %5s %5s %5s %7s %7s %7s %9s\n", "field", "tp", "fp", "fn", "prec", "recall", "F1", "F1 folded")
 	type row struct {
 		f  string
 		f1 float64
@@ -160,7 +183,7 @@ func (s *scorer) report(t *testing.T, name string, target float64) []string {
 		if c.tp+c.fp+c.fn == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%-20s %5d %5d %5d %7.3f %7.3f %7.3f\n", f, c.tp, c.fp, c.fn, c.precision(), c.recall(), c.f1())
+		fmt.Fprintf(&b, "%-20s %5d %5d %5d %7.3f %7.3f %7.3f %9.3f\n", f, c.tp, c.fp, c.fn, c.precision(), c.recall(), c.f1(), s.folded[f].f1())
 		rows = append(rows, row{f, c.f1()})
 		if c.f1() < target {
 			below = append(below, fmt.Sprintf("%s (%.3f)", f, c.f1()))

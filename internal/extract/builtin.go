@@ -344,7 +344,7 @@ func issuer(d *doc) (cand, bool) {
 		parts = append(parts, strings.Trim(l, "-_*=~ "))
 		started = true
 	}
-	v := nfc(strings.Join(parts, " "))
+	v := stray(nfc(strings.Join(parts, " ")))
 	v = strings.TrimSpace(strings.Trim(v, "-_*=~"))
 	if v == "" {
 		return signatureIssuer(d)
@@ -631,7 +631,7 @@ func subject(d *doc) (cand, bool) {
 	if len(parts) == 0 {
 		return cand{}, false
 	}
-	v := nfc(strings.Join(parts, " "))
+	v := stray(nfc(strings.Join(parts, " ")))
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
 	v = strings.TrimRight(v, " ;,.")
 	if v == "" {
@@ -801,3 +801,12 @@ var familyNames = map[string]bool{
 }
 
 var _ = domain.Public
+
+// reStray matches marks OCR leaves from dust and rules around words
+// ("thể 'thao", "CÀ MAU_", "| KHẨN").
+var reStray = regexp.MustCompile("(?:^|\\s)['`´‘’\"|_~^*•·]+|['`´‘’\"|_~^*•·]+(?:\\s|$)")
+
+// stray removes such marks and collapses spaces.
+func stray(s string) string {
+	return strings.Join(strings.Fields(reStray.ReplaceAllString(s, " ")), " ")
+}
