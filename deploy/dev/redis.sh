@@ -10,7 +10,7 @@ name=${2:-dev}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dir="$root/var/redis-$name"
 case "$name" in
-  dev) port=${SOHOA_REDIS_PORT:-6390} ;;
+  dev) port=${SOHOA_DEV_REDIS_PORT:-6390} ;;
   test) port=${SOHOA_TEST_REDIS_PORT:-6391} ;;
   *) port=${SOHOA_REDIS_PORT:-6392} ;;
 esac
@@ -23,6 +23,10 @@ case "$cmd" in
   start)
     mkdir -p "$dir"; chmod 700 "$dir"
     if ! running; then
+      if redis-cli -p "$port" ping >/dev/null 2>&1; then
+        echo "redis.sh: port $port is taken by another Redis; set SOHOA_${name^^}_REDIS_PORT or stop it" >&2
+        exit 1
+      fi
       command -v redis-server >/dev/null || { echo "redis.sh: redis-server not installed (apt-get install redis-server)" >&2; exit 1; }
       # AOF on: Redis holds work state; the blob store is the system of record.
       redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
@@ -32,7 +36,7 @@ case "$cmd" in
         redis-cli -p "$port" ping >/dev/null 2>&1 && break
         sleep 0.1
       done
-      redis-cli -p "$port" ping >/dev/null || { echo "redis.sh: Redis did not start; see $dir/redis.log" >&2; tail -5 "$dir/redis.log" >&2; exit 1; }
+      running && redis-cli -p "$port" ping >/dev/null || { echo "redis.sh: Redis did not start; see $dir/redis.log" >&2; tail -5 "$dir/redis.log" >&2; exit 1; }
       echo "redis.sh: started Redis $name on 127.0.0.1:$port" >&2
     fi
     echo "$url"

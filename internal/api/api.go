@@ -106,6 +106,7 @@ func (s *Server) routes(extra []Route) {
 		{"GET /api/v1/batches/{id}", auth.RoleUploader, h(s.getBatch)},
 		{"POST /api/v1/batches/{id}/retry", auth.RoleUploader, h(s.retryBatch)},
 		{"GET /api/v1/search", auth.RoleSearcher, h(s.getSearch)},
+		{"GET /api/v1/search/export.csv", auth.RoleSearcher, h(s.getSearchCSV)},
 		{"GET /api/v1/documents/{id}", auth.RoleSearcher, h(s.getDocument)},
 		{"GET /api/v1/documents/{id}/pages/{n}/image", auth.RolePIIReader, h(s.getPageImage)},
 		{"DELETE /api/v1/documents/{id}", auth.RoleAdmin, h(s.deleteDocument)},

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/internal/archive"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
@@ -184,29 +185,31 @@ type searchHit struct {
 	Score      float64 `json:"score"`
 }
 
-func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
+// parseSearch reads a search request's parameters (API.md); lookups counts
+// exact lookups by personal values, which need pii_reader.
+func (s *Server) parseSearch(r *http.Request) (q search.Query, page, size, lookups int, err error) {
 	qv := r.URL.Query()
-	page, err := intParam(r, "page", 1, 1, 10_000)
+	page, err = intParam(r, "page", 1, 1, 10_000)
 	if err != nil {
-		return err
+		return q, 0, 0, 0, err
 	}
-	size, err := intParam(r, "size", 10, 1, 100)
+	size, err = intParam(r, "size", 10, 1, 100)
 	if err != nil {
-		return err
+		return q, 0, 0, 0, err
 	}
-	q := search.Query{
+	q = search.Query{
 		Text: norm.NFC.String(strings.TrimSpace(qv.Get("q"))), DocType: qv.Get("type"), Issuer: qv.Get("issuer"),
 		BatchID: qv.Get("batch"), Sort: qv.Get("sort"), Offset: (page - 1) * size, Size: size,
 		Fields: map[string]string{}, Ranges: map[string]search.Range{},
 	}
 	if utf8.RuneCountInString(q.Text) > 1000 {
-		return errBadRequest("query_too_long", "Câu tìm kiếm quá dài (tối đa 1000 ký tự)", "query too long (at most 1000 characters)")
+		return q, 0, 0, 0, errBadRequest("query_too_long", "Câu tìm kiếm quá dài (tối đa 1000 ký tự)", "query too long (at most 1000 characters)")
 	}
 	if q.From, err = parseDate("from", qv.Get("from")); err != nil {
-		return err
+		return q, 0, 0, 0, err
 	}
 	if q.To, err = parseDate("to", qv.Get("to")); err != nil {
-		return err
+		return q, 0, 0, 0, err
 	}
 	for key, vals := range qv {
 		name, ok := strings.CutPrefix(key, "f.")
@@ -215,7 +218,7 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		base, op, _ := strings.Cut(name, ".")
 		if !fieldName.MatchString(base) || (op != "" && op != "gte" && op != "lte") {
-			return errBadRequest("bad_filter", "Bộ lọc không hợp lệ: "+key, "invalid filter: "+key)
+			return q, 0, 0, 0, errBadRequest("bad_filter", "Bộ lọc không hợp lệ: "+key, "invalid filter: "+key)
 		}
 		rg := q.Ranges[base]
 		switch op {
@@ -231,13 +234,12 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := principal(r)
 	personal := map[string]string{"cccd": qv.Get("cccd"), "name": qv.Get("name")}
-	lookups := 0
 	for kind, v := range personal {
 		if v == "" {
 			continue
 		}
 		if !p.Has(auth.RolePIIReader) {
-			return &apiError{http.StatusForbidden, "forbidden",
+			return q, 0, 0, 0, &apiError{http.StatusForbidden, "forbidden",
 				"Tra cứu theo dữ liệu cá nhân cần quyền pii_reader", "lookups by personal data need the pii_reader role"}
 		}
 		field := "cccd"
@@ -245,14 +247,22 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 			field = "person_names"
 		}
 		if s.blind == nil {
-			return errBadRequest("no_blind_index", "Chưa cấu hình chỉ mục mù", "blind index not configured")
+			return q, 0, 0, 0, errBadRequest("no_blind_index", "Chưa cấu hình chỉ mục mù", "blind index not configured")
 		}
 		q.Blind = append(q.Blind, s.blind.Blind(field, v))
 		lookups++
 	}
 	if q.Text == "" && len(q.Fields) == 0 && len(q.Ranges) == 0 && q.DocType == "" && q.Issuer == "" &&
 		q.BatchID == "" && q.From.IsZero() && q.To.IsZero() && len(q.Blind) == 0 {
-		return errBadRequest("empty_query", "Hãy nhập từ khoá hoặc bộ lọc", "give a query or a filter")
+		return q, 0, 0, 0, errBadRequest("empty_query", "Hãy nhập từ khoá hoặc bộ lọc", "give a query or a filter")
+	}
+	return q, page, size, lookups, nil
+}
+
+func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
+	q, page, size, lookups, err := s.parseSearch(r)
+	if err != nil {
+		return err
 	}
 	res, err := s.search.Search(r.Context(), q)
 	if err != nil {
@@ -472,4 +482,35 @@ func (s *Server) postReindex(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, st)
 	return nil
+}
+
+// getSearchCSV exports the hits of a search (up to 10,000) as CSV.
+func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
+	q, _, _, lookups, err := s.parseSearch(r)
+	if err != nil {
+		return err
+	}
+	q.Offset, q.Size = 0, 100
+	var hits []search.Hit
+	for len(hits) < 10_000 {
+		res, err := s.search.Search(r.Context(), q)
+		if err != nil {
+			return err
+		}
+		hits = append(hits, res.Hits...)
+		if len(res.Hits) < q.Size || len(hits) >= res.Total {
+			break
+		}
+		q.Offset += q.Size
+	}
+	details := map[string]string{"q": q.Text, "rows": strconv.Itoa(len(hits)), "format": "csv"}
+	if lookups > 0 {
+		details["personal_lookups"] = strconv.Itoa(lookups)
+	}
+	if err := s.auditOrFail(r, "export", "", "", details); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="sohoa-search.csv"`)
+	return archive.WriteCSV(w, hits)
 }

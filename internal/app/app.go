@@ -23,6 +23,7 @@ import (
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/exchange"
 	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
@@ -166,7 +167,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		}
 		defer recognizer.Close()
 	}
-	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault, Log: log}
+	feed := exchange.NewFeed(core.Store, exchange.FeedConfig{})
+	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault,
+		Publish: feed, Log: log}
 	if recognizer != nil {
 		deps.OCR = recognizer
 	}
@@ -228,6 +231,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 			return err
 		}
 		extra = append(extra, web...)
+		archival, err := archiveRoutes(core, feed, log)
+		if err != nil {
+			return err
+		}
+		extra = append(extra, archival...)
 		a := api.New(api.Deps{
 			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
 			Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Extra: extra,

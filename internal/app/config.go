@@ -48,6 +48,9 @@ type Config struct {
 	Workers int `yaml:"workers"`
 	// Languages are the Tesseract languages. Default [vie, eng].
 	Languages []string `yaml:"languages"`
+	// ExchangePartnersFile is the YAML file of partner agencies allowed to
+	// pull records (docs/exchange.md). Env SOHOA_EXCHANGE_PARTNERS. Unset: no partner.
+	ExchangePartnersFile string `yaml:"exchange_partners_file"`
 	// PipelinesDir overrides the shipped pipelines/*.yaml. Env SOHOA_PIPELINES_DIR.
 	PipelinesDir string `yaml:"pipelines_dir"`
 	// LogFormat is text or json. Env SOHOA_LOG_FORMAT. Default text on a terminal, else json.
@@ -89,7 +92,7 @@ func (c *Config) applyEnv() error {
 		"SOHOA_LISTEN": &c.Listen, "SOHOA_DATA_DIR": &c.DataDir, "SOHOA_REDIS_URL": &c.RedisURL,
 		"SOHOA_ADMIN_TOKEN": &c.AdminToken, "SOHOA_ELASTICSEARCH_URL": &c.ElasticsearchURL,
 		"SOHOA_MASTER_KEY_FILE": &c.MasterKeyFile, "SOHOA_ROLE": &c.Role, "SOHOA_PIPELINES_DIR": &c.PipelinesDir,
-		"SOHOA_LOG_FORMAT": &c.LogFormat,
+		"SOHOA_LOG_FORMAT": &c.LogFormat, "SOHOA_EXCHANGE_PARTNERS": &c.ExchangePartnersFile,
 	}
 	for k, p := range str {
 		if v, ok := os.LookupEnv(k); ok {

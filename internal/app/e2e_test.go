@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,10 +143,47 @@ func testEndToEnd(t *testing.T, mutate func(*app.Config)) {
 	if !found(searcher, accentless, nil) {
 		t.Errorf("accentless search %q did not find the document", accentless)
 	}
+	// The searchable PDF/A carries the OCR text layer: pdftotext finds the page-3 word.
+	pdf := fetch(t, ctx, reader, "/api/v1/documents/"+docID+"/pdf")
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("document pdf: %.40q", pdf)
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	text, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	if !strings.Contains(search.Normalize(string(text)), word) {
+		t.Errorf("pdftotext of the searchable PDF lacks %q", word)
+	}
+	// Search results export as CSV.
+	csv := fetch(t, ctx, searcher, "/api/v1/search/export.csv?q="+url.QueryEscape(accentless))
+	if !bytes.Contains(csv, []byte(docID)) {
+		t.Errorf("CSV export lacks the document:\n%s", csv)
+	}
+
 	// Indexing is proven above, so one query suffices for the negative case.
 	if r, err := searcher.Search(ctx, "zzzyyyxxx", nil); err != nil || r.Total != 0 {
 		t.Errorf("nonsense query: %v, %+v; want no hits", err, r)
 	}
+}
+
+// fetch GETs a raw API response body.
+func fetch(t *testing.T, ctx context.Context, c *client.Client, path string) []byte {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %v %.200s", path, resp.StatusCode, err, b)
+	}
+	return b
 }
 
 // uniqueWord returns a word of at least 6 letters that is on page (truth),

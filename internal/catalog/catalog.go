@@ -301,6 +301,16 @@ func (c *Catalog) PagesDone(ctx context.Context, id domain.DocumentID) (int, err
 	return n, nil
 }
 
+// PutPDF stores a document's searchable PDF/A.
+func (c *Catalog) PutPDF(ctx context.Context, id domain.DocumentID, b []byte) error {
+	return c.put(ctx, docKey(id, "pdf"), string(id), "pdf", b)
+}
+
+// GetPDF reads a document's searchable PDF/A.
+func (c *Catalog) GetPDF(ctx context.Context, id domain.DocumentID) ([]byte, error) {
+	return c.get(ctx, docKey(id, "pdf"), string(id), "pdf")
+}
+
 // PutRecord stores a finished record.
 func (c *Catalog) PutRecord(ctx context.Context, r *Record) error {
 	return c.putJSON(ctx, docKey(r.DocumentID, "record"), string(r.DocumentID), "record", r)

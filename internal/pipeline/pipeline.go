@@ -62,6 +62,12 @@ type Blinder interface {
 	Blind(field, value string) string
 }
 
+// Publisher announces finished records to other agencies' systems (the
+// exchange feed). *exchange.Feed satisfies it.
+type Publisher interface {
+	Sync(ctx context.Context, d *catalog.Document, r *catalog.Record) error
+}
+
 // Extraction is what field extraction found in a document.
 type Extraction struct {
 	Pipeline         string
@@ -125,6 +131,7 @@ type Pipeline struct {
 	extract Extractor
 	index   Indexer
 	blind   Blinder
+	publish Publisher
 	log     *slog.Logger
 }
 
@@ -138,6 +145,7 @@ type Deps struct {
 	Extract Extractor
 	Index   Indexer
 	Blind   Blinder
+	Publish Publisher // may be nil
 	Log     *slog.Logger
 }
 
@@ -147,7 +155,7 @@ func New(cfg Config, d Deps) *Pipeline {
 		d.Log = slog.Default()
 	}
 	return &Pipeline{cfg: cfg.withDefaults(), cat: d.Catalog, queue: d.Queue, redis: d.Redis,
-		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, log: d.Log}
+		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, log: d.Log}
 }
 
 // Register adds the handlers of the stages this process runs to mux.

@@ -16,6 +16,7 @@ import (
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
+	"github.com/sohoa/sohoa/internal/pdfa"
 	"github.com/sohoa/sohoa/internal/search"
 )
 
@@ -234,9 +235,22 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	default:
 		d.Status = domain.DocDone
 		d.Problem = nil
+		// The searchable PDF/A (page images with an invisible text layer).
+		pdf, err := pdfa.FromCatalog(ctx, p.cat, d.ID)
+		if err != nil {
+			return fmt.Errorf("finalize %s: pdf/a: %w", d.ID, err)
+		}
+		if err := p.cat.PutPDF(ctx, d.ID, pdf); err != nil {
+			return err
+		}
 	}
 	if err := p.cat.PutDocument(ctx, d); err != nil {
 		return err
+	}
+	if p.publish != nil {
+		if err := p.publish.Sync(ctx, d, rec); err != nil {
+			return fmt.Errorf("finalize %s: publish: %w", d.ID, err)
+		}
 	}
 	log.Info("document finalized", "status", d.Status, "class", ex.Class, "pages", d.Pages, "page_errors", len(d.PageErrors))
 	// Quarantined documents get an index task too: it removes any earlier copy.
