@@ -529,9 +529,9 @@ func repairAddress(s string, wv wordVariants) (string, bool) {
 	words := strings.Fields(s)
 	for i, w := range words {
 		core := strings.TrimRight(w, ",.;")
-		// Only the first word of a part, and only when OCR left it bare:
-		// "Cây Dương" keeps its name, "Ap 3, xa Tân Lộc" gets its units.
-		if (i > 0 && !strings.HasSuffix(words[i-1], ",")) || fold(core) != core {
+		// Only the first word of a part: "Cây Dương" keeps its name,
+		// "Ap 3, xa Tân Lộc, huyén X" gets its units.
+		if i > 0 && !strings.HasSuffix(words[i-1], ",") {
 			continue
 		}
 		for _, u := range addressUnitNames {

@@ -49,28 +49,53 @@ func layoutPage(src *domain.Page) *page {
 		}
 		lines[k] = append(lines[k], w)
 	}
+	// Skew: the median slope of long OCR lines, so that rows are compared
+	// on a deskewed page (a long skewed line must not sort above the short
+	// label line printed over it).
+	var slopes []float64
+	for _, k := range order {
+		ws := lines[k]
+		if len(ws) < 5 {
+			continue
+		}
+		a, b := ws[0], ws[len(ws)-1]
+		dx := float64(b.Box.Min.X+b.Box.Max.X-a.Box.Min.X-a.Box.Max.X) / 2
+		if dx < float64(width)/4 {
+			continue
+		}
+		dy := float64(b.Box.Min.Y+b.Box.Max.Y-a.Box.Min.Y-a.Box.Max.Y) / 2
+		slopes = append(slopes, dy/dx)
+	}
+	slope := 0.0
+	if len(slopes) > 0 {
+		sort.Float64s(slopes)
+		slope = slopes[len(slopes)/2]
+	}
+	adj := func(w *domain.Word, y int) int {
+		return y - int(slope*float64(w.Box.Min.X+w.Box.Max.X)/2)
+	}
 	var segs []*seg
 	for _, k := range order {
 		ws := lines[k]
 		sort.SliceStable(ws, func(i, j int) bool { return ws[i].Box.Min.X < ws[j].Box.Min.X })
 		heights := make([]int, len(ws))
-		top := ws[0].Box.Min.Y
+		top := adj(ws[0], ws[0].Box.Min.Y)
 		for i, w := range ws {
 			heights[i] = w.Box.Dy()
-			top = min(top, w.Box.Min.Y)
+			top = min(top, adj(w, w.Box.Min.Y))
 		}
 		sort.Ints(heights)
 		h := max(heights[len(heights)/2], 1)
 		gapMax := max(2*h, width/40)
-		cur := &seg{x: ws[0].Box.Min.X, y: top, top: ws[0].Box.Min.Y, bot: ws[0].Box.Max.Y, h: h}
+		cur := &seg{x: ws[0].Box.Min.X, y: top, top: adj(ws[0], ws[0].Box.Min.Y), bot: adj(ws[0], ws[0].Box.Max.Y), h: h}
 		for i, w := range ws {
 			if i > 0 && w.Box.Min.X-ws[i-1].Box.Max.X > gapMax {
 				segs = append(segs, cur)
-				cur = &seg{x: w.Box.Min.X, y: top, top: w.Box.Min.Y, bot: w.Box.Max.Y, h: h}
+				cur = &seg{x: w.Box.Min.X, y: top, top: adj(w, w.Box.Min.Y), bot: adj(w, w.Box.Max.Y), h: h}
 			}
 			cur.words = append(cur.words, w)
-			cur.top = min(cur.top, w.Box.Min.Y)
-			cur.bot = max(cur.bot, w.Box.Max.Y)
+			cur.top = min(cur.top, adj(w, w.Box.Min.Y))
+			cur.bot = max(cur.bot, adj(w, w.Box.Max.Y))
 		}
 		segs = append(segs, cur)
 	}

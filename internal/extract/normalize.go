@@ -715,7 +715,8 @@ func normAddress(raw string, _ normCtx) (normResult, bool) {
 		for keep < len(words) && keep < 6 {
 			w := words[keep]
 			r, _ := utf8.DecodeRuneInString(w)
-			if !(unicode.IsUpper(r) || unicode.IsDigit(r)) && !(keep == 1 && (key(words[0]) == "THI" || key(words[0]) == "THANH" || key(words[0]) == "KHU")) {
+			digitOK := unicode.IsDigit(r) && keep == 1 // "Ấp 5", not "tỉnh Cà Mau 2"
+			if !(unicode.IsUpper(r) || digitOK) && !(keep == 1 && (key(words[0]) == "THI" || key(words[0]) == "THANH" || key(words[0]) == "KHU")) {
 				break
 			}
 			keep++
