@@ -47,6 +47,13 @@ Cách dùng / usage:
   sohoa token create --role R --name N    tạo mã truy cập / create an access token
   sohoa keys status|rotate|rewrap         quản lý khoá / manage master keys
   sohoa audit verify                      kiểm tra nhật ký / verify the audit log
+  sohoa user create|passwd|disable|list   tài khoản web / web accounts
+  sohoa records purge --reason R ID       xoá vĩnh viễn / erase a document
+  sohoa reindex                           dựng lại chỉ mục / rebuild the index
+  sohoa export --batch ID --out F.zip     gói lưu trữ / archive package
+  sohoa exchange token|backfill           trao đổi liên thông / partner exchange
+  sohoa watch DIR                         theo dõi thư mục quét / watch a scan folder
+  sohoa config check                      kiểm tra cấu hình / check the configuration
   sohoa version                           phiên bản / versions
 
 Mỗi lệnh có --help. Each command has --help.
@@ -71,6 +78,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdKeys(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, stdout, stderr)
+	case "records":
+		return cmdRecords(ctx, rest, stdout, stderr)
+	case "reindex":
+		return cmdReindex(ctx, rest, stdout, stderr)
+	case "exchange":
+		return cmdExchange(ctx, rest, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, rest, stdout, stderr)
+	case "watch":
+		return cmdWatch(ctx, rest, stdout, stderr)
+	case "config":
+		return cmdConfig(rest, stdout, stderr)
 	case "version", "--version":
 		return cmdVersion(stdout)
 	case "help", "-h", "--help":

@@ -7,9 +7,11 @@
 set -euo pipefail
 
 want=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd libtesseract-dev
-      libleptonica-dev redis-server poppler-utils pkg-config fonts-liberation fonts-dejavu-core fonts-noto-core)
+      libleptonica-dev redis-server poppler-utils pkg-config fonts-liberation2 fonts-dejavu-core fonts-noto-core)
 if [[ "${1:-run}" == "test" ]]; then
-  want+=(default-jdk-headless maven unzip curl)
+  # Java + Maven: a real Elasticsearch and veraPDF from Maven Central;
+  # chromium: browser tests; libtiff-tools: TIFF checks.
+  want+=(default-jdk-headless maven unzip curl chromium libtiff-tools)
 fi
 
 missing=()

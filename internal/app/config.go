@@ -3,6 +3,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -74,9 +75,7 @@ func Load() (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
 		}
-		dec := yaml.NewDecoder(strings.NewReader(string(b)))
-		dec.KnownFields(true)
-		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		if err := decodeYAML(b, &c); err != nil {
 			return c, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
@@ -174,6 +173,93 @@ func (c Config) Validate() error {
 	}
 	if c.MaxPages < 0 || c.MaxPixels < 0 || c.MaxFileMB < 0 || c.MaxBatchMB < 0 {
 		bad("max_*", "limits cannot be negative")
+	}
+	return errors.Join(errs...)
+}
+
+// decodeYAML decodes strictly (unknown keys are errors) and names the YAML
+// path of every problem, e.g. "elasticsearch.shards (line 7): cannot
+// unmarshal !!str `two` into int".
+func decodeYAML(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	err := dec.Decode(c)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	var root yaml.Node
+	paths := map[int]string{}
+	if yaml.Unmarshal(b, &root) == nil {
+		linePaths(&root, "", paths)
+	}
+	var errs []error
+	for _, msg := range te.Errors {
+		var line int
+		if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
+			if p, ok := paths[line]; ok {
+				_, rest, _ := strings.Cut(msg, ": ")
+				msg = fmt.Sprintf("%s (line %d): %s", p, line, rest)
+			}
+		}
+		errs = append(errs, errors.New(msg))
+	}
+	return errors.Join(errs...)
+}
+
+// linePaths maps each key's line to its dotted YAML path.
+func linePaths(n *yaml.Node, prefix string, out map[int]string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			linePaths(c, prefix, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if prefix != "" {
+				p = prefix + "." + k.Value
+			}
+			out[k.Line] = p
+			if v.Line != k.Line || v.Kind == yaml.ScalarNode {
+				out[v.Line] = p
+			}
+			linePaths(v, p, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", prefix, i)
+			out[c.Line] = p
+			linePaths(c, p, out)
+		}
+	}
+}
+
+// CheckSecrets reports secrets the configuration refers to but that are
+// missing or unsafe: a key file that does not exist or others can read, an
+// Elasticsearch user without a password, a partners file that is absent.
+func CheckSecrets(c Config) error {
+	var errs []error
+	if os.Getenv("SOHOA_MASTER_KEY") == "" {
+		fi, err := os.Stat(c.MasterKeyFile)
+		switch {
+		case err != nil && c.MasterKeyFile != filepath.Join(c.DataDir, "keys", "master.json"):
+			errs = append(errs, fmt.Errorf("config: master_key_file: missing secret: %s does not exist", c.MasterKeyFile))
+		case err == nil && fi.Mode().Perm()&0o077 != 0:
+			errs = append(errs, fmt.Errorf("config: master_key_file: %s has mode %04o; run chmod 600 %s", c.MasterKeyFile, fi.Mode().Perm(), c.MasterKeyFile))
+		}
+	}
+	if c.Elasticsearch.Username != "" && c.Elasticsearch.Password == "" {
+		errs = append(errs, errors.New("config: elasticsearch.password: missing secret for elasticsearch.username"))
+	}
+	if c.ExchangePartnersFile != "" {
+		if _, err := os.Stat(c.ExchangePartnersFile); err != nil {
+			errs = append(errs, fmt.Errorf("config: exchange_partners_file: %s does not exist", c.ExchangePartnersFile))
+		}
 	}
 	return errors.Join(errs...)
 }

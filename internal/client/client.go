@@ -69,6 +69,10 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, co
 	if out == nil {
 		return nil
 	}
+	if wt, ok := out.(writerTarget); ok {
+		_, err := io.Copy(wt.w, resp.Body)
+		return err
+	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
@@ -248,6 +252,14 @@ func (c *Client) Search(ctx context.Context, q string, params url.Values) (*Sear
 func (c *Client) Do(ctx context.Context, method, path string, out any) error {
 	return c.do(ctx, method, path, nil, "", out)
 }
+
+// Download GETs an API path and copies the body to w.
+func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
+	return c.do(ctx, http.MethodGet, path, nil, "", writerTarget{w})
+}
+
+// writerTarget makes do copy the body instead of decoding JSON.
+type writerTarget struct{ w io.Writer }
 
 // GetJSON fetches any API path into out.
 func (c *Client) GetJSON(ctx context.Context, path string, out any) error {
