@@ -179,6 +179,8 @@ func (s *Server) handle(f func(http.ResponseWriter, *http.Request) error) http.H
 			ae = &apiError{http.StatusUnprocessableEntity, rej.Code, rej.VI, rej.EN}
 		case errors.Is(err, catalog.ErrNotFound):
 			ae = errNotFound("object").(*apiError)
+		case errors.Is(err, search.ErrInvalidQuery):
+			ae = &apiError{http.StatusBadRequest, "bad_query", "Câu tìm kiếm hoặc bộ lọc không hợp lệ: " + err.Error(), "invalid query or filter: " + err.Error()}
 		case errors.Is(err, context.Canceled):
 			return
 		default:

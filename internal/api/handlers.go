@@ -202,6 +202,9 @@ func (s *Server) parseSearch(r *http.Request) (q search.Query, page, size, looku
 		BatchID: qv.Get("batch"), Sort: qv.Get("sort"), Offset: (page - 1) * size, Size: size,
 		Fields: map[string]string{}, Ranges: map[string]search.Range{},
 	}
+	if v := qv.Get("pipeline"); v != "" {
+		q.Fields["pipeline"] = v
+	}
 	if utf8.RuneCountInString(q.Text) > 1000 {
 		return q, 0, 0, 0, errBadRequest("query_too_long", "Câu tìm kiếm quá dài (tối đa 1000 ký tự)", "query too long (at most 1000 characters)")
 	}

@@ -90,7 +90,8 @@ type Page struct {
 	Words       []Word    `json:"words"`
 	Confidence  float64   `json:"confidence"` // mean word confidence, 0-100
 	OCRSeconds  float64   `json:"ocr_seconds"`
-	Reread      bool      `json:"reread,omitempty"` // read a second time with orientation detection
+	Reread      bool      `json:"reread,omitempty"` // read a second time, turned upright and deskewed
+	Skew        float64   `json:"skew,omitempty"`   // degrees of skew corrected before the second reading
 	Error       string    `json:"error,omitempty"`  // set when the page could not be read
 	DoneAt      time.Time `json:"done_at"`
 }

@@ -162,23 +162,21 @@ func (e *Engine) Recognize(ctx context.Context, img []byte) (p domain.Page, err 
 		return domain.Page{}, err
 	}
 	// Most pages read well on the first pass. A page that reads badly may be
-	// upside down or sideways: detect its orientation (Tesseract OSD), turn
-	// it upright and read it again, keeping the better reading. Upright
-	// pages never pay for orientation detection.
+	// upside down, sideways or skewed: detect its orientation (Tesseract
+	// OSD) and skew (Leptonica), turn it upright and straight, read it again
+	// and keep the better reading. Good pages never pay for this.
 	if poorReading(p) {
-		deg, conf, upright, err := w.osd.upright(img)
-		if err == nil && deg != 0 && upright != nil {
-			if err := c.SetImageFromBytes(upright); err != nil {
+		deg, _, skew, fixed, err := w.osd.upright(img)
+		if err == nil && fixed != nil {
+			if err := c.SetImageFromBytes(fixed); err != nil {
 				return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
 			}
 			p2, err := read(c)
 			if err == nil && goodWords(p2) > goodWords(p) {
 				p = p2
-				p.Orientation = deg
-				p.Reread = true
+				p.Orientation, p.Skew, p.Reread = deg, skew, true
 			}
 		}
-		_ = conf
 	}
 	p.OCRSeconds = time.Since(start).Seconds()
 	p.DoneAt = time.Now().UTC()

@@ -146,3 +146,47 @@ func TestTurnedPages(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDegradedPages measures the character error rate on heavily degraded,
+// skewed scans, where the second reading (upright, deskewed) matters.
+func TestDegradedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR accuracy test")
+	}
+	docs, err := corpus.Generate(corpus.Options{Seed: 77, Documents: 4, Classes: []string{"decision", "notice", "report", "official_letter"}, Degrade: "heavy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, 2)
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		total float64
+	)
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func(d corpus.Document, img []byte) {
+			defer wg.Done()
+			p, err := e.Recognize(context.Background(), img)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+			mu.Lock()
+			defer mu.Unlock()
+			total += cer
+			t.Logf("heavy, skew %.1f°: CER %.2f%%, reread %v (skew corrected %.2f°), %.1fs", d.Truth.Pages[0].SkewDeg, cer*100, p.Reread, p.Skew, p.OCRSeconds)
+		}(d, buf.Bytes())
+	}
+	wg.Wait()
+	mean := total / float64(len(docs))
+	t.Logf("mean CER on heavily degraded pages: %.2f%%", mean*100)
+	if mean > 0.15 {
+		t.Errorf("mean CER %.2f%% on heavy pages, want under 15%%", mean*100)
+	}
+}

@@ -15,30 +15,42 @@ static TessBaseAPI* sohoa_osd_new(const char* datapath) {
 	return h;
 }
 
-// sohoa_osd_upright detects the page orientation and, when the page is
-// turned, returns it rotated upright as PNM in *out (free with free()).
-// Returns -1 if the image cannot be read, else the detected clockwise
-// rotation of the input in degrees.
-static int sohoa_osd_upright(TessBaseAPI* h, const l_uint8* data, size_t size, float* conf, l_uint8** out, size_t* outsize) {
-	*out = NULL; *outsize = 0; *conf = 0;
+// sohoa_osd_upright prepares a page that read badly: it detects the page
+// orientation (OSD) and small skew, and returns the page turned upright and
+// deskewed as PNM in *out (free with free()), or *out NULL when nothing
+// needed changing. Returns -1 if the image cannot be read, else the detected
+// clockwise rotation of the input in degrees; *skew is the skew corrected.
+static int sohoa_osd_upright(TessBaseAPI* h, const l_uint8* data, size_t size, float* conf, float* skew, l_uint8** out, size_t* outsize) {
+	*out = NULL; *outsize = 0; *conf = 0; *skew = 0;
 	PIX* pix = pixReadMem(data, size);
 	if (pix == NULL) return -1;
-	TessBaseAPISetImage2(h, pix);
 	int deg = 0; float oconf = 0, sconf = 0; const char* script = NULL;
-	if (!TessBaseAPIDetectOrientationScript(h, &deg, &oconf, &script, &sconf)) {
-		TessBaseAPIClear(h);
-		pixDestroy(&pix);
-		return 0;
-	}
-	*conf = oconf;
-	if (deg != 0) {
-		PIX* rot = pixRotateOrth(pix, (4 - deg / 90) % 4);
-		if (rot != NULL) {
-			pixWriteMem(out, outsize, rot, IFF_PNM);
-			pixDestroy(&rot);
-		}
+	TessBaseAPISetImage2(h, pix);
+	if (TessBaseAPIDetectOrientationScript(h, &deg, &oconf, &script, &sconf)) {
+		*conf = oconf;
+	} else {
+		deg = 0;
 	}
 	TessBaseAPIClear(h);
+	PIX* cur = pix;
+	if (deg != 0) {
+		PIX* rot = pixRotateOrth(cur, (4 - deg / 90) % 4);
+		if (rot != NULL) cur = rot;
+	}
+	// Deskew small angles (Leptonica's sweep and search on a reduced binary image).
+	float angle = 0, aconf = 0;
+	PIX* desk = pixDeskewGeneral(cur, 0, 0.0, 0.0, 0, 0, &angle, &aconf);
+	int changed = deg != 0;
+	if (desk != NULL && desk != cur && (angle > 0.3 || angle < -0.3)) {
+		if (cur != pix) pixDestroy(&cur);
+		cur = desk;
+		*skew = angle;
+		changed = 1;
+	} else if (desk != NULL && desk != cur) {
+		pixDestroy(&desk);
+	}
+	if (changed) pixWriteMem(out, outsize, cur, IFF_PNM);
+	if (cur != pix) pixDestroy(&cur);
 	pixDestroy(&pix);
 	return deg;
 }
@@ -70,23 +82,24 @@ func newOSD(datapath string) (*osd, error) {
 }
 
 // upright returns the clockwise rotation detected in img, its confidence,
-// and, when the rotation is not 0, the image turned upright (PNM).
-func (o *osd) upright(img []byte) (deg int, conf float64, rotated []byte, err error) {
+// the skew corrected (degrees) and, when either is not 0, the image turned
+// upright and deskewed (PNM).
+func (o *osd) upright(img []byte) (deg int, conf, skew float64, fixed []byte, err error) {
 	if len(img) == 0 {
-		return 0, 0, nil, ErrUnreadableImage
+		return 0, 0, 0, nil, ErrUnreadableImage
 	}
 	var out *C.l_uint8
 	var size C.size_t
-	var cconf C.float
-	d := C.sohoa_osd_upright(o.h, (*C.l_uint8)(unsafe.Pointer(&img[0])), C.size_t(len(img)), &cconf, &out, &size)
+	var cconf, cskew C.float
+	d := C.sohoa_osd_upright(o.h, (*C.l_uint8)(unsafe.Pointer(&img[0])), C.size_t(len(img)), &cconf, &cskew, &out, &size)
 	if d < 0 {
-		return 0, 0, nil, ErrUnreadableImage
+		return 0, 0, 0, nil, ErrUnreadableImage
 	}
 	if out != nil {
-		rotated = C.GoBytes(unsafe.Pointer(out), C.int(size))
+		fixed = C.GoBytes(unsafe.Pointer(out), C.int(size))
 		C.free(unsafe.Pointer(out))
 	}
-	return int(d), float64(cconf), rotated, nil
+	return int(d), float64(cconf), float64(cskew), fixed, nil
 }
 
 func (o *osd) close() {
