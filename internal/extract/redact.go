@@ -57,8 +57,15 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 			}
 		}
 		for _, v := range vals {
+			short := !searchEverywhere(v.value)
 			for _, re := range valueRegexps(v) {
 				for _, m := range re.FindAllStringSubmatchIndex(p.f.text, -1) {
+					// A short single word ("Nam", "Kinh") counts only as a
+					// labelled value ("Giới tính: Nam"), not inside other
+					// words or names ("Việt Nam", "năm", "kinh tế").
+					if short && !strings.HasSuffix(strings.TrimRight(p.f.text[:m[2]], " \t"), ":") {
+						continue
+					}
 					add(m[2], m[3], v.field, v.sens)
 				}
 			}
@@ -288,4 +295,12 @@ func cutFolded(s string, n int) string {
 	}
 	e, _ := f.rawRange(n, n)
 	return s[:e]
+}
+
+// searchEverywhere reports whether a protected value is distinctive enough
+// to be looked for across the whole text: several words, a number, or at
+// least five letters. Shorter values are redacted only after a label.
+func searchEverywhere(v string) bool {
+	v = strings.TrimSpace(v)
+	return strings.ContainsAny(v, " 0123456789") || utf8.RuneCountInString(v) >= 5
 }
