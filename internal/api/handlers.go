@@ -162,6 +162,14 @@ func (s *Server) retryBatch(w http.ResponseWriter, r *http.Request) error {
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
+// idLike matches runs of six or more digits, possibly grouped by spaces,
+// dots or dashes: citizen IDs, phone numbers, serials.
+var idLike = regexp.MustCompile(`\d(?:[ .\-]?\d){5,}`)
+
+// auditQuery is the query text as the audit log keeps it: ID-like numbers
+// (citizen IDs, phones) are replaced, so the log holds no such value.
+func auditQuery(q string) string { return idLike.ReplaceAllString(q, "[số]") }
+
 func parseDate(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
@@ -272,7 +280,7 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The audit keeps the query text but never the personal values looked up.
-	details := map[string]string{"q": q.Text, "total": strconv.Itoa(res.Total)}
+	details := map[string]string{"q": auditQuery(q.Text), "total": strconv.Itoa(res.Total)}
 	if lookups > 0 {
 		details["personal_lookups"] = strconv.Itoa(lookups)
 	}
@@ -506,7 +514,7 @@ func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Offset += q.Size
 	}
-	details := map[string]string{"q": q.Text, "rows": strconv.Itoa(len(hits)), "format": "csv"}
+	details := map[string]string{"q": auditQuery(q.Text), "rows": strconv.Itoa(len(hits)), "format": "csv"}
 	if lookups > 0 {
 		details["personal_lookups"] = strconv.Itoa(lookups)
 	}
