@@ -15,6 +15,8 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/exchange"
 	"github.com/sohoa/sohoa/internal/extract"
+	"github.com/sohoa/sohoa/internal/metrics"
 	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/pipeline"
@@ -167,9 +170,13 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		}
 		defer recognizer.Close()
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		metrics.NewQueueCollector(asynq.NewInspector(redisOpt)))
+	mets := metrics.New(reg)
 	feed := exchange.NewFeed(core.Store, exchange.FeedConfig{})
 	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault,
-		Publish: feed, Log: log}
+		Publish: feed, Metrics: mets, Log: log}
 	if recognizer != nil {
 		deps.OCR = recognizer
 	}
@@ -223,7 +230,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if runAPI {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: redisOpt})
 		extra := []api.Route{
-			{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.Handler()},
+			{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
 			{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
 		}
 		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg})

@@ -163,6 +163,15 @@ func testEndToEnd(t *testing.T, mutate func(*app.Config)) {
 		t.Errorf("CSV export lacks the document:\n%s", csv)
 	}
 
+	// Operators see the work in Prometheus metrics.
+	metrics := string(fetch(t, ctx, in.Client(t, "operator"), "/metrics"))
+	for _, want := range []string{`sohoa_pages_total{status="done"} 3`, `sohoa_documents_total{status="done"} 1`,
+		"sohoa_ocr_seconds_count 3", `sohoa_queue_tasks{queue="ocr",state="completed"}`, "sohoa_upload_bytes_total"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	// Indexing is proven above, so one query suffices for the negative case.
 	if r, err := searcher.Search(ctx, "zzzyyyxxx", nil); err != nil || r.Total != 0 {
 		t.Errorf("nonsense query: %v, %+v; want no hits", err, r)

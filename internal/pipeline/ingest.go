@@ -170,6 +170,7 @@ func (u *Upload) addBytes(ctx context.Context, name string, data []byte, depth i
 		}
 		return err
 	}
+	u.p.metrics.Uploaded(len(data))
 	now := time.Now().UTC()
 	u.docs = append(u.docs, &catalog.Document{
 		ID: id, BatchID: u.batch.ID, Name: name, SHA256: sumHex, Size: int64(len(data)), Format: string(f),

@@ -22,6 +22,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/metrics"
 	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -132,6 +133,7 @@ type Pipeline struct {
 	index   Indexer
 	blind   Blinder
 	publish Publisher
+	metrics *metrics.Metrics
 	log     *slog.Logger
 }
 
@@ -145,7 +147,8 @@ type Deps struct {
 	Extract Extractor
 	Index   Indexer
 	Blind   Blinder
-	Publish Publisher // may be nil
+	Publish Publisher        // may be nil
+	Metrics *metrics.Metrics // may be nil
 	Log     *slog.Logger
 }
 
@@ -155,7 +158,7 @@ func New(cfg Config, d Deps) *Pipeline {
 		d.Log = slog.Default()
 	}
 	return &Pipeline{cfg: cfg.withDefaults(), cat: d.Catalog, queue: d.Queue, redis: d.Redis,
-		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, log: d.Log}
+		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, metrics: d.Metrics, log: d.Log}
 }
 
 // Register adds the handlers of the stages this process runs to mux.

@@ -72,6 +72,7 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 			if perr := p.cat.PutDocument(ctx, d); perr != nil {
 				return perr
 			}
+			p.metrics.Document(string(domain.DocRejected))
 			return fmt.Errorf("split %s: %w: %w", d.ID, err, asynq.SkipRetry)
 		}
 		return fmt.Errorf("split %s: %w", d.ID, err)
@@ -162,6 +163,7 @@ func (p *Pipeline) finishPage(ctx context.Context, doc domain.DocumentID, attemp
 		if err := p.cat.PutPage(ctx, doc, page); err != nil {
 			return err
 		}
+		p.metrics.Page(page.Error != "", page.OCRSeconds)
 	}
 	done, err := p.markPageDone(ctx, doc, attempt, n)
 	if err != nil {
@@ -252,6 +254,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 			return fmt.Errorf("finalize %s: publish: %w", d.ID, err)
 		}
 	}
+	p.metrics.Document(string(d.Status))
 	log.Info("document finalized", "status", d.Status, "class", ex.Class, "pages", d.Pages, "page_errors", len(d.PageErrors))
 	// Quarantined documents get an index task too: it removes any earlier copy.
 	return p.enqueueIndex(ctx, d.ID, d.Attempt)
@@ -299,9 +302,11 @@ func (p *Pipeline) handleIndex(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("index %s: %w", d.ID, err)
 	}
+	start := time.Now()
 	if err := p.index.Index(ctx, SearchRecord(d, rec)); err != nil {
 		return fmt.Errorf("index %s: %w", d.ID, err)
 	}
+	p.metrics.Indexed(time.Since(start))
 	p.log.Info("document indexed", "task", t.Type(), "document", d.ID)
 	return nil
 }
