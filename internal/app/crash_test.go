@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"sync"
 	"bytes"
 	"context"
 	"fmt"
@@ -23,15 +24,31 @@ import (
 	"github.com/sohoa/sohoa/internal/testenv"
 )
 
-// buildSohoa builds the sohoa binary for tests that run it as processes.
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildSohoa builds the sohoa binary (once per test run) for tests that run
+// it as processes.
 func buildSohoa(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sohoa")
-	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/sohoa")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build sohoa: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sohoa-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "sohoa")
+		if out, err := exec.Command("go", "build", "-o", builtBin, "../../cmd/sohoa").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build sohoa: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return builtBin
 }
 
 func freeAddr(t *testing.T) string {
@@ -47,21 +64,40 @@ func freeAddr(t *testing.T) string {
 // process is a `sohoa serve` child process.
 type process struct {
 	cmd  *exec.Cmd
-	logs *bytes.Buffer
+	logs *lockedBuffer
+}
+
+// lockedBuffer collects a child's output while tests read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startProcess(t *testing.T, bin string, env []string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), env...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, logs: &logs}
+	p := &process{cmd: cmd, logs: logs}
 	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
+		// Signal(0) fails once the process has been waited for.
+		if p.cmd.Process.Signal(syscall.Signal(0)) == nil {
 			p.cmd.Process.Signal(syscall.SIGTERM)
 			p.cmd.Wait()
 		}
@@ -126,7 +162,7 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 		}
 	})
 	if err != nil {
-		t.Fatalf("%v\nworker logs:\n%s", err, worker.logs)
+		t.Fatalf("%v\nworker logs:\n%s", err, worker.logs.String())
 	}
 	if !killed {
 		t.Fatal("the batch finished before the worker could be killed")
@@ -192,7 +228,7 @@ func waitHealthy(t *testing.T, base string, p *process) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("sohoa at %s not ready; logs:\n%s", base, p.logs)
+	t.Fatalf("sohoa at %s not ready; logs:\n%s", base, p.logs.String())
 }
 
 // writeTwoPageDocs writes n distinct two-page image-only PDFs at 200 dpi.

@@ -136,7 +136,7 @@ func (p *Pipeline) handleOCR(ctx context.Context, t *asynq.Task) error {
 		return p.retryOrFail(ctx, pt, err)
 	}
 	page.No, page.Width, page.Height, page.DPI = pt.Page, pt.Width, pt.Height, pt.DPI
-	log.Debug("page read", "words", len(page.Words), "confidence", math.Round(page.Confidence), "seconds", page.OCRSeconds)
+	log.Info("page read", "words", len(page.Words), "confidence", math.Round(page.Confidence), "seconds", page.OCRSeconds)
 	return p.finishPage(ctx, pt.Doc, pt.Attempt, pt.Pages, pt.Page, &page)
 }
 
