@@ -6,7 +6,7 @@ BIN := bin/sohoa
 export OMP_THREAD_LIMIT ?= 1
 export CGO_ENABLED := 1
 
-.PHONY: run test test-unit test-es bench build deps deps-test redis es-start es-stop clean vet
+.PHONY: run test test-unit test-es run-es bench soak build deps deps-test clean vet
 
 deps:
 	@deploy/dev/deps.sh run
@@ -42,10 +42,12 @@ test: deps-test
 	if [[ -z "$${SOHOA_ELASTICSEARCH_URL:-}" ]]; then \
 	  export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
 	fi; \
-	echo "test services: Redis $$SOHOA_TEST_REDIS_URL, Elasticsearch $$SOHOA_ELASTICSEARCH_URL"; \
+	echo "test services: Redis $$SOHOA_TEST_REDIS_URL, Elasticsearch $$SOHOA_ELASTICSEARCH_URL (version $$(curl -s "$$SOHOA_ELASTICSEARCH_URL/_cat/nodes?h=version" | head -1))"; \
 	$(GO) vet ./...; \
-	$(GO) test -race -count=1 -timeout 30m ./... 2>&1 | tee var/test.log; \
-	echo "Elasticsearch tests run: $$(grep -cE '^(=== RUN|--- PASS).*(ES|Elasticsearch)' var/test.log || true)"
+	status=0; $(GO) test -race -count=1 -timeout 30m -v ./... > var/test.log 2>&1 || status=$$?; \
+	deploy/dev/test-summary.sh var/test.log; \
+	echo "full test output: var/test.log"; \
+	exit $$status
 
 test-unit:
 	$(GO) test -race -count=1 -short ./...
@@ -56,6 +58,32 @@ test-es: deps-test
 	trap 'deploy/elasticsearch-dev/es.sh stop' EXIT; \
 	curl -s "$$SOHOA_ELASTICSEARCH_URL" | grep '"number"'; \
 	$(GO) test -race -count=1 -v ./internal/search/es/... ./deploy/elasticsearch-dev/... 2>&1 | tail -40
+
+# make bench: end-to-end pages/s against the raw tesseract CLI on the same
+# pages, OCRmyPDF side by side, peak memory, 1 vs 2 workers, search latency;
+# writes docs/BENCHMARKS.md. Last line: "throughput ratio vs raw tesseract: R".
+bench: deps
+	@deploy/dev/deps.sh bench
+	$(GO) build -o bin/sohoa ./cmd/sohoa
+	$(GO) build -o bin/sohoa-bench ./cmd/sohoa-bench
+	@set -euo pipefail; \
+	url=$$(deploy/dev/redis.sh start bench | tail -1); \
+	trap 'deploy/dev/redis.sh stop bench' EXIT; \
+	bin/sohoa-bench -bin bin/sohoa -redis "$$url" -out docs/BENCHMARKS.md $(BENCH_FLAGS)
+
+# make soak: the crash test at 200 pages (make test runs it at 40).
+soak: deps-test
+	@mkdir -p var; set -euo pipefail; \
+	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
+	trap 'deploy/dev/redis.sh stop test' EXIT; \
+	SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch' ./internal/app/
+
+# make run-es: sohoa with a local Elasticsearch from Maven Central.
+run-es: build
+	@set -euo pipefail; \
+	export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
+	trap 'deploy/elasticsearch-dev/es.sh stop' EXIT; \
+	$(MAKE) run
 
 vet:
 	$(GO) vet ./...

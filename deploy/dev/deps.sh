@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deps.sh installs the system packages sohoa needs, from Debian's archive,
-# only when something is missing. Usage: deps.sh [run|test]
+# only when something is missing. Usage: deps.sh [run|test|bench]
 #   run   what `make run` needs (Go toolchain assumed present)
 #   test  also what the test suite needs (Java + Maven for the test
 #         Elasticsearch, Chromium for browser tests, poppler for PDF checks)
@@ -8,6 +8,9 @@ set -euo pipefail
 
 want=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd libtesseract-dev
       libleptonica-dev redis-server poppler-utils pkg-config fonts-liberation2 fonts-dejavu-core fonts-noto-core)
+if [[ "${1:-run}" == "bench" ]]; then
+  want+=(ocrmypdf)
+fi
 if [[ "${1:-run}" == "test" ]]; then
   # Java + Maven: a real Elasticsearch and veraPDF from Maven Central;
   # chromium: browser tests; libtiff-tools: TIFF checks.

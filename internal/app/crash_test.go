@@ -231,10 +231,11 @@ func waitHealthy(t *testing.T, base string, p *process) {
 	t.Fatalf("sohoa at %s not ready; logs:\n%s", base, p.logs.String())
 }
 
-// writeTwoPageDocs writes n distinct two-page image-only PDFs at 200 dpi.
+// writeTwoPageDocs writes n distinct two-page image-only PDFs at 150 dpi
+// (small pages keep the multi-process tests fast).
 func writeTwoPageDocs(t *testing.T, dir string, n int) []string {
 	t.Helper()
-	docs, err := corpus.Generate(corpus.Options{Seed: 31, Documents: n, PagesPerDoc: [2]int{2, 2}, DPI: 200, Degrade: "light",
+	docs, err := corpus.Generate(corpus.Options{Seed: 31, Documents: n, PagesPerDoc: [2]int{2, 2}, DPI: 150,
 		Classes: []string{"notice", "report", "official_letter"}})
 	if err != nil {
 		t.Fatal(err)
@@ -242,7 +243,7 @@ func writeTwoPageDocs(t *testing.T, dir string, n int) []string {
 	var files []string
 	for i, d := range docs {
 		var buf bytes.Buffer
-		if err := corpus.WritePDF(&buf, []image.Image{d.Pages[0], d.Pages[1]}, 200); err != nil {
+		if err := corpus.WritePDF(&buf, []image.Image{d.Pages[0], d.Pages[1]}, 150); err != nil {
 			t.Fatal(err)
 		}
 		f := filepath.Join(dir, fmt.Sprintf("ho-so-%03d.pdf", i))
