@@ -115,6 +115,13 @@ type Started struct {
 	Routes []api.Route // every route with the role it requires
 }
 
+// AuditSystem records an action the pipeline took by itself.
+func (a auditor) AuditSystem(ctx context.Context, action, object string, details map[string]string) error {
+	_, err := a.log.Append(ctx, audit.Event{Actor: audit.Actor{Name: "pipeline"}, Role: "system",
+		Action: audit.Action(action), Object: object, Details: details})
+	return err
+}
+
 // Serve runs `sohoa serve` until ctx ends: API, web and workers as the role says.
 // ready, when not nil, is called once the API serves.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready func(Started)) error {
@@ -176,7 +183,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	mets := metrics.New(reg)
 	feed := exchange.NewFeed(core.Store, exchange.FeedConfig{})
 	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault,
-		Publish: feed, Metrics: mets, Log: log}
+		Publish: feed, Metrics: mets, Audit: auditor{core.Audit}, Log: log}
 	if recognizer != nil {
 		deps.OCR = recognizer
 	}

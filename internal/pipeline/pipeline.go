@@ -69,6 +69,11 @@ type Publisher interface {
 	Sync(ctx context.Context, d *catalog.Document, r *catalog.Record) error
 }
 
+// SystemAuditor records actions the pipeline takes on its own (quarantines).
+type SystemAuditor interface {
+	AuditSystem(ctx context.Context, action, object string, details map[string]string) error
+}
+
 // Extraction is what field extraction found in a document.
 type Extraction struct {
 	Pipeline         string
@@ -134,6 +139,7 @@ type Pipeline struct {
 	blind   Blinder
 	publish Publisher
 	metrics *metrics.Metrics
+	audit   SystemAuditor
 	log     *slog.Logger
 }
 
@@ -149,6 +155,7 @@ type Deps struct {
 	Blind   Blinder
 	Publish Publisher        // may be nil
 	Metrics *metrics.Metrics // may be nil
+	Audit   SystemAuditor    // may be nil
 	Log     *slog.Logger
 }
 
@@ -158,7 +165,7 @@ func New(cfg Config, d Deps) *Pipeline {
 		d.Log = slog.Default()
 	}
 	return &Pipeline{cfg: cfg.withDefaults(), cat: d.Catalog, queue: d.Queue, redis: d.Redis,
-		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, metrics: d.Metrics, log: d.Log}
+		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, metrics: d.Metrics, audit: d.Audit, log: d.Log}
 }
 
 // Register adds the handlers of the stages this process runs to mux.

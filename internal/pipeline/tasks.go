@@ -254,6 +254,11 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 			return fmt.Errorf("finalize %s: publish: %w", d.ID, err)
 		}
 	}
+	if d.Status == domain.DocQuarantined && p.audit != nil {
+		if err := p.audit.AuditSystem(ctx, "quarantine", string(d.ID), map[string]string{"secrecy": ex.Secrecy}); err != nil {
+			return fmt.Errorf("finalize %s: audit quarantine: %w", d.ID, err)
+		}
+	}
 	p.metrics.Document(string(d.Status))
 	log.Info("document finalized", "status", d.Status, "class", ex.Class, "pages", d.Pages, "page_errors", len(d.PageErrors))
 	// Quarantined documents get an index task too: it removes any earlier copy.
