@@ -22,15 +22,18 @@ build: deps
 # make run: private Redis (unless SOHOA_REDIS_URL is set), then sohoa serve
 # with the embedded index and file store under var/. Ctrl-C stops both.
 run: build
-	@set -euo pipefail; \
+	@set -uo pipefail; \
 	if [[ -z "$${SOHOA_REDIS_URL:-}" ]]; then \
-	  export SOHOA_REDIS_URL=$$(deploy/dev/redis.sh start dev | tail -1); \
+	  SOHOA_REDIS_URL=$$(deploy/dev/redis.sh start dev | tail -1) || exit 1; \
+	  export SOHOA_REDIS_URL; \
 	  trap 'deploy/dev/redis.sh stop dev' EXIT; \
 	fi; \
-	echo "sohoa: http://$${SOHOA_LISTEN:-127.0.0.1:8080}  (Redis $$SOHOA_REDIS_URL, data $${SOHOA_DATA_DIR:-var/})"; \
+	echo "sohoa: http://$${SOHOA_LISTEN:-127.0.0.1:8080}  (Redis $$SOHOA_REDIS_URL, data $${SOHOA_DATA_DIR:-var/}; Ctrl-C stops)"; \
 	$(BIN) serve & pid=$$!; \
-	trap 'kill -INT $$pid 2>/dev/null; wait $$pid; deploy/dev/redis.sh stop dev' INT TERM EXIT; \
-	wait $$pid
+	trap 'kill -INT $$pid 2>/dev/null || true' INT TERM; \
+	wait $$pid; status=$$?; \
+	if kill -0 $$pid 2>/dev/null; then wait $$pid; status=$$?; fi; \
+	exit $$status
 
 # make test: every test (unit, integration, end to end) with -race against
 # real Redis, Tesseract and Elasticsearch. Services are started here and
