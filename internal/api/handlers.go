@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -23,8 +22,6 @@ import (
 	"github.com/sohoa/sohoa/internal/search"
 )
 
-func metaField(vals map[string]string, name string) string { return vals[name] }
-
 // postBatch streams a multipart upload: each file part is read once, sniffed,
 // hashed and sealed before the next part is read.
 func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
@@ -39,49 +36,14 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("bad_multipart", "Dữ liệu tải lên không hợp lệ", "invalid multipart upload")
 	}
 	p := principal(r)
-	meta := map[string]string{}
-	var up *pipeline.Upload
-	files := 0
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large",
-					fmt.Sprintf("Lô tải lên vượt quá %d MiB", s.maxBody>>20), fmt.Sprintf("upload exceeds %d MiB", s.maxBody>>20)}
-			}
-			return errBadRequest("bad_multipart", "Dữ liệu tải lên bị cắt hoặc hỏng", "the upload is truncated or malformed")
-		}
-		name := part.FormName()
-		if name != "file" {
-			b, err := io.ReadAll(io.LimitReader(part, 4097))
-			if err != nil || len(b) > 4096 || !utf8.Valid(b) {
-				return errBadRequest("bad_field", "Trường "+name+" quá dài hoặc không phải UTF-8", "field "+name+" is too long or not UTF-8")
-			}
-			meta[name] = norm.NFC.String(strings.TrimSpace(string(b)))
-			continue
-		}
-		if up == nil {
-			up = s.pipe.NewUpload(pipeline.BatchMeta{
-				Uploader: p.TokenID + " " + p.Name, Pipeline: metaField(meta, "pipeline"), Fonds: metaField(meta, "fonds"),
-				Dossier: metaField(meta, "dossier"), Retention: metaField(meta, "retention"), Note: metaField(meta, "note"),
-			})
-		}
-		files++
-		if err := up.Add(r.Context(), part.FileName(), part); err != nil {
-			var mbe *http.MaxBytesError
-			switch {
-			case errors.As(err, &mbe):
-				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large",
-					fmt.Sprintf("Lô tải lên vượt quá %d MiB", s.maxBody>>20), fmt.Sprintf("upload exceeds %d MiB", s.maxBody>>20)}
-			case errors.Is(err, pipeline.ErrBatchTooLarge):
-				return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large", "Lô tải lên quá lớn: " + err.Error(), err.Error()}
-			}
-			return err
-		}
+	up, files, err := s.pipe.ReceiveMultipart(r.Context(), mr, p.TokenID+" "+p.Name, pipeline.FormHooks{})
+	switch {
+	case errors.Is(err, pipeline.ErrBatchTooLarge):
+		return &apiError{http.StatusRequestEntityTooLarge, "batch_too_large", "Lô tải lên quá lớn: " + err.Error(), err.Error()}
+	case errors.Is(err, pipeline.ErrBadForm):
+		return errBadRequest("bad_multipart", "Dữ liệu tải lên bị cắt hoặc hỏng: "+err.Error(), "the upload is truncated or malformed: "+err.Error())
+	case err != nil:
+		return err
 	}
 	if up == nil {
 		return errBadRequest("no_files", "Không có tệp nào (phần \"file\")", "no files (\"file\" parts)")
@@ -90,12 +52,7 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rejected := 0
-	for _, it := range up.Items() {
-		if it.Rejected != nil {
-			rejected++
-		}
-	}
+	rejected := up.Rejected()
 	if err := s.auditOrFail(r, "upload", string(id), "", map[string]string{
 		"files": strconv.Itoa(files), "documents": strconv.Itoa(up.Documents()), "rejected": strconv.Itoa(rejected)}); err != nil {
 		return err

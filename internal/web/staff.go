@@ -4,15 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
@@ -30,9 +26,6 @@ func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, v *view) err
 	return nil
 }
 
-// metaFields are the batch metadata fields of the upload form.
-var metaFields = map[string]bool{"pipeline": true, "fonds": true, "dossier": true, "retention": true, "note": true, "csrf": true}
-
 // upload streams a multipart upload into a new batch, like POST
 // /api/v1/batches. The script sends the CSRF token as a header; a form
 // without script sends it as the first part. It answers JSON {"id", "url"}
@@ -48,57 +41,29 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *view) error {
 		return errStatus(http.StatusBadRequest, "err.badform")
 	}
 	csrfOK := v.Session.ValidCSRF(r.Header.Get(auth.CSRFHeader))
-	meta := map[string]string{}
-	var up *pipeline.Upload
-	files := 0
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return errStatus(http.StatusRequestEntityTooLarge, "err.toolarge")
-			}
-			return errStatus(http.StatusBadRequest, "err.badform")
-		}
-		name := part.FormName()
-		if name != "file" {
-			if !metaFields[name] {
-				continue
-			}
-			b, err := io.ReadAll(io.LimitReader(part, 4097))
-			if err != nil || len(b) > 4096 || !utf8.Valid(b) {
-				return errStatus(http.StatusBadRequest, "err.badform")
-			}
+	up, files, err := s.d.Pipeline.ReceiveMultipart(r.Context(), mr, v.User.TokenID+" "+v.User.Name, pipeline.FormHooks{
+		Field: func(name, value string) {
 			if name == "csrf" {
-				csrfOK = csrfOK || v.Session.ValidCSRF(string(b))
-				continue
+				csrfOK = csrfOK || v.Session.ValidCSRF(value)
 			}
-			meta[name] = norm.NFC.String(strings.TrimSpace(string(b)))
-			continue
-		}
-		if !csrfOK {
-			return errStatus(http.StatusForbidden, "err.csrf")
-		}
-		if part.FileName() == "" {
-			continue // an empty file input
-		}
-		if up == nil {
-			up = s.d.Pipeline.NewUpload(pipeline.BatchMeta{
-				Uploader: v.User.TokenID + " " + v.User.Name, Pipeline: meta["pipeline"], Fonds: meta["fonds"],
-				Dossier: meta["dossier"], Retention: meta["retention"], Note: meta["note"],
-			})
-		}
-		files++
-		if err := up.Add(r.Context(), part.FileName(), part); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) || errors.Is(err, pipeline.ErrBatchTooLarge) {
-				return errStatus(http.StatusRequestEntityTooLarge, "err.toolarge")
+		},
+		BeforeFiles: func() error {
+			if !csrfOK {
+				return errStatus(http.StatusForbidden, "err.csrf")
 			}
-			return err
-		}
+			return nil
+		},
+	})
+	switch {
+	case errors.Is(err, pipeline.ErrBatchTooLarge):
+		return errStatus(http.StatusRequestEntityTooLarge, "err.toolarge")
+	case errors.Is(err, pipeline.ErrBadForm):
+		return errStatus(http.StatusBadRequest, "err.badform")
+	case err != nil:
+		return err
+	}
+	if !csrfOK {
+		return errStatus(http.StatusForbidden, "err.csrf")
 	}
 	if up == nil {
 		return errStatus(http.StatusBadRequest, "upload.nofiles")
@@ -107,12 +72,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	rejected := 0
-	for _, it := range up.Items() {
-		if it.Rejected != nil {
-			rejected++
-		}
-	}
+	rejected := up.Rejected()
 	if err := s.audit(r, v, "upload", string(id), "", map[string]string{
 		"files": strconv.Itoa(files), "documents": strconv.Itoa(up.Documents()), "rejected": strconv.Itoa(rejected)}); err != nil {
 		return err
