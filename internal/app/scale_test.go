@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/client"
-	"github.com/sohoa/sohoa/internal/testenv"
 )
 
 // TestTwoWorkersAndGracefulShutdown runs one API process and two worker
@@ -21,25 +19,11 @@ func TestTwoWorkersAndGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test")
 	}
-	redisURL := testenv.RedisURL(t)
-	bin := buildSohoa(t)
-	dataDir, addr := t.TempDir(), freeAddr(t)
-	common := []string{"SOHOA_DATA_DIR=" + dataDir, "SOHOA_REDIS_URL=" + redisURL, "SOHOA_ADMIN_TOKEN=" + apptest.AdminToken,
-		"SOHOA_LISTEN=" + addr, "SOHOA_LOG_FORMAT=json"}
-	apiProc := startProcess(t, bin, append(common, "SOHOA_ROLE=api"))
-	base := "http://" + addr
-	waitHealthy(t, base, apiProc)
-	a := startProcess(t, bin, append(common, "SOHOA_ROLE=worker", "SOHOA_WORKERS=1"))
-	b := startProcess(t, bin, append(common, "SOHOA_ROLE=worker", "SOHOA_WORKERS=1"))
-
+	cl := newCluster(t)
+	a, b := cl.worker(1), cl.worker(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	admin := &client.Client{Base: base, Token: apptest.AdminToken}
-	var out struct{ Token string }
-	if err := admin.PostJSON(ctx, "/api/v1/tokens", map[string]string{"role": "uploader", "name": "u"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	uploader := &client.Client{Base: base, Token: out.Token}
+	uploader := cl.token(ctx, "uploader")
 	const docs = 8
 	files := writeTwoPageDocs(t, t.TempDir(), docs)
 	res, err := uploader.Upload(ctx, files, nil, nil)
