@@ -40,12 +40,14 @@ import (
 type Core struct {
 	Config  Config
 	Log     *slog.Logger
-	Store   *blob.FS
+	Store   blob.Store
 	Keyring *vault.Keyring
 	Vault   *vault.Vault
 	Catalog *catalog.Catalog
 	Auth    *auth.Store
 	Audit   *audit.Log
+
+	closeLocker func()
 }
 
 // OpenCore opens the data directory: blob store, keys, vault, tokens, audit.
@@ -61,11 +63,11 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 		log.Warn("generated a master key for this instance; production needs its own key file (SOHOA_MASTER_KEY_FILE, mode 0600) kept outside the data directory",
 			"path", cfg.MasterKeyFile, "key_id", kr.ActiveID())
 	}
-	store, err := blob.NewFS(filepath.Join(cfg.DataDir, "store"))
+	store, err := openStore(context.Background(), cfg)
 	if err != nil {
 		return nil, err
 	}
-	locker, err := vault.NewFileLocker(filepath.Join(cfg.DataDir, "locks"))
+	locker, closeLocker, err := openLocker(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +81,7 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 		return nil, err
 	}
 	return &Core{Config: cfg, Log: log, Store: store, Keyring: kr, Vault: v, Catalog: catalog.New(store, v),
-		Auth: auth.NewStore(store), Audit: al}, nil
+		Auth: auth.NewStore(store), Audit: al, closeLocker: closeLocker}, nil
 }
 
 func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {
@@ -98,7 +100,10 @@ func AuditKey(kr *vault.Keyring) []byte { return kr.DeriveKey("audit") }
 func AuditPath(cfg Config) string { return filepath.Join(cfg.DataDir, "audit", "audit.log") }
 
 // Close releases the core's resources.
-func (c *Core) Close() error { return c.Audit.Close() }
+func (c *Core) Close() error {
+	c.closeLocker()
+	return c.Audit.Close()
+}
 
 // auditor adapts the audit log to the API's Auditor.
 type auditor struct{ log *audit.Log }

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/search/es"
 )
 
@@ -40,6 +41,10 @@ type Config struct {
 	// Elasticsearch backend (see search/es.Config); its URLs come from
 	// ElasticsearchURL when that is set.
 	Elasticsearch es.Config `yaml:"elasticsearch"`
+	// S3 selects an S3-compatible blob store (MinIO, Ceph, AWS) shared by
+	// several machines instead of files under DataDir (see blob.S3Config);
+	// unset endpoint: the filesystem store.
+	S3 blob.S3Config `yaml:"s3"`
 	// MasterKeyFile is the master key file (mode 0600). Env SOHOA_MASTER_KEY_FILE.
 	// Unset: DataDir/keys/master.json, generated on first start with a warning.
 	MasterKeyFile string `yaml:"master_key_file"`
@@ -252,6 +257,9 @@ func CheckSecrets(c Config) error {
 		case err == nil && fi.Mode().Perm()&0o077 != 0:
 			errs = append(errs, fmt.Errorf("config: master_key_file: %s has mode %04o; run chmod 600 %s", c.MasterKeyFile, fi.Mode().Perm(), c.MasterKeyFile))
 		}
+	}
+	if c.S3.Endpoint != "" && (c.S3.AccessKey == "") != (c.S3.SecretKey == "") {
+		errs = append(errs, errors.New("config: s3.secret_key: missing secret for s3.access_key"))
 	}
 	if c.Elasticsearch.Username != "" && c.Elasticsearch.Password == "" {
 		errs = append(errs, errors.New("config: elasticsearch.password: missing secret for elasticsearch.username"))
