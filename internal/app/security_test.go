@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,7 +109,32 @@ func TestNoPersonalDataAtRest(t *testing.T) {
 			t.Errorf("personal value %s found in the logs", name)
 		}
 	}
-	t.Logf("%d personal values, %d files scanned under %v, %d bytes of logs: no clear-text hit expected", len(values), scanned, roots, len(logs))
+	// No secret reaches the logs either: tokens, the admin token, key material.
+	keyFile, err := os.ReadFile(in.Config.MasterKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kf struct {
+		Keys []struct {
+			Key string `json:"key"`
+		} `json:"keys"`
+		BlindKey string `json:"blind_key"`
+	}
+	if err := json.Unmarshal(keyFile, &kf); err != nil || len(kf.Keys) == 0 {
+		t.Fatalf("key file: %v", err)
+	}
+	secrets := map[string]string{"admin token": apptest.AdminToken, "uploader token": uploader.Token,
+		"searcher token": searcher.Token, "pii_reader token": reader.Token, "blind key": kf.BlindKey}
+	for i, k := range kf.Keys {
+		secrets[fmt.Sprintf("master key %d", i)] = k.Key
+	}
+	for name, v := range secrets {
+		if v == "" || bytes.Contains(logs, []byte(v)) {
+			t.Errorf("%s found in the logs (or empty)", name)
+		}
+	}
+	t.Logf("%d personal values, %d files scanned under %v, %d bytes of logs: no clear-text hit expected; %d secrets absent from logs",
+		len(values), scanned, roots, len(logs), len(secrets))
 
 	// Through the API: a pii_reader finds a document by its citizen ID, a
 	// searcher cannot look it up and sees personal fields masked.
