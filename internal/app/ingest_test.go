@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"image"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +45,10 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := func(i int) image.Image { return docs[i].Pages[0] }
+	secretDocs, err := corpus.Generate(corpus.Options{Seed: 22, Documents: 1, DPI: 200, Classes: []string{"decision"}, SecretRatio: 1})
+	if err != nil || !secretDocs[0].Truth.Secret {
+		t.Fatalf("secret document: %v", err)
+	}
 	enc := func(f func(*bytes.Buffer) error) []byte {
 		var b bytes.Buffer
 		if err := f(&b); err != nil {
@@ -99,6 +104,7 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 		{"encrypted.pdf", encrypted.Bytes(), "rejected", "encrypted_pdf", ""},
 		{"truncated.pdf", pdf2[:len(pdf2)/3], "rejected", "corrupt_file", ""},
 		{"too-many-pages.pdf", pdf4, "rejected", "too_many_pages", ""},
+		{"mat.png", enc(func(b *bytes.Buffer) error { return corpus.WritePNG(b, secretDocs[0].Pages[0], 200) }), "quarantined", "secret_document", ""},
 		{"notes.txt", []byte("Đây không phải là ảnh quét"), "rejected", "unsupported_type", ""},
 		{"empty.pdf", nil, "rejected", "empty_file", ""},
 		{"pixel-bomb.png", pixelBomb(60000, 60000), "rejected", "pixel_limit", ""},
@@ -147,7 +153,7 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 		if d.Status != c.status {
 			t.Errorf("%s: status %s (%s), want %s", c.name, d.Status, d.Error, c.status)
 		}
-		if c.status == "rejected" && (d.Error == "" || d.ErrorCode != c.code) {
+		if c.status != "done" && (d.Error == "" || d.ErrorCode != c.code) {
 			t.Errorf("%s: rejected with code %q reason %q, want code %q and a reason", c.name, d.ErrorCode, d.Error, c.code)
 		}
 	}
@@ -162,6 +168,17 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 	for name := range byName {
 		if strings.Contains(name, "..") || strings.Contains(name, "__MACOSX") {
 			t.Errorf("unsafe or junk entry name kept: %q", name)
+		}
+	}
+	// A quarantined (state-secret) document is not searchable.
+	searcher := in.Client(t, "searcher")
+	if r, err := searcher.Search(ctx, "", url.Values{"batch": {res.ID}}); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, h := range r.Hits {
+			if h.DocumentID == byName["mat.png"].ID {
+				t.Error("the quarantined document is in the index")
+			}
 		}
 	}
 	if d := byName["frames.tif"]; d.Pages != 2 {

@@ -81,19 +81,22 @@ type Word struct {
 
 // Page is the OCR result of one page.
 type Page struct {
-	No          PageNo    `json:"no"`
-	Width       int       `json:"width"`  // pixels
-	Height      int       `json:"height"` // pixels
-	DPI         int       `json:"dpi,omitempty"`
-	Orientation int       `json:"orientation"` // degrees the page was rotated to read it: 0, 90, 180, 270
-	Text        string    `json:"text"`        // NFC
-	Words       []Word    `json:"words"`
-	Confidence  float64   `json:"confidence"` // mean word confidence, 0-100
-	OCRSeconds  float64   `json:"ocr_seconds"`
-	Reread      bool      `json:"reread,omitempty"` // read a second time, turned upright and deskewed
-	Skew        float64   `json:"skew,omitempty"`   // degrees of skew corrected before the second reading
-	Error       string    `json:"error,omitempty"`  // set when the page could not be read
-	DoneAt      time.Time `json:"done_at"`
+	No          PageNo  `json:"no"`
+	Width       int     `json:"width"`  // pixels
+	Height      int     `json:"height"` // pixels
+	DPI         int     `json:"dpi,omitempty"`
+	Orientation int     `json:"orientation"` // degrees the page was rotated to read it: 0, 90, 180, 270
+	Text        string  `json:"text"`        // NFC
+	Words       []Word  `json:"words"`
+	Confidence  float64 `json:"confidence"` // mean word confidence, 0-100
+	OCRSeconds  float64 `json:"ocr_seconds"`
+	Reread      bool    `json:"reread,omitempty"` // read a second time, turned upright and deskewed
+	Skew        float64 `json:"skew,omitempty"`   // degrees of skew corrected before the second reading
+	// Marks is the text of a separate reading of the page's stamp region
+	// (secrecy, urgency), with box borders removed; first pages only.
+	Marks  string    `json:"marks,omitempty"`
+	Error  string    `json:"error,omitempty"` // set when the page could not be read
+	DoneAt time.Time `json:"done_at"`
 }
 
 // Rejection is a permanent, explained refusal of an input: a file, a document

@@ -212,6 +212,11 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	}
 	repairSymbol(r.Fields)
 	st := detectStamps(d)
+	// Boxed stamps that the page reading dropped are in each page's Marks,
+	// a separate reading of the stamp region.
+	if marks := marksDoc(pages); marks != nil {
+		st = st.merge(detectStamps(marks))
+	}
 	r.Secrecy, r.Urgency = st.secrecy, st.urgency
 	if st.secrecy != "" {
 		r.Fields["secrecy"] = Field{Value: st.secrecy, Confidence: round3(st.conf), Page: st.page, Sensitivity: domain.Public}

@@ -161,3 +161,32 @@ func matchLevel(k string, levels []struct{ key, name string }) (string, bool) {
 func notMat(s string) bool {
 	return !strings.ContainsAny(s, "ẶẠÁÀẢÃĂẮẰẲẴặạáàảãăắằẳẵ")
 }
+
+// marksDoc builds a document of the pages' Marks readings, or nil when no
+// page has one.
+func marksDoc(pages []domain.Page) *doc {
+	var d *doc
+	for i := range pages {
+		if strings.TrimSpace(pages[i].Marks) == "" {
+			continue
+		}
+		if d == nil {
+			d = &doc{}
+		}
+		d.pages = append(d.pages, preparePage(&domain.Page{No: pages[i].No, Text: pages[i].Marks}))
+	}
+	return d
+}
+
+// merge keeps the higher secrecy and urgency of two detections.
+func (st stamps) merge(o stamps) stamps {
+	rank := map[string]int{"": 0, "MẬT": 1, "TỐI MẬT": 2, "TUYỆT MẬT": 3}
+	if rank[o.secrecy] > rank[st.secrecy] {
+		st.secrecy, st.conf, st.page, st.accessMode = o.secrecy, o.conf, o.page, o.accessMode
+	}
+	urank := map[string]int{"": 0, "KHẨN": 1, "THƯỢNG KHẨN": 2, "HỎA TỐC": 3}
+	if urank[o.urgency] > urank[st.urgency] {
+		st.urgency, st.uconf, st.upage = o.urgency, o.uconf, o.upage
+	}
+	return st
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/sohoa/sohoa/internal/corpus"
+	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/omp"
 )
 
@@ -55,7 +57,7 @@ func TestCharacterErrorRate(t *testing.T) {
 		wg.Add(1)
 		go func(d corpus.Document, img []byte) {
 			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img)
+			p, err := e.Recognize(context.Background(), img, Options{})
 			if err != nil {
 				t.Error(err)
 				return
@@ -86,7 +88,7 @@ func TestUnreadableImage(t *testing.T) {
 		"truncated png": []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := e.Recognize(context.Background(), img)
+			_, err := e.Recognize(context.Background(), img, Options{})
 			if err == nil {
 				t.Fatal("no error for an unreadable image")
 			}
@@ -101,7 +103,7 @@ func TestRecognizeHonoursContext(t *testing.T) {
 	defer func() { e.workers <- w }()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := e.Recognize(ctx, []byte("x")); err != context.Canceled {
+	if _, err := e.Recognize(ctx, []byte("x"), Options{}); err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
@@ -132,7 +134,7 @@ func TestTurnedPages(t *testing.T) {
 		wg.Add(1)
 		go func(d corpus.Document, img []byte) {
 			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img)
+			p, err := e.Recognize(context.Background(), img, Options{})
 			if err != nil {
 				t.Error(err)
 				return
@@ -171,7 +173,7 @@ func TestDegradedPages(t *testing.T) {
 		wg.Add(1)
 		go func(d corpus.Document, img []byte) {
 			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img)
+			p, err := e.Recognize(context.Background(), img, Options{})
 			if err != nil {
 				t.Error(err)
 				return
@@ -188,5 +190,69 @@ func TestDegradedPages(t *testing.T) {
 	t.Logf("mean CER on heavily degraded pages: %.2f%%", mean*100)
 	if mean > 0.15 {
 		t.Errorf("mean CER %.2f%% on heavy pages, want under 15%%", mean*100)
+	}
+}
+
+// TestSecrecyStampsFound is the OCR half of invariant 5: boxed secrecy
+// stamps (MẬT, TỐI MẬT, TUYỆT MẬT), which Tesseract's page reading drops,
+// are read by the marks pass on first pages, and extraction then
+// quarantines every stamped document and no other.
+func TestSecrecyStampsFound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR accuracy test")
+	}
+	docs, err := corpus.Generate(corpus.Options{Seed: 456, Documents: 10, Degrade: "heavy", SecretRatio: 0.7,
+		Classes: []string{"decision", "official_letter", "notice", "party", "report"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, 2)
+	ex, err := extract.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu                         sync.Mutex
+		wg                         sync.WaitGroup
+		secret, found, falseAlarms int
+	)
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func(d corpus.Document, img []byte) {
+			defer wg.Done()
+			p, err := e.Recognize(context.Background(), img, Options{Marks: true})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			r, err := ex.Extract(context.Background(), []domain.Page{p}, "")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case d.Truth.Secret:
+				secret++
+				if r.QuarantineReason != "" {
+					found++
+				} else {
+					t.Errorf("%s stamped %v was not quarantined", d.Truth.ID, d.Truth.Fields["secrecy"])
+				}
+			case r.QuarantineReason != "":
+				falseAlarms++
+				t.Errorf("%s has no stamp but was quarantined (%s)", d.Truth.ID, r.Secrecy)
+			}
+		}(d, buf.Bytes())
+	}
+	wg.Wait()
+	t.Logf("heavily degraded scans: %d of %d stamped documents quarantined, %d false alarms", found, secret, falseAlarms)
+	if secret < 4 {
+		t.Fatalf("only %d stamped documents generated", secret)
 	}
 }

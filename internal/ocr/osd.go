@@ -55,6 +55,51 @@ static int sohoa_osd_upright(TessBaseAPI* h, const l_uint8* data, size_t size, f
 	return deg;
 }
 
+// sohoa_marks_region crops the top part of a page, where NĐ 30 places the
+// secrecy and urgency stamps (boxes 10a, 10b), and paints white over long
+// lines and box borders, which otherwise make Tesseract drop the boxed
+// words. Lines are "long" when longer than a quarter inch, longer than any
+// letter stroke of body text. Returns grey PNM in *out, -1 on a bad image.
+static int sohoa_marks_region(const l_uint8* data, size_t size, float frac, l_uint8** out, size_t* outsize) {
+	*out = NULL; *outsize = 0;
+	PIX* pix = pixReadMem(data, size);
+	if (pix == NULL) return -1;
+	int w = pixGetWidth(pix), h = pixGetHeight(pix);
+	int dpi = pixGetXRes(pix);
+	if (dpi < 72 || dpi > 1200) dpi = (int)(w / 8.27); // assume A4 width
+	BOX* box = boxCreate(0, 0, w, (int)(h * frac));
+	PIX* top = pixClipRectangle(pix, box, NULL);
+	boxDestroy(&box);
+	pixDestroy(&pix);
+	if (top == NULL) return -1;
+	PIX* g = pixConvertTo8(top, 0);
+	pixDestroy(&top);
+	if (g == NULL) return -1;
+	PIX* b = pixConvertTo1(g, 160);
+	int len = dpi / 4;
+	if (len < 30) len = 30;
+	if (b != NULL) {
+		PIX* hl = pixOpenBrick(NULL, b, len, 1);
+		PIX* vl = pixOpenBrick(NULL, b, 1, len);
+		if (hl != NULL && vl != NULL) {
+			pixOr(hl, hl, vl);
+			pixDilateBrick(hl, hl, 5, 5);
+			pixPaintThroughMask(g, hl, 0, 0, 255);
+		}
+		pixDestroy(&hl); pixDestroy(&vl); pixDestroy(&b);
+	}
+	// Stamps are large type: 200 dpi reads them as well and costs half.
+	if (dpi > 220) {
+		float f = 200.0 / dpi;
+		PIX* small = pixScale(g, f, f);
+		if (small != NULL) { pixDestroy(&g); g = small; dpi = 200; }
+	}
+	pixSetResolution(g, dpi, dpi);
+	int rc = pixWriteMem(out, outsize, g, IFF_PNM);
+	pixDestroy(&g);
+	return rc;
+}
+
 static void sohoa_osd_free(TessBaseAPI* h) { TessBaseAPIEnd(h); TessBaseAPIDelete(h); }
 */
 import "C"
@@ -107,4 +152,19 @@ func (o *osd) close() {
 		C.sohoa_osd_free(o.h)
 		o.h = nil
 	}
+}
+
+// marksRegion returns the top frac of a page image with ruling lines and
+// box borders painted white (grey PNM), for reading stamps.
+func marksRegion(img []byte, frac float64) ([]byte, error) {
+	if len(img) == 0 {
+		return nil, ErrUnreadableImage
+	}
+	var out *C.l_uint8
+	var size C.size_t
+	if C.sohoa_marks_region((*C.l_uint8)(unsafe.Pointer(&img[0])), C.size_t(len(img)), C.float(frac), &out, &size) != 0 || out == nil {
+		return nil, ErrUnreadableImage
+	}
+	defer C.free(unsafe.Pointer(out))
+	return C.GoBytes(unsafe.Pointer(out), C.int(size)), nil
 }

@@ -172,7 +172,7 @@ func TestSearchablePDFA(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					ocrPages[i], errs[i] = eng.Recognize(context.Background(), b)
+					ocrPages[i], errs[i] = eng.Recognize(context.Background(), b, ocr.Options{})
 				}()
 			}
 			wg.Wait()

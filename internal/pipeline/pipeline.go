@@ -23,6 +23,7 @@ import (
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/metrics"
+	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -49,7 +50,7 @@ var QueueWeights = map[string]int{QueueFinalize: 4, QueueIndex: 4, QueueSplit: 2
 
 // Recognizer reads one page image. *ocr.Engine satisfies it.
 type Recognizer interface {
-	Recognize(ctx context.Context, img []byte) (domain.Page, error)
+	Recognize(ctx context.Context, img []byte, opt ocr.Options) (domain.Page, error)
 }
 
 // Indexer is what the pipeline needs from a search backend.

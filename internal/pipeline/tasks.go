@@ -128,7 +128,8 @@ func (p *Pipeline) handleOCR(ctx context.Context, t *asynq.Task) error {
 		}
 		return p.retryOrFail(ctx, pt, err)
 	}
-	page, err := p.ocr.Recognize(ctx, img)
+	// Stamps (secrecy, urgency) sit on a document's first page.
+	page, err := p.ocr.Recognize(ctx, img, ocr.Options{Marks: pt.Page == 1})
 	if err != nil {
 		if errors.Is(err, ocr.ErrUnreadableImage) {
 			return p.failPage(ctx, pt, "Ảnh trang không đọc được", err)
