@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // ErrNotFound is returned when a key does not exist.
@@ -118,7 +119,9 @@ func (s *FS) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
+	// A key that names a "directory" of other keys, or runs through an
+	// existing key, does not exist either.
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
 		return nil, fmt.Errorf("blob: get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
@@ -141,6 +144,9 @@ func (s *FS) Delete(ctx context.Context, key string) error {
 
 // List returns the keys under prefix, sorted. Temporary files are skipped.
 func (s *FS) List(ctx context.Context, prefix string) ([]string, error) {
+	if strings.Contains(prefix, "..") {
+		return nil, fmt.Errorf("blob: invalid prefix %q", prefix)
+	}
 	var keys []string
 	// Walk only the directory the prefix names, not the whole store.
 	start := s.root

@@ -21,15 +21,6 @@ import (
 // each call (a fresh directory, or a fresh key prefix in a bucket).
 func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 	t.Helper()
-	RunExcept(t, open, nil)
-}
-
-// RunExcept runs the suite but skips the named tests (keys: test names such
-// as "NotFoundOnPathConflict"), logging the reason given as the value. It
-// exists to record a known, reported divergence without hiding it: the
-// skipped test shows up as SKIP with its reason in `go test -v`.
-func RunExcept(t *testing.T, open func(t *testing.T) blob.Store, except map[string]string) {
-	t.Helper()
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s blob.Store)
@@ -45,12 +36,7 @@ func RunExcept(t *testing.T, open func(t *testing.T) blob.Store, except map[stri
 		{"ConcurrentPutIsAtomic", testConcurrentPut},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if why, ok := except[tc.name]; ok {
-				t.Skip("known divergence: " + why)
-			}
-			tc.fn(t, open(t))
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
 }
 
