@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -201,26 +202,34 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	}, deps)
 
 	errc := make(chan error, 2)
-	var srv *asynq.Server
-	queues := map[string]int{}
+	// Two asynq servers: one takes only OCR tasks, one goroutine per
+	// Tesseract client, so an OCR task is never taken before a client is
+	// free; the other takes the short stages (split, finalize, index), so
+	// they never wait behind OCR. One server with spare slots would fill
+	// them with OCR tasks waiting for a client while splits and indexing lag.
+	stages := map[string]int{}
 	if runOCR {
-		for q, w := range pipeline.QueueWeights {
-			queues[q] = w
-		}
-		if !runIndex {
-			delete(queues, pipeline.QueueIndex)
-		}
-	} else if embedded {
-		queues[pipeline.QueueIndex] = 1
+		stages[pipeline.QueueSplit] = pipeline.QueueWeights[pipeline.QueueSplit]
+		stages[pipeline.QueueFinalize] = pipeline.QueueWeights[pipeline.QueueFinalize]
 	}
-	if len(queues) > 0 {
-		concurrency := 2
-		if runOCR {
-			// One goroutine per OCR client, plus room for split, finalize
-			// and index tasks so they never wait behind OCR.
-			concurrency = cfg.Workers + 2
+	if runIndex && (runOCR || embedded) {
+		stages[pipeline.QueueIndex] = pipeline.QueueWeights[pipeline.QueueIndex]
+	}
+	mux := asynq.NewServeMux()
+	pipe.Register(mux, runOCR, runIndex)
+	var servers []*asynq.Server
+	defer func() {
+		// Stop taking tasks and finish or hand back in-flight ones, all
+		// servers at once within their shutdown timeout.
+		var wg sync.WaitGroup
+		for _, srv := range servers {
+			wg.Add(1)
+			go func() { defer wg.Done(); srv.Shutdown() }()
 		}
-		srv = asynq.NewServer(redisOpt, asynq.Config{
+		wg.Wait()
+	}()
+	startServer := func(name string, queues map[string]int, concurrency int) error {
+		srv := asynq.NewServer(redisOpt, asynq.Config{
 			Concurrency: concurrency, Queues: queues, Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel,
 			ShutdownTimeout: 30 * time.Second,
 			RetryDelayFunc:  retryDelay,
@@ -229,13 +238,22 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 				log.Warn("task failed", "type", t.Type(), "task_id", id, "err", err)
 			}),
 		})
-		mux := asynq.NewServeMux()
-		pipe.Register(mux, runOCR, runIndex)
 		if err := srv.Start(mux); err != nil {
-			return fmt.Errorf("start workers: %w", err)
+			return fmt.Errorf("start %s workers: %w", name, err)
 		}
-		defer srv.Shutdown()
-		log.Info("workers started", "role", cfg.Role, "ocr_workers", cfg.Workers, "queues", queues)
+		servers = append(servers, srv)
+		log.Info("workers started", "role", cfg.Role, "stage", name, "concurrency", concurrency, "queues", queues)
+		return nil
+	}
+	if runOCR {
+		if err := startServer("ocr", map[string]int{pipeline.QueueOCR: 1}, cfg.Workers); err != nil {
+			return err
+		}
+	}
+	if len(stages) > 0 {
+		if err := startServer("stages", stages, 2); err != nil {
+			return err
+		}
 	}
 
 	var httpSrv *http.Server

@@ -97,6 +97,7 @@ func (c *Config) applyEnv() error {
 		"SOHOA_ADMIN_TOKEN": &c.AdminToken, "SOHOA_ELASTICSEARCH_URL": &c.ElasticsearchURL,
 		"SOHOA_MASTER_KEY_FILE": &c.MasterKeyFile, "SOHOA_ROLE": &c.Role, "SOHOA_PIPELINES_DIR": &c.PipelinesDir,
 		"SOHOA_LOG_FORMAT": &c.LogFormat, "SOHOA_EXCHANGE_PARTNERS": &c.ExchangePartnersFile,
+		"SOHOA_S3_ENDPOINT": &c.S3.Endpoint, "SOHOA_S3_ACCESS_KEY": &c.S3.AccessKey, "SOHOA_S3_SECRET_KEY": &c.S3.SecretKey,
 	}
 	for k, p := range str {
 		if v, ok := os.LookupEnv(k); ok {
@@ -157,6 +158,11 @@ func (c Config) Validate() error {
 			}
 		}
 		if err := esConfig(c).Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
+		}
+	}
+	if c.S3.Endpoint != "" {
+		if err := c.S3.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("config: %w", err))
 		}
 	}
