@@ -218,7 +218,7 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 	for _, d := range b.Documents {
 		got, want := documentText(t, ctx, reader, d.ID), documentText(t, ctx, cr, d.ID)
 		if got != want {
-			t.Errorf("document %s: text after the crash differs from the undisturbed run", d.Name)
+			t.Errorf("document %s: text after the crash differs from the undisturbed run:\n%s", d.Name, firstDiff(got, want))
 		}
 		if n := strings.Count(got, "\f") + 1; n != 2 {
 			t.Errorf("document %s: %d pages of text, want 2", d.Name, n)
@@ -276,4 +276,14 @@ func writeTwoPageDocs(t *testing.T, dir string, n int) []string {
 		files = append(files, f)
 	}
 	return files
+}
+
+// firstDiff shows where two texts first differ.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return fmt.Sprintf("at byte %d:\n  crash:       %q\n  undisturbed: %q", i, a[from:min(len(a), i+80)], b[from:min(len(b), i+80)])
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -75,6 +76,15 @@ func New(cfg Config) (*Engine, error) {
 			c.TessdataPrefix = cfg.TessdataPrefix
 		}
 		w := &worker{client: c, osd: o}
+		// Automatic page segmentation, as the tesseract command uses (the
+		// library's own default is a single block). Set as a variable it
+		// survives Tesseract's initialisation, and every reading returns to
+		// it, so no page is read differently for what the client read before.
+		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO))); err != nil {
+			w.close()
+			e.Close()
+			return nil, fmt.Errorf("ocr: page mode: %w", err)
+		}
 		if err := c.SetLanguage(cfg.Languages...); err != nil {
 			w.close()
 			e.Close()
