@@ -41,35 +41,16 @@ func TestCharacterErrorRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEngine(t, 2)
 	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
 		totalErr float64
 		n        int
 	)
-	for _, d := range docs {
-		var buf bytes.Buffer
-		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
-			t.Fatal(err)
-		}
-		wg.Add(1)
-		go func(d corpus.Document, img []byte) {
-			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img, Options{})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
-			mu.Lock()
-			defer mu.Unlock()
-			t.Logf("%-18s font %-16s CER %.2f%% (mean word confidence %.1f, %.1fs)", d.Truth.Class, d.Truth.Font, cer*100, p.Confidence, p.OCRSeconds)
-			totalErr += cer
-			n++
-		}(d, buf.Bytes())
-	}
-	wg.Wait()
+	readFirstPages(t, newEngine(t, 2), docs, Options{}, func(d corpus.Document, p domain.Page) {
+		cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+		t.Logf("%-18s font %-16s CER %.2f%% (mean word confidence %.1f, %.1fs)", d.Truth.Class, d.Truth.Font, cer*100, p.Confidence, p.OCRSeconds)
+		totalErr += cer
+		n++
+	})
 	if n == 0 {
 		t.Fatal("no page read")
 	}
@@ -123,29 +104,13 @@ func TestTurnedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEngine(t, 2)
-	var wg sync.WaitGroup
-	for _, d := range docs {
-		var buf bytes.Buffer
-		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
-			t.Fatal(err)
+	readFirstPages(t, newEngine(t, 2), docs, Options{}, func(d corpus.Document, p domain.Page) {
+		cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+		t.Logf("rotated %d°: CER %.2f%%, reread %v, %.1fs", d.Truth.Pages[0].Rotation, cer*100, p.Reread, p.OCRSeconds)
+		if cer > 0.08 {
+			t.Errorf("page rotated %d°: CER %.2f%%, want under 8%%", d.Truth.Pages[0].Rotation, cer*100)
 		}
-		wg.Add(1)
-		go func(d corpus.Document, img []byte) {
-			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img, Options{})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
-			t.Logf("rotated %d°: CER %.2f%%, reread %v, %.1fs", d.Truth.Pages[0].Rotation, cer*100, p.Reread, p.OCRSeconds)
-			if cer > 0.08 {
-				t.Errorf("page rotated %d°: CER %.2f%%, want under 8%%", d.Truth.Pages[0].Rotation, cer*100)
-			}
-		}(d, buf.Bytes())
-	}
-	wg.Wait()
+	})
 }
 
 // TestDegradedPages measures the character error rate on heavily degraded,
@@ -158,33 +123,12 @@ func TestDegradedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEngine(t, 2)
-	var (
-		mu    sync.Mutex
-		wg    sync.WaitGroup
-		total float64
-	)
-	for _, d := range docs {
-		var buf bytes.Buffer
-		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
-			t.Fatal(err)
-		}
-		wg.Add(1)
-		go func(d corpus.Document, img []byte) {
-			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img, Options{})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
-			mu.Lock()
-			defer mu.Unlock()
-			total += cer
-			t.Logf("heavy, skew %.1f°: CER %.2f%%, reread %v (skew corrected %.2f°), %.1fs", d.Truth.Pages[0].SkewDeg, cer*100, p.Reread, p.Skew, p.OCRSeconds)
-		}(d, buf.Bytes())
-	}
-	wg.Wait()
+	var total float64
+	readFirstPages(t, newEngine(t, 2), docs, Options{}, func(d corpus.Document, p domain.Page) {
+		cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+		total += cer
+		t.Logf("heavy, skew %.1f°: CER %.2f%%, reread %v (skew corrected %.2f°), %.1fs", d.Truth.Pages[0].SkewDeg, cer*100, p.Reread, p.Skew, p.OCRSeconds)
+	})
 	mean := total / float64(len(docs))
 	t.Logf("mean CER on heavily degraded pages: %.2f%%", mean*100)
 	if mean > 0.08 {
@@ -205,51 +149,30 @@ func TestSecrecyStampsFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEngine(t, 2)
 	ex, err := extract.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu                         sync.Mutex
-		wg                         sync.WaitGroup
-		secret, found, falseAlarms int
-	)
-	for _, d := range docs {
-		var buf bytes.Buffer
-		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
-			t.Fatal(err)
+	var secret, found, falseAlarms int
+	readFirstPages(t, newEngine(t, 2), docs, Options{Marks: true}, func(d corpus.Document, p domain.Page) {
+		r, err := ex.Extract(context.Background(), []domain.Page{p}, "")
+		if err != nil {
+			t.Error(err)
+			return
 		}
-		wg.Add(1)
-		go func(d corpus.Document, img []byte) {
-			defer wg.Done()
-			p, err := e.Recognize(context.Background(), img, Options{Marks: true})
-			if err != nil {
-				t.Error(err)
-				return
+		switch {
+		case d.Truth.Secret:
+			secret++
+			if r.QuarantineReason != "" {
+				found++
+			} else {
+				t.Errorf("%s stamped %v was not quarantined", d.Truth.ID, d.Truth.Fields["secrecy"])
 			}
-			r, err := ex.Extract(context.Background(), []domain.Page{p}, "")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case d.Truth.Secret:
-				secret++
-				if r.QuarantineReason != "" {
-					found++
-				} else {
-					t.Errorf("%s stamped %v was not quarantined", d.Truth.ID, d.Truth.Fields["secrecy"])
-				}
-			case r.QuarantineReason != "":
-				falseAlarms++
-				t.Errorf("%s has no stamp but was quarantined (%s)", d.Truth.ID, r.Secrecy)
-			}
-		}(d, buf.Bytes())
-	}
-	wg.Wait()
+		case r.QuarantineReason != "":
+			falseAlarms++
+			t.Errorf("%s has no stamp but was quarantined (%s)", d.Truth.ID, r.Secrecy)
+		}
+	})
 	t.Logf("heavily degraded scans: %d of %d stamped documents quarantined, %d false alarms", found, secret, falseAlarms)
 	if secret < 4 {
 		t.Fatalf("only %d stamped documents generated", secret)
@@ -290,4 +213,33 @@ func TestReadingIndependentOfHistory(t *testing.T) {
 	if first.Text != again.Text || first.Marks != again.Marks {
 		t.Errorf("the same page read differently after other pages:\n%q\n%q", first.Text, again.Text)
 	}
+}
+
+// readFirstPages reads the first page of every document, two at a time,
+// and calls each with the document and its reading, one call at a time.
+func readFirstPages(t *testing.T, e *Engine, docs []corpus.Document, opt Options, each func(corpus.Document, domain.Page)) {
+	t.Helper()
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := corpus.WritePNG(&buf, d.Pages[0], d.Truth.DPI); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func(d corpus.Document, img []byte) {
+			defer wg.Done()
+			p, err := e.Recognize(context.Background(), img, opt)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			each(d, p)
+		}(d, buf.Bytes())
+	}
+	wg.Wait()
 }
