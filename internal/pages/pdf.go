@@ -103,15 +103,7 @@ func (s *pdfSource) plan(n int) (pagePlan, error) {
 			}
 		}
 	}
-	// Render: choose a resolution whose pixel count fits the limit.
-	dpi := float64(s.lim.RenderDPI)
-	w, h := d.Width/72*dpi, d.Height/72*dpi
-	if px := w * h; px > float64(s.lim.MaxPixels) {
-		scale := math.Sqrt(float64(s.lim.MaxPixels) / px)
-		dpi *= scale
-		w, h = w*scale, h*scale
-	}
-	return pagePlan{w: int(w), h: int(h), dpi: int(dpi)}, nil
+	return s.plan2render(n), nil
 }
 
 // fullPage reports whether an image fills the page: same aspect ratio (either
@@ -178,6 +170,8 @@ func (s *pdfSource) Page(ctx context.Context, n domain.PageNo) (img Image, err e
 	return Image{No: n, Data: b, Format: PNG, Width: p.w, Height: p.h, DPI: p.dpi, Render: true}, nil
 }
 
+// plan2render plans a rendering of page n at the configured resolution, or
+// lower where the page is so large that its pixel count would pass the limit.
 func (s *pdfSource) plan2render(n int) pagePlan {
 	d := s.dims[n-1]
 	dpi := float64(s.lim.RenderDPI)

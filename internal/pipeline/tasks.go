@@ -277,10 +277,7 @@ func (p *Pipeline) blindTokens(fields map[string]catalog.Field) []string {
 		if !f.Sensitivity.Protected() {
 			continue
 		}
-		vals := f.Values
-		if f.Value != "" {
-			vals = append([]string{f.Value}, vals...)
-		}
+		vals := fieldValues(f)
 		for _, v := range vals {
 			tok := p.blind.Blind(name, v)
 			if !seen[tok] {
@@ -329,10 +326,7 @@ func SearchRecord(d *catalog.Document, r *catalog.Record) search.Record {
 		if f.Sensitivity != domain.Public {
 			continue
 		}
-		vals := f.Values
-		if f.Value != "" {
-			vals = append([]string{f.Value}, vals...)
-		}
+		vals := fieldValues(f)
 		sr.Fields[name] = vals
 		switch name {
 		case "issuer":
@@ -351,6 +345,14 @@ func SearchRecord(d *catalog.Document, r *catalog.Record) search.Record {
 		sr.Title = titleFromText(sr.Text, d.Name)
 	}
 	return sr
+}
+
+// fieldValues returns a field's value and its list values, in that order.
+func fieldValues(f catalog.Field) []string {
+	if f.Value == "" {
+		return f.Values
+	}
+	return append([]string{f.Value}, f.Values...)
 }
 
 func first(v []string) string {
