@@ -52,7 +52,8 @@ type Config struct {
 	Role string `yaml:"role"`
 	// Workers is the number of OCR workers (Tesseract clients). Env SOHOA_WORKERS. Default: CPU cores.
 	Workers int `yaml:"workers"`
-	// Languages are the Tesseract languages. Default [vie, eng].
+	// Languages are the Tesseract languages. Default [vie, eng]: Vietnamese
+	// reads every page, English joins in for pages that are not Vietnamese.
 	Languages []string `yaml:"languages"`
 	// ExchangePartnersFile is the YAML file of partner agencies allowed to
 	// pull records (docs/exchange.md). Env SOHOA_EXCHANGE_PARTNERS. Unset: no partner.

@@ -90,8 +90,9 @@ type Page struct {
 	Words       []Word  `json:"words"`
 	Confidence  float64 `json:"confidence"` // mean word confidence, 0-100
 	OCRSeconds  float64 `json:"ocr_seconds"`
-	Reread      bool    `json:"reread,omitempty"` // read a second time, turned upright and deskewed
-	Skew        float64 `json:"skew,omitempty"`   // degrees of skew corrected before the second reading
+	Reread      bool    `json:"reread,omitempty"`    // read a second time, turned upright and deskewed
+	Skew        float64 `json:"skew,omitempty"`      // degrees of skew corrected before the second reading
+	Languages   string  `json:"languages,omitempty"` // Tesseract languages of the kept reading, e.g. "vie" or "vie+eng"
 	// Marks is the text of a separate reading of the page's stamp region
 	// (secrecy, urgency), with box borders removed; first pages only.
 	Marks  string    `json:"marks,omitempty"`

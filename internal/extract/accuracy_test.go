@@ -1,18 +1,16 @@
 package extract
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"image"
 	"image/png"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/corpus"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/ocr"
 )
 
 // Field F1 targets from issue 4.
@@ -250,8 +249,7 @@ func TestAccuracyTruthText(t *testing.T) {
 }
 
 // TestAccuracyOCR renders a clean and a degraded set, reads them with the
-// Tesseract CLI (vie+eng, OMP_THREAD_LIMIT=1, two pages at a time) and
-// checks the per-field targets of issue 4.
+// pipeline's OCR engine and checks the per-field targets of issue 4.
 func TestAccuracyOCR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR accuracy needs Tesseract and about two minutes")
@@ -324,144 +322,80 @@ func TestAccuracyOCR(t *testing.T) {
 	}
 }
 
-// ocrDocs reads every page with the tesseract CLI, two at a time. When
-// SOHOA_OCR_CACHE names a directory, pages are cached there as JSON (for
-// iterating on the extractor without re-running Tesseract).
+// ocrDocs reads every page with the pipeline's own OCR engine (internal/ocr:
+// vie+eng, one Tesseract client per core, the marks pass on first pages), so
+// the figures are those of the product. When SOHOA_OCR_CACHE names a
+// directory, pages are cached there as JSON (for iterating on the extractor
+// without re-running Tesseract).
 func ocrDocs(t *testing.T, docs []corpus.Document, set string) [][]domain.Page {
 	t.Helper()
-	dir := t.TempDir()
+	langs := []string{"vie", "eng"}
+	if v := os.Getenv("SOHOA_ACCURACY_LANGS"); v != "" {
+		langs = strings.Split(v, "+")
+	}
+	eng, err := ocr.New(ocr.Config{Workers: runtime.NumCPU(), Languages: langs})
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("ocr engine: %v", err)
+		}
+		t.Skipf("ocr engine: %v", err)
+	}
+	defer eng.Close()
 	cache := os.Getenv("SOHOA_OCR_CACHE")
-	type job struct{ d, p int }
-	var jobs []job
 	out := make([][]domain.Page, len(docs))
+	errs := make([][]error, len(docs))
+	var wg sync.WaitGroup
 	for i, d := range docs {
 		out[i] = make([]domain.Page, len(d.Pages))
+		errs[i] = make([]error, len(d.Pages))
 		for j := range d.Pages {
-			jobs = append(jobs, job{i, j})
+			wg.Add(1)
+			// The engine's client pool bounds how many pages are read at
+			// once; these goroutines only wait for a client.
+			go func() {
+				defer wg.Done()
+				out[i][j], errs[i][j] = ocrPage(eng, docs[i], j, cache)
+			}()
 		}
 	}
-	ch := make(chan job)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range ch {
-				img := docs[j.d].Pages[j.p]
-				path := filepath.Join(dir, fmt.Sprintf("%d-%d.png", j.d, j.p))
-				var p domain.Page
-				var err error
-				cached := ""
-				if cache != "" {
-					// The truth text is in the key: a changed generator
-					// must not reuse stale pages.
-					sum := sha256.Sum256([]byte(docs[j.d].Truth.Pages[j.p].Text + docs[j.d].Truth.Degrade))
-					cached = filepath.Join(cache, fmt.Sprintf("%s-%s-%d-%x.json", docs[j.d].Truth.Degrade, docs[j.d].Truth.ID, j.p+1, sum[:6]))
-					if data, rerr := os.ReadFile(cached); rerr == nil && json.Unmarshal(data, &p) == nil {
-						p.No = domain.PageNo(j.p + 1)
-						mu.Lock()
-						out[j.d][j.p] = p
-						mu.Unlock()
-						continue
-					}
-				}
-				p, err = tesseractPage(path, img)
-				if cached != "" && err == nil {
-					data, _ := json.MarshalIndent(p, "", " ")
-					_ = os.WriteFile(cached, data, 0o644)
-					_ = os.WriteFile(strings.TrimSuffix(cached, ".json")+".txt", []byte(p.Text), 0o644)
-				}
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				p.No = domain.PageNo(j.p + 1)
-				out[j.d][j.p] = p
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, j := range jobs {
-		ch <- j
-	}
-	close(ch)
 	wg.Wait()
-	if firstErr != nil {
-		t.Fatalf("tesseract: %v", firstErr)
+	for i := range errs {
+		for j, err := range errs[i] {
+			if err != nil {
+				t.Fatalf("ocr (%s) %s page %d: %v", set, docs[i].Truth.ID, j+1, err)
+			}
+		}
 	}
 	return out
 }
 
-// tesseractPage runs the CLI in TSV mode and builds the page the way the
-// OCR stage does: words of a line joined by spaces, lines by newlines,
-// paragraphs and blocks separated by an empty line.
-func tesseractPage(path string, img image.Image) (domain.Page, error) {
-	f, err := os.Create(path)
+// ocrPage reads page j of d, from the cache directory when it has it.
+func ocrPage(eng *ocr.Engine, d corpus.Document, j int, cache string) (domain.Page, error) {
+	cached := ""
+	if cache != "" {
+		// The truth text is in the key: a changed generator must not
+		// reuse stale pages.
+		sum := sha256.Sum256([]byte(d.Truth.Pages[j].Text + d.Truth.Degrade + eng.Languages()))
+		cached = filepath.Join(cache, fmt.Sprintf("%s-%s-%d-%x.json", d.Truth.Degrade, d.Truth.ID, j+1, sum[:6]))
+		var p domain.Page
+		if data, err := os.ReadFile(cached); err == nil && json.Unmarshal(data, &p) == nil {
+			p.No = domain.PageNo(j + 1)
+			return p, nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, d.Pages[j]); err != nil {
+		return domain.Page{}, err
+	}
+	p, err := eng.Recognize(context.Background(), buf.Bytes(), ocr.Options{Marks: j == 0})
 	if err != nil {
 		return domain.Page{}, err
 	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return domain.Page{}, err
-	}
-	if err := f.Close(); err != nil {
-		return domain.Page{}, err
-	}
-	cmd := exec.Command("tesseract", path, "-", "-l", "vie+eng", "tsv")
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	tsv, err := cmd.Output()
-	if err != nil {
-		return domain.Page{}, fmt.Errorf("%s: %w: %s", path, err, stderr.String())
-	}
-	b := img.Bounds()
-	p := domain.Page{Width: b.Dx(), Height: b.Dy()}
-	var sb strings.Builder
-	line, prevBlk, prevPar, lineSeen := -1, -1, -1, 0
-	var sum float64
-	sc := bufio.NewScanner(bytes.NewReader(tsv))
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 12 || cols[0] != "5" {
-			continue
-		}
-		w := strings.TrimSpace(norm.NFC.String(cols[11]))
-		if w == "" {
-			continue
-		}
-		num := func(i int) int { v, _ := strconv.Atoi(cols[i]); return v }
-		blk, par, ln := num(2), num(3), num(4)
-		k := blk*1_000_000 + par*1_000 + ln
-		if k != line {
-			if line >= 0 {
-				sb.WriteByte('\n')
-				if blk != prevBlk || par != prevPar {
-					sb.WriteByte('\n')
-				}
-			}
-			line, prevBlk, prevPar = k, blk, par
-			lineSeen++
-		} else {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString(w)
-		conf, _ := strconv.ParseFloat(cols[10], 64)
-		if math.IsNaN(conf) || conf < 0 {
-			conf = 0
-		}
-		x, y, wd, ht := num(6), num(7), num(8), num(9)
-		p.Words = append(p.Words, domain.Word{Text: w, Box: image.Rect(x, y, x+wd, y+ht), Conf: conf, Block: blk, Line: lineSeen - 1})
-		sum += conf
-	}
-	if sb.Len() > 0 {
-		sb.WriteByte('\n')
-	}
-	p.Text = sb.String()
-	if len(p.Words) > 0 {
-		p.Confidence = sum / float64(len(p.Words))
+	p.No = domain.PageNo(j + 1)
+	if cached != "" {
+		data, _ := json.MarshalIndent(p, "", " ")
+		_ = os.WriteFile(cached, data, 0o644)
+		_ = os.WriteFile(strings.TrimSuffix(cached, ".json")+".txt", []byte(p.Text+"\n--- marks\n"+p.Marks), 0o644)
 	}
 	return p, nil
 }

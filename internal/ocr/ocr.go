@@ -40,12 +40,18 @@ type Engine struct {
 	workers chan *worker
 	all     []*worker
 	langs   []string
+	// primary are the languages of the first reading; when the fallback
+	// languages differ, a page that does not read as Vietnamese is read again
+	// with them (see lang.go).
+	primary, fallback []string
 }
 
 // worker is one OCR worker's Tesseract state, used by one page at a time.
 type worker struct {
 	client *gosseract.Client
-	osd    *osd
+	// all reads with every configured language; nil when client does.
+	all *gosseract.Client
+	osd *osd
 }
 
 // ErrUnreadableImage is returned for image bytes that Tesseract's image
@@ -63,43 +69,58 @@ func New(cfg Config) (*Engine, error) {
 	if err := checkLanguages(cfg.Languages); err != nil {
 		return nil, err
 	}
-	e := &Engine{workers: make(chan *worker, cfg.Workers), langs: cfg.Languages}
+	e := &Engine{workers: make(chan *worker, cfg.Workers), langs: cfg.Languages, primary: cfg.Languages}
+	if cfg.Languages[0] == "vie" && len(cfg.Languages) > 1 {
+		e.primary, e.fallback = cfg.Languages[:1], cfg.Languages
+	}
 	for i := 0; i < cfg.Workers; i++ {
 		o, err := newOSD(cfg.TessdataPrefix)
 		if err != nil {
 			e.Close()
 			return nil, err
 		}
-		c := gosseract.NewClient()
-		c.Trim = false
-		if cfg.TessdataPrefix != "" {
-			c.TessdataPrefix = cfg.TessdataPrefix
-		}
-		w := &worker{client: c, osd: o}
-		// Automatic page segmentation, as the tesseract command uses (the
-		// library's own default is a single block). Set as a variable it
-		// survives Tesseract's initialisation, and every reading returns to
-		// it, so no page is read differently for what the client read before.
-		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO))); err != nil {
-			w.close()
-			e.Close()
-			return nil, fmt.Errorf("ocr: page mode: %w", err)
-		}
-		if err := c.SetLanguage(cfg.Languages...); err != nil {
-			w.close()
-			e.Close()
-			return nil, fmt.Errorf("ocr: set languages: %w", err)
-		}
-		// Keep Tesseract from writing debug files or chatter to stderr.
-		if err := c.DisableOutput(); err != nil {
-			w.close()
-			e.Close()
-			return nil, fmt.Errorf("ocr: disable output: %w", err)
-		}
+		w := &worker{osd: o}
 		e.all = append(e.all, w)
+		if w.client, err = newClient(cfg.TessdataPrefix, e.primary); err != nil {
+			e.Close()
+			return nil, err
+		}
+		if e.fallback != nil {
+			if w.all, err = newClient(cfg.TessdataPrefix, e.fallback); err != nil {
+				e.Close()
+				return nil, err
+			}
+		}
 		e.workers <- w
 	}
 	return e, nil
+}
+
+// newClient makes a Tesseract client for langs.
+func newClient(tessdata string, langs []string) (*gosseract.Client, error) {
+	c := gosseract.NewClient()
+	c.Trim = false
+	if tessdata != "" {
+		c.TessdataPrefix = tessdata
+	}
+	// Automatic page segmentation, as the tesseract command uses (the
+	// library's own default is a single block). Set as a variable it
+	// survives Tesseract's initialisation, and every reading returns to it,
+	// so no page is read differently for what the client read before.
+	if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_AUTO))); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: page mode: %w", err)
+	}
+	if err := c.SetLanguage(langs...); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: set languages: %w", err)
+	}
+	// Keep Tesseract from writing debug files or chatter to stderr.
+	if err := c.DisableOutput(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: disable output: %w", err)
+	}
+	return c, nil
 }
 
 func checkLanguages(langs []string) error {
@@ -131,7 +152,11 @@ func (e *Engine) Languages() string { return strings.Join(e.langs, "+") }
 func (e *Engine) Workers() int { return cap(e.workers) }
 
 func (w *worker) close() {
-	w.client.Close()
+	for _, c := range []*gosseract.Client{w.client, w.all} {
+		if c != nil {
+			c.Close()
+		}
+	}
 	w.osd.close()
 }
 
@@ -184,6 +209,7 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 	// upside down, sideways or skewed: detect its orientation (Tesseract
 	// OSD) and skew (Leptonica), turn it upright and straight, read it again
 	// and keep the better reading. Good pages never pay for this.
+	read1 := img // the image of the kept reading
 	if poorReading(p) {
 		deg, _, skew, fixed, err := w.osd.upright(img)
 		if err == nil && fixed != nil {
@@ -192,10 +218,26 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 			}
 			p2, err := read(c)
 			if err == nil && goodWords(p2) > goodWords(p) {
-				p = p2
+				p, read1 = p2, fixed
 				p.Orientation, p.Skew, p.Reread = deg, skew, true
 			}
 		}
+	}
+	// A page that does not read as Vietnamese (an English letter, a
+	// bilingual annex) is read again with every language.
+	if w.all != nil && vietnameseShare(p) < minVietnameseShare {
+		if err := w.all.SetImageFromBytes(read1); err != nil {
+			return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
+		}
+		p2, err := read(w.all)
+		if err == nil && goodWords(p2) > goodWords(p) {
+			p2.Orientation, p2.Skew, p2.Reread = p.Orientation, p.Skew, p.Reread
+			p = p2
+			p.Languages = strings.Join(e.fallback, "+")
+		}
+	}
+	if p.Languages == "" {
+		p.Languages = strings.Join(e.primary, "+")
 	}
 	if opt.Marks {
 		marks, err := readMarks(c, img)
