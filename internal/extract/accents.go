@@ -497,7 +497,7 @@ var landPurposeNames = map[string]string{
 	"DCS": "Đất đồi núi chưa sử dụng", "NCS": "Núi đá không có rừng cây",
 }
 
-var reLandCode = regexp.MustCompile(`\(\s*([A-Z0]{3})\s*\)`)
+var reLandCode = regexp.MustCompile(`\(\s*([A-Z0](?:\s?[A-Z0]){2})\s*\)`)
 
 // repairLandPurpose spells the purpose the way the regulations name its
 // code when OCR garbled the marks: "Đất trồng cây lầu năm (CLN)" -> "Đất
@@ -507,13 +507,14 @@ func repairLandPurpose(s string) (string, bool) {
 	if m == nil {
 		return s, false
 	}
-	code := strings.ReplaceAll(s[m[2]:m[3]], "0", "O")
+	// OCR reads O as 0 and splits the code: "(ON T)".
+	code := strings.ReplaceAll(strings.Join(strings.Fields(s[m[2]:m[3]]), ""), "0", "O")
 	name, ok := landPurposeNames[code]
 	if !ok {
 		return s, false
 	}
 	text := strings.TrimSpace(s[:m[0]])
-	if text == name || key(text) != key(name) && !similar(key(text), key(name)) {
+	if text == name && s[m[2]:m[3]] == code || key(text) != key(name) && !similar(key(text), key(name)) {
 		return s, false
 	}
 	return name + " (" + code + ")" + s[m[1]:], true

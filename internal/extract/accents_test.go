@@ -54,6 +54,7 @@ func TestRepairVocabularies(t *testing.T) {
 		{"province title case", repairProvinces, "Bac Lieu", "Bạc Liêu"},
 		{"land purpose", repairLandPurpose, "Đất trồng cây lầu năm (CLN)", "Đất trồng cây lâu năm (CLN)"},
 		{"land purpose other text kept", repairLandPurpose, "Đất vườn (CLN)", "Đất vườn (CLN)"},
+		{"land purpose split code", repairLandPurpose, "Đất ở tại nông thôn (ON T)", "Đất ở tại nông thôn (ONT)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got, _ := tc.fn(tc.in); got != tc.want {

@@ -380,6 +380,7 @@ func ocrPage(eng *ocr.Engine, d corpus.Document, j int, cache string) (domain.Pa
 		var p domain.Page
 		if data, err := os.ReadFile(cached); err == nil && json.Unmarshal(data, &p) == nil {
 			p.No = domain.PageNo(j + 1)
+			p.Width, p.Height = d.Pages[j].Bounds().Dx(), d.Pages[j].Bounds().Dy()
 			return p, nil
 		}
 	}
@@ -391,7 +392,9 @@ func ocrPage(eng *ocr.Engine, d corpus.Document, j int, cache string) (domain.Pa
 	if err != nil {
 		return domain.Page{}, err
 	}
+	// The OCR stage sets the page size from the split stage's image.
 	p.No = domain.PageNo(j + 1)
+	p.Width, p.Height = d.Pages[j].Bounds().Dx(), d.Pages[j].Bounds().Dy()
 	if cached != "" {
 		data, _ := json.MarshalIndent(p, "", " ")
 		_ = os.WriteFile(cached, data, 0o644)

@@ -159,7 +159,7 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 	return out
 }
 
-var reDateLine = regexp.MustCompile(`(?i)ng[a-z]{0,2}y[ \t]*[:.,]?[ \t]*[0-9OoIl]{1,2}[ \t]*[,.]?[ \t]*th[a-z]{0,2}ng[ \t]*[0-9OoIl]{1,2}[ \t]*[,.]?[ \t]*n[a-z]{0,2}m[ \t]*[0-9OoIl]{4}`)
+var reDateLine = regexp.MustCompile(`(?i)ng[a-z]{0,2}y[ \t]*[:.,]?[ \t]*[0-9OoIl](?:[ \t]?[0-9OoIl])?[ \t]*[,.]?[ \t]*th[a-z]{0,2}ng[ \t]*[0-9OoIl](?:[ \t]?[0-9OoIl])?[ \t]*[,.]?[ \t]*n[a-z]{0,2}m[ \t]*[0-9OoIl]{4}`)
 
 // placeDate finds the place and date line (box 4): the first
 // "<place>, ngày ... tháng ... năm ..." in the document (the header of an
@@ -700,11 +700,22 @@ func signer(d *doc) (cand, cand, bool) {
 	}
 	l := p.lines[nameIdx]
 	name := cand{value: nr.value, conf: p.conf(l.start, l.end) * nr.quality, page: p.no, raw: raw}
+	// The signature block is a column: when the name sits right of the
+	// page's middle, the lines above it are read from a quarter page left
+	// of the name's centre, which leaves out a "Nơi nhận" column that OCR
+	// merged into the same lines.
+	colX := -1
+	if x0, x1, ok := p.lineBox(nameIdx); ok && p.src.Width > 0 && (x0+x1)/2 > p.src.Width/2 {
+		colX = (x0+x1)/2 - p.src.Width/4
+	}
 	// Position: capital lines above the name, skipping signature marks.
 	var pos []string
 	pconf := 0.0
 	for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
 		r := strings.TrimSpace(p.lineText(i))
+		if colX >= 0 {
+			r = strings.TrimSpace(p.lineRight(i, colX))
+		}
 		if r == "" || isSignMark(r) {
 			if len(pos) > 0 && r == "" && nameIdx-i > 8 {
 				break

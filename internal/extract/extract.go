@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sohoa/sohoa/internal/domain"
 )
@@ -630,28 +631,36 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 	}
 }
 
-// repairSymbol restores a stroke OCR lost on Đ in the issuer part of the
-// symbol when the issuer's initials have it ("BC-SGDDT" from "SỞ GIÁO DỤC
-// VÀ ĐÀO TẠO" -> "BC-SGDĐT").
+// repairSymbol corrects the issuer part of the symbol from the issuer's
+// initials when OCR misread it: a stroke lost on Đ ("BC-SGDDT" from "SỞ GIÁO
+// DỤC VÀ ĐÀO TẠO" -> "BC-SGDĐT"), or one letter or digit wrong in an
+// abbreviation of three letters or more ("TB-SLĐIBXH" -> "TB-SLĐTBXH",
+// "TTr-5TC" -> "TTr-STC").
 func repairSymbol(fields map[string]Field) {
 	sym, ok := fields["doc_symbol"]
 	iss, ok2 := fields["issuer"]
 	if !ok || !ok2 {
 		return
 	}
-	ini := initials(iss.Value)
-	if ini == "" || !strings.ContainsRune(ini, 'Đ') {
+	ini := symbolLetters(initials(iss.Value))
+	if utf8.RuneCountInString(ini) < 2 {
 		return
 	}
 	parts := strings.FieldsFunc(sym.Value, func(r rune) bool { return r == '-' || r == '/' })
 	for _, p := range parts {
-		if key(p) == key(ini) && p != ini {
+		if p == ini {
+			return
+		}
+	}
+	for _, p := range parts {
+		fix := key(p) == key(ini) && strings.ContainsRune(ini, 'Đ')
+		if !fix && utf8.RuneCountInString(ini) >= 3 && utf8.RuneCountInString(p) == utf8.RuneCountInString(ini) {
+			fix = levenshtein(p, ini) == 1
+		}
+		if fix {
 			sym.Value = strings.Replace(sym.Value, p, ini, 1)
 			sym.Confidence = round3(sym.Confidence * 0.9)
 			fields["doc_symbol"] = sym
-			if num, ok := fields["doc_number"]; ok {
-				_ = num
-			}
 			return
 		}
 	}

@@ -141,7 +141,7 @@ func ocrDigits(s string) (string, bool) {
 }
 
 var (
-	reDateVI  = regexp.MustCompile(`(?i)ng[a-z]{0,2}y\s*[:.,]?\s*([0-9OoIl]{1,2})\s*[,.]?\s*th[a-z]{0,2}ng\s*[:.,]?\s*([0-9OoIl]{1,2})\s*[,.]?\s*n[a-z]{0,2}m\s*[:.,]?\s*([0-9OoIl]{4})`)
+	reDateVI  = regexp.MustCompile(`(?i)ng[a-z]{0,2}y\s*[:.,]?\s*([0-9OoIl](?:[ \t]?[0-9OoIl])?)\s*[,.]?\s*th[a-z]{0,2}ng\s*[:.,]?\s*([0-9OoIl](?:[ \t]?[0-9OoIl])?)\s*[,.]?\s*n[a-z]{0,2}m\s*[:.,]?\s*([0-9OoIl]{4})`)
 	reDateNum = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s?[/.\-]\s?([0-9]{1,2})\s?[/.\-]\s?((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
 	reYear    = regexp.MustCompile(`(?:^|[^0-9])((?:18|19|20)[0-9]{2})(?:[^0-9]|$)`)
 )
@@ -151,8 +151,9 @@ var (
 func normDate(raw string, _ normCtx) (normResult, bool) {
 	f := fold(raw)
 	if m := reDateVI.FindStringSubmatch(f); m != nil {
-		d, r1 := ocrDigits(m[1])
-		mo, r2 := ocrDigits(m[2])
+		// OCR splits two-digit days and months: "ngày 1 8 tháng".
+		d, r1 := ocrDigits(strings.Join(strings.Fields(m[1]), ""))
+		mo, r2 := ocrDigits(strings.Join(strings.Fields(m[2]), ""))
 		y, r3 := ocrDigits(m[3])
 		if iso, ok := isoDate(y, mo, d); ok {
 			q := 1.0
@@ -252,6 +253,21 @@ func normNumberSymbol(raw string, c normCtx) (normResult, bool) {
 	if rep {
 		q = 0.85
 	}
+	// Symbols are written in Latin capitals and Đ: a mark OCR put on
+	// another letter is noise ("NQ/HŨ" -> "NQ/HU").
+	sym = symbolLetters(sym)
+	// A separator lost between the type and the issuer ("BCHU" for a Party
+	// "BC/HU", "QĐUBND" for "QĐ-UBND"): split after the title's type.
+	if !strings.ContainsAny(sym, "-/") && c.typeAbbr != "" {
+		if ta := key(c.typeAbbr); len(sym) > len(ta)+1 && strings.HasPrefix(key(sym), ta) {
+			sep := "-"
+			if s[m[4]] == '-' {
+				sep = "/" // Party: 05-NQ/TU
+			}
+			sym = c.typeAbbr + sep + sym[len(ta):]
+			q = min(q, 0.85)
+		}
+	}
 	parts := strings.FieldsFunc(sym, func(r rune) bool { return r == '-' || r == '/' })
 	if len(parts) == 0 {
 		return normResult{}, false
@@ -266,6 +282,12 @@ func normNumberSymbol(raw string, c normCtx) (normResult, bool) {
 		if strings.ToUpper(up) != up && !knownMixed(up) {
 			// Mixed case only exists in a few abbreviations (QyĐ, CTr, TTr, TrS).
 			up = strings.ToUpper(up)
+		}
+		// One letter misread in the type ("TIr" for "TTr" under TỜ TRÌNH).
+		if i == typeIdx && c.typeAbbr != "" && len(up) >= 2 && key(up) != key(c.typeAbbr) &&
+			len(up) == len(key(c.typeAbbr)) && levenshtein(key(up), key(c.typeAbbr)) == 1 {
+			up = c.typeAbbr
+			q = min(q, 0.85)
 		}
 		if i == typeIdx && c.typeAbbr != "" && key(up) == key(c.typeAbbr) && up != c.typeAbbr {
 			if strings.ToUpper(up) != strings.ToUpper(c.typeAbbr) {
@@ -296,6 +318,19 @@ func normNumberSymbol(raw string, c normCtx) (normResult, bool) {
 		parts:   map[string]string{"number": num, "symbol": sym},
 		quality: q,
 	}, true
+}
+
+// symbolLetters removes marks from every letter but Đ.
+func symbolLetters(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == 'Đ' || r == 'đ' {
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteRune(foldRune(r))
+	}
+	return b.String()
 }
 
 func knownMixed(s string) bool {
@@ -341,7 +376,7 @@ func allDigits(s string) bool {
 }
 
 var (
-	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?]|m\b|ha\b)?`)
+	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?ˆ^Zz*]|m\b|ha\b)?`)
 )
 
 // normArea reads an area written the Vietnamese way ("1.250,5 m²", OCR
@@ -605,6 +640,12 @@ func normSerial(raw string, _ normCtx) (normResult, bool) {
 	q := 1.0
 	if rep {
 		q = 0.85
+	}
+	// Serial and book prefixes are two letters; a third thin letter is
+	// usually a stroke of noise or a split letter: "BTI 999571", "CHÍ 07670".
+	if l := []rune(m[1]); len(l) == 3 && strings.ContainsRune("IÍÌỈĨỊLJ", l[2]) {
+		m[1] = string(l[:2])
+		q = min(q, 0.85)
 	}
 	if !reSerial.MatchString(fold(m[1]) + " " + d) {
 		q = min(q, 0.9)

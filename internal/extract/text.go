@@ -325,3 +325,51 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// lineWords returns the located words of line i, in order.
+func (p *page) lineWords(i int) []wordSpan {
+	l := p.lines[i]
+	var out []wordSpan
+	for _, w := range p.words {
+		if w.end <= l.start {
+			continue
+		}
+		if w.start >= l.end {
+			break
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// lineRight returns the part of line i from its first word whose box starts
+// at or right of x: the right column of a line in which OCR merged two
+// columns ("- Các sở, ban, ngành;   KT. CHỦ TỊCH"). Without word boxes it
+// returns the whole line.
+func (p *page) lineRight(i, x int) string {
+	ws := p.lineWords(i)
+	if len(ws) == 0 {
+		return p.lineText(i)
+	}
+	for _, w := range ws {
+		if w.word.Box.Min.X >= x {
+			return p.f.raw[w.start:p.lines[i].end]
+		}
+	}
+	return ""
+}
+
+// lineBox returns the horizontal extent of line i's words, ok false when
+// the line has no located words.
+func (p *page) lineBox(i int) (minX, maxX int, ok bool) {
+	for _, w := range p.lineWords(i) {
+		if !ok || w.word.Box.Min.X < minX {
+			minX = w.word.Box.Min.X
+		}
+		if !ok || w.word.Box.Max.X > maxX {
+			maxX = w.word.Box.Max.X
+		}
+		ok = true
+	}
+	return minX, maxX, ok
+}
