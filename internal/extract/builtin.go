@@ -287,7 +287,15 @@ func issuer(d *doc) (cand, bool) {
 	if d.titleLine >= 0 {
 		end = d.titleLine
 	}
+	// With word boxes, the header is read as two columns: words starting
+	// left of the motto's first word belong to the issuer's column, which
+	// drops pieces of the motto and rule debris that OCR put on its lines.
+	cut := mottoX(p, min(end, 8))
 	for i := 0; i < end && i < 15; i++ {
+		if cut > 0 {
+			lines = append(lines, p.lineLeft(i, cut))
+			continue
+		}
 		lines = append(lines, p.lineText(i))
 	}
 	if len(lines) > 0 {
@@ -341,7 +349,13 @@ func issuer(d *doc) (cand, bool) {
 			parent = strings.Join(parts, " ") // previous lines were the parent body
 			parts = nil
 		}
-		parts = append(parts, strings.Trim(l, "-_*=~ "))
+		// Keep a hyphen that joins a wrapped name ("SỞ LAO ĐỘNG -" /
+		// "THƯƠNG BINH VÀ XÃ HỘI"); trim rule debris.
+		l = strings.TrimLeft(strings.Trim(l, "_*=~ "), "- ")
+		if strings.HasSuffix(l, "-") && !strings.HasSuffix(l, " -") {
+			l = strings.TrimRight(l, "- ")
+		}
+		parts = append(parts, l)
 		started = true
 	}
 	v := stray(nfc(strings.Join(parts, " ")))
@@ -422,7 +436,7 @@ func withLocality(v, parent string) string {
 	return v + " " + loc
 }
 
-var reSignBody = regexp.MustCompile(`^(?:TM|T/M)\s*[.:]?\s*`)
+var reSignBody = regexp.MustCompile(`^(?:T[Il1|]?M|T/M)\s*[.:]?\s*`)
 
 // signatureIssuer finds the issuing body in the signature block of the last
 // page and completes its locality from the parcel or residence address.
@@ -507,6 +521,26 @@ func isMotto(k string) bool {
 
 // cutMotto removes the national motto or Party header when OCR put it on
 // the same line as the issuer.
+// mottoX returns the left edge of the national motto or the Party's
+// heading (CỘNG HÒA..., ĐẢNG CỘNG SẢN VIỆT NAM) among the first n lines,
+// from word boxes, or 0 when not found or without boxes.
+func mottoX(p *page, n int) int {
+	for i := 0; i < n && i < len(p.lines); i++ {
+		ws := p.lineWords(i)
+		for j := 0; j+1 < len(ws); j++ {
+			a, b := key(ws[j].word.Text), key(ws[j+1].word.Text)
+			if a == "CONG" && b == "HOA" || a == "DANG" && b == "CONG" && j+2 < len(ws) && key(ws[j+2].word.Text) == "SAN" {
+				if x := ws[j].word.Box.Min.X; x > 0 && (p.src.Width == 0 || x > p.src.Width/4) {
+					// The second motto line is centred under the first
+					// and may start a few pixels further left.
+					return x - max(10, p.src.Width/80)
+				}
+			}
+		}
+	}
+	return 0
+}
+
 func cutMotto(l string) string {
 	f := newFolded(l)
 	up := strings.ToUpper(f.text)
@@ -669,7 +703,7 @@ func cutBeforePlace(s string) int {
 
 var reKT = regexp.MustCompile(`^KT\s*[.:]?\s*(\S.*)$`)
 
-var reSignPrefix = regexp.MustCompile(`^(?:TM|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[.:]`)
+var reSignPrefix = regexp.MustCompile(`^(?:T[Il1|]?M|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[.:]`)
 
 // signer reads the signature block (box 7) of the last page: the name is
 // the last line that looks like a person's name, the position the capital

@@ -589,7 +589,8 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 				a, c1 := repairIssuer(s)
 				b, c2 := wv.repairText(a)
 				c, c3 := repairProvinces(b)
-				return c, c1 || c2 || c3
+				d, c4 := repairPlaces(c)
+				return d, c1 || c2 || c3 || c4
 			}
 		case name == "land_purpose":
 			fix = repairLandPurpose
@@ -597,7 +598,11 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 			if wv == nil {
 				wv = docVariants(pages)
 			}
-			fix = func(s string) (string, bool) { return repairAddress(s, wv) }
+			fix = func(s string) (string, bool) {
+				a, c1 := repairAddress(s, wv)
+				b, c2 := repairPlaces(a)
+				return b, c1 || c2
+			}
 		case name == "issue_place":
 			if wv == nil {
 				wv = docVariants(pages)
@@ -605,6 +610,16 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 			fix = func(s string) (string, bool) {
 				a, c1 := wv.repairNames(s)
 				b, c2 := repairProvinces(a)
+				c, c3 := repairPlaceName(b)
+				return c, c1 || c2 || c3
+			}
+		case name == "subject":
+			if wv == nil {
+				wv = docVariants(pages)
+			}
+			fix = func(s string) (string, bool) {
+				a, c1 := wv.repairText(s)
+				b, c2 := repairPlaces(a)
 				return b, c1 || c2
 			}
 		case textRepairFields[name]:

@@ -39,10 +39,20 @@ var (
 	reGenID12 = regexp.MustCompile(`(?:^|[^0-9])([0-9](?:[ .]?[0-9]){11})(?:[^0-9]|$)`)
 	reGenID9  = regexp.MustCompile(`(?:^|[^0-9/.,\-])([0-9](?:[ .]?[0-9]){8})(?:[^0-9/,\-]|,\s|,$|$)`)
 	reGenTel  = regexp.MustCompile(`(?:^|[^0-9])((?:\+84|0)(?:[ .\-]?[0-9]){9,10})(?:[^0-9]|$)`)
-	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^\n0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
-	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]ọ[\pZ\s]*(?:và|,)?[\pZ\s]*(?:chữ đệm[\pZ\s]*(?:và|,)?[\pZ\s]*)?tên(?:[\pZ\s]+(?:chủ hộ|người[\pZ\s]+\pL+(?:[\pZ\s]+\pL+)?))?|[Hh]o va ten|[Hh]o ten|[Ôô]ng/[Bb]à|Ông|Bà|Ong|[ôoóốồổ]ng|b[àaáảạã]|[Cc]hủ hộ|[Nn]gười sử dụng đất|[Nn]gười được cấp|[Nn]gười khai|[Nn]gười đi khai sinh|[Tt]ôi tên là|[Tt]ên tôi là|[Tt]ôi là|[Cc]ha|[Mm]ẹ|[Vv]ợ|[Cc]hồng)[\pZ\t]*[:.]?[\pZ\s]*(\p{Lu}\pL*(?:[\pZ\t]+\p{Lu}\pL*){1,5})`)
-	reGenAddr = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Đđ]ịa chỉ(?: thường trú| cư trú)?|[Nn]ơi thường trú|[Nn]ơi cư trú|[Tt]hường trú(?: tại)?|[Cc]hỗ ở hiện (?:tại|nay)|[Qq]uê quán|[Nn]ơi sinh|[Tt]rú tại|[Cc]ư trú tại|[Dd]ia chi(?: thuong tru)?|[Tt]huong tru|[Nn]oi (?:thuong|cu) tru|[Qq]ue quan|[Nn]oi sinh)[\pZ\t]*[:.]?[\pZ\t;,]*(?:\n[\pZ\t;,]*){0,2}([^\n]{3,})`)
-	reGenEth  = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
+	reGenBorn = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:sinh|ngay sinh|nam sinh|NS)\b[^0-9]{0,25}?((?:ng[a-z]{0,2}y[ \t]*[0-9]{1,2}[ \t]*th[a-z]{0,2}ng[ \t]*[0-9]{1,2}[ \t]*n[a-z]{0,2}m[ \t]*)?[0-9]{4}|[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{4})`)
+	reGenName = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Hh]ọ[\pZ\s]*(?:và|,)?[\pZ\s]*(?:chữ đệm[\pZ\s]*(?:và|,)?[\pZ\s]*)?tên(?:[\pZ\s]+(?:chủ hộ|người[\pZ\s]+\pL+(?:[\pZ\s]+\pL+)?))?|[Hh]o va ten|[Hh]o ten|[Ôô]ng/[Bb]à|Ông|Bà|Ong|[ôoóốồổ]ng|b[àaáảạã]|[Cc]hủ hộ|[Nn]gười sử dụng đất|[Nn]gười được cấp|[Nn]gười khai|[Nn]gười đi khai sinh|[Tt]ôi tên là|[Tt]ên tôi là|[Tt]ôi là|[Cc]ha|[Mm]ẹ|[Vv]ợ|[Cc]hồng)[\pZ\s:.,;|\-–]*(\p{Lu}\pL*(?:[\pZ\t]+\p{Lu}\pL*){1,5})`)
+	reGenAddr = regexp.MustCompile(`(?m)(?:^|[^\pL])(?:[Đđ]ịa chỉ(?: thường trú| cư trú)?|[Nn]ơi thường trú|[Nn]ơi cư trú|[Tt]hường trú(?: tại)?|[Cc]hỗ ở hiện (?:tại|nay)|[Qq]uê quán|[Nn]ơi sinh|[Tt]rú tại|[Cc]ư trú tại|[Dd]ia chi(?: thuong tru)?|[Tt]huong tru|[Nn]oi (?:thuong|cu) tru|[Qq]ue quan|[Nn]oi sinh)[\pZ\t:.;,|\-–_'"\x60+*]*(?:\n[\pZ\t:.;,|\-–_'"\x60+*]*){0,2}([^\n]{3,})`)
+	// An address written as a chain of administrative units, labelled or
+	// not (OCR often garbles the label): "Ấp 9, xã Quách Phẩm, huyện Đầm
+	// Dơi, tỉnh Cà Mau", "Khóm 3, thị trấn Sông Đốc, ...". It must start with
+	// a unit below the commune (hamlet, street, house number), which
+	// residence addresses have and the names of bodies do not.
+	reGenAddrChain = regexp.MustCompile(`(?i)(?:^|[^\pL])((?:(?:ap|khom|thon|xom|to|so nha|so|duong|pho|khu pho)[ \t]+[^\n,;]{1,30}?|\pL{1,4}\.?[ \t]*[0-9]{1,4}[a-z]?)[ \t]*[,.][ \t]*\n?[ \t]*(?:xa|phuong|thi tran)[ \t]+[^\n,;]{2,30}?(?:[ \t]*[,.][ \t]*\n?[ \t]*(?:huyen|quan|thi xa|thanh pho|tp)[ \t.]+[^\n,;]{2,30}?)?(?:[ \t]*[,.][ \t]*\n?[ \t]*tinh[ \t]+\pL+(?:[ \t]+\pL+)??)?)(?:[,.;]|\s|$)`)
+	// A land certificate's serial alone on its line ("BS 150742") and the
+	// book entry after its label ("Số vào sổ cấp GCN: CH 13775").
+	reGenSerial = regexp.MustCompile(`(?m)^[ \t\-.:|]*([A-Z]{2}[ \t]?[0-9]{6,8})[ \t.:|]*$`)
+	reGenBook   = regexp.MustCompile(`(?i)vao so(?:[ \t]+cap)?(?:[ \t]+(?:gcn|giay chung nhan))?[ \t]*(?:so)?[ \t:.]*([A-Z]{1,3}[ \t\-]?[0-9]{3,8})`)
+	reGenEth    = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
 )
 
 // findSpans locates every occurrence of the protected values and of the
@@ -82,6 +92,15 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 		}
 		for _, m := range reGenBorn.FindAllStringSubmatchIndex(t, -1) {
 			add(m[2], m[3], "birth_dates", domain.Personal)
+		}
+		for _, m := range reGenAddrChain.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "addresses", domain.Personal)
+		}
+		for _, m := range reGenSerial.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "certificate_serial", domain.Personal)
+		}
+		for _, m := range reGenBook.FindAllStringSubmatchIndex(t, -1) {
+			add(m[2], m[3], "book_entry_no", domain.Personal)
 		}
 		raw := p.f.raw
 		for _, m := range reGenName.FindAllStringSubmatchIndex(raw, -1) {
@@ -192,7 +211,7 @@ func mergeSpans(spans []Span) []Span {
 	if len(spans) == 0 {
 		return nil
 	}
-	sort.Slice(spans, func(i, j int) bool {
+	sort.SliceStable(spans, func(i, j int) bool {
 		a, b := spans[i], spans[j]
 		if a.Page != b.Page {
 			return a.Page < b.Page

@@ -359,6 +359,26 @@ func (p *page) lineRight(i, x int) string {
 	return ""
 }
 
+// lineLeft returns the part of line i made of words whose box starts left
+// of x. Without word boxes it returns the whole line.
+func (p *page) lineLeft(i, x int) string {
+	ws := p.lineWords(i)
+	if len(ws) == 0 {
+		return p.lineText(i)
+	}
+	end := -1
+	for _, w := range ws {
+		if w.word.Box.Min.X >= x {
+			break
+		}
+		end = w.end
+	}
+	if end < 0 {
+		return ""
+	}
+	return p.f.raw[p.lines[i].start:end]
+}
+
 // lineBox returns the horizontal extent of line i's words, ok false when
 // the line has no located words.
 func (p *page) lineBox(i int) (minX, maxX int, ok bool) {
