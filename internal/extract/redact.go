@@ -55,6 +55,16 @@ var (
 	reGenEth    = regexp.MustCompile(`(?im)(?:^|[^\pL])(dan toc|ton giao)[ \t]*[:.][ \t]*([\pL][\pL \t]{0,30}?)(?:[ \t]{2,}|[;,]|$|[ \t]+(?:quoc tich|ton giao|dan toc|gioi tinh|noi|que))`)
 )
 
+// genericDetectors find personal values on folded text whatever was
+// extracted: the first group of each match is redacted as field.
+var genericDetectors = []struct {
+	re    *regexp.Regexp
+	field string
+}{
+	{reGenID12, "cccd"}, {reGenID9, "cmnd"}, {reGenTel, "phones"}, {reGenBorn, "birth_dates"},
+	{reGenAddrChain, "addresses"}, {reGenSerial, "certificate_serial"}, {reGenBook, "book_entry_no"},
+}
+
 // findSpans locates every occurrence of the protected values and of the
 // generic personal-data patterns in every page.
 func findSpans(d *doc, vals []protectedValue) []Span {
@@ -81,26 +91,10 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 			}
 		}
 		t := p.f.text
-		for _, m := range reGenID12.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "cccd", domain.Personal)
-		}
-		for _, m := range reGenID9.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "cmnd", domain.Personal)
-		}
-		for _, m := range reGenTel.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "phones", domain.Personal)
-		}
-		for _, m := range reGenBorn.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "birth_dates", domain.Personal)
-		}
-		for _, m := range reGenAddrChain.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "addresses", domain.Personal)
-		}
-		for _, m := range reGenSerial.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "certificate_serial", domain.Personal)
-		}
-		for _, m := range reGenBook.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], "book_entry_no", domain.Personal)
+		for _, g := range genericDetectors {
+			for _, m := range g.re.FindAllStringSubmatchIndex(t, -1) {
+				add(m[2], m[3], g.field, domain.Personal)
+			}
 		}
 		raw := p.f.raw
 		for _, m := range reGenName.FindAllStringSubmatchIndex(raw, -1) {

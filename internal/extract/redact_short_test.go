@@ -36,3 +36,27 @@ func TestRedactShortValuesOnlyWhereExtracted(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactAfterGarbledLabels: OCR of poor scans garbles the labels that
+// anchor personal values; the generic detectors must still find the values
+// (each case leaked before them).
+func TestRedactAfterGarbledLabels(t *testing.T) {
+	tests := []struct{ name, text, gone string }{
+		{"name after a comma and a line break", "cơ quan nhận được đơn của bà,\nVõ Tuyết Hà, sinh năm 1972, kiến nghị", "Võ Tuyết Hà"},
+		{"name after debris", "đơn của bà,\n\n. Hoàng Thị Linh, sinh năm 1953", "Hoàng Thị Linh"},
+		{"address after label debris", "địa chỉ\nthường trú tại | :\nẤp Thành Tâm, xã Tạ An Khương, huyện Đầm Dơi, tỉnh Cà Mau, kiến nghị", "Tạ An Khương"},
+		{"address without a label", "kiến nghị của hộ dân Ấu 6. xã Tân Ân, huyện Ngọc Hiển, tỉnh Cà Mau về việc", "Tân Ân, huyện Ngọc Hiển"},
+		{"birth date across lines", "của bà Đinh Mỹ Hà, sinh -\nngày 11/10/1990, thường trú", "11/10/1990"},
+		{"serial after a dash", "Số vào sổ cấp GCN: CH 13775 :\n\n- BS 150742\n", "150742"},
+		{"book entry", "Số vào sổ cấp GCN: CH 13775 :\n", "13775"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := []domain.Page{{No: 1, Text: "CÔNG VĂN\n" + tt.text + "\n"}}
+			red := Redact(pages, Result{})[0]
+			if strings.Contains(red, tt.gone) {
+				t.Errorf("redacted text still has %q:\n%s", tt.gone, red)
+			}
+		})
+	}
+}
