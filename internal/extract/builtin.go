@@ -436,7 +436,7 @@ func withLocality(v, parent string) string {
 	return v + " " + loc
 }
 
-var reSignBody = regexp.MustCompile(`^(?:T[Il1|]?M|T/M)\s*[.:]?\s*`)
+var reSignBody = regexp.MustCompile(`^['\x60]?(?:T[Il1|]?M|[Il1|]M|T/M)\s*[.:]?\s*`)
 
 // signatureIssuer finds the issuing body in the signature block of the last
 // page and completes its locality from the parcel or residence address.
@@ -478,8 +478,8 @@ func signatureIssuer(d *doc) (cand, bool) {
 
 // addressLabels find the parcel address, then any address.
 var addressLabels = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)thua dat so[^\n]*\n(?:[^\n]*\n)?[^\n]*dia chi[ \t]*:?\s*`),
-	regexp.MustCompile(`(?i)dia chi[^\n:]*:\s*`),
+	regexp.MustCompile(`(?i)thu+a+ dat so[^\n]*\n(?:[^\n]*\n)??[^\n]*dia chi\b[ \t]*:?\s*`),
+	regexp.MustCompile(`(?i)dia chi\b[^\n:]*:\s*`),
 }
 
 // addressLocality returns the first "<unit> <Name>" of the given kinds
@@ -666,6 +666,10 @@ func subject(d *doc) (cand, bool) {
 		return cand{}, false
 	}
 	v := stray(nfc(strings.Join(parts, " ")))
+	// A lone dot between words is a speck read as text; a lone comma
+	// belongs to the word before it.
+	v = strings.ReplaceAll(v, " . ", " ")
+	v = strings.ReplaceAll(v, " , ", ", ")
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
 	v = strings.TrimRight(v, " ;,.")
 	if v == "" {
@@ -674,7 +678,7 @@ func subject(d *doc) (cand, bool) {
 	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no}, true
 }
 
-var reVv = regexp.MustCompile(`(?i)^(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
+var reVv = regexp.MustCompile(`(?i)^[ \t\-_.,:;|'"~*•]*(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
 
 // cutBeforePlace returns the offset where a merged "<place>, ngày ..." begins.
 func cutBeforePlace(s string) int {

@@ -707,6 +707,18 @@ func isAddressUnit(seg string) bool {
 	return false
 }
 
+// isBareUnit reports whether seg is a unit word whose name is on the next
+// line ("..., tỉnh" / "Cà Mau").
+func isBareUnit(seg string) bool {
+	k := key(seg)
+	for _, u := range addressUnits {
+		if k == u {
+			return true
+		}
+	}
+	return false
+}
+
 // normAddress keeps the address at the start of the text: its first part
 // and the following comma-separated parts that begin with an
 // administrative unit ("Ấp 3, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau,
@@ -716,17 +728,27 @@ func normAddress(raw string, _ normCtx) (normResult, bool) {
 	// the line ends with a comma, or the next one starts in lower case or
 	// with an administrative unit.
 	lines := strings.Split(strings.TrimSpace(raw), "\n")
-	s := lines[0]
+	// What is left of a garbled label ("Địa chỉ thường TT,") on a line of
+	// its own, with the address on the next line.
 	if len(lines) > 1 {
-		next := strings.TrimSpace(lines[1])
+		first := strings.Trim(lines[0], " \t,.:;|")
+		if !isAddressUnit(first) && !strings.ContainsAny(first, "0123456789") && len(strings.Fields(first)) <= 3 &&
+			isAddressUnit(strings.TrimSpace(lines[1])) {
+			lines = lines[1:]
+		}
+	}
+	s := lines[0]
+	for _, next := range lines[1:] {
+		next = strings.TrimSpace(next)
 		r, _ := utf8.DecodeRuneInString(next)
 		segs := strings.Split(s, ",")
 		lastSeg := strings.TrimSpace(segs[len(segs)-1])
-		midUnit := len(segs) > 1 && isAddressUnit(lastSeg) && !strings.ContainsAny(lastSeg, ".;:")
+		midUnit := len(segs) > 1 && (isAddressUnit(lastSeg) || isBareUnit(lastSeg)) && !strings.ContainsAny(lastSeg, ".;:")
 		label := strings.Contains(firstN(next, 40), ":") || reNumbering.MatchString(next)
-		if !label && (strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) || midUnit) {
-			s += " " + next
+		if label || !(strings.HasSuffix(strings.TrimSpace(s), ",") || unicode.IsLower(r) || isAddressUnit(next) || midUnit) {
+			break
 		}
+		s += " " + next
 	}
 	s = nfc(s)
 	if i := strings.IndexAny(s, ";"); i >= 0 {

@@ -430,13 +430,26 @@ func parseCue(at string, cs cueSpec, v *validationErrors) *cue {
 }
 
 // phraseRegexp matches a phrase in folded text, case-insensitive, with any
-// white space between words and word boundaries at both ends.
+// white space between words and word boundaries at both ends. A vowel may
+// be doubled, as OCR does with stacked marks ("Thủửa đất số").
 func phraseRegexp(phrase string) *regexp.Regexp {
 	words := strings.Fields(fold(phrase))
 	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
+		words[i] = wordRegexp(w)
 	}
 	return regexp.MustCompile(`(?i)(?:^|[^\pL\pN])(` + strings.Join(words, `[\s.,]*`) + `)(?:[^\pL\pN]|$)`)
+}
+
+// wordRegexp matches a folded word, its vowels possibly doubled.
+func wordRegexp(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		b.WriteString(regexp.QuoteMeta(string(r)))
+		if strings.ContainsRune("aeiouyAEIOUY", r) {
+			b.WriteByte('+')
+		}
+	}
+	return b.String()
 }
 
 // compileFolded compiles a pipeline pattern for matching folded text: its
@@ -543,7 +556,7 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 				continue
 			}
 			for i, w := range words {
-				words[i] = regexp.QuoteMeta(w)
+				words[i] = wordRegexp(w)
 			}
 			alts = append(alts, strings.Join(words, `\s*`))
 		}
@@ -586,7 +599,7 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 		for _, s := range fs.Stop {
 			words := strings.Fields(fold(s))
 			for i, w := range words {
-				words[i] = regexp.QuoteMeta(w)
+				words[i] = wordRegexp(w)
 			}
 			if len(words) > 0 {
 				alts = append(alts, strings.Join(words, `[ \t]*`))
