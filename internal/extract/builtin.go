@@ -349,6 +349,9 @@ func issuer(d *doc) (cand, bool) {
 			parent = strings.Join(parts, " ") // previous lines were the parent body
 			parts = nil
 		}
+		if started && letterCount(l) < 3 {
+			continue // a speck or a scrap of the rule read as letters
+		}
 		// Keep a hyphen that joins a wrapped name ("SỞ LAO ĐỘNG -" /
 		// "THƯƠNG BINH VÀ XÃ HỘI"); trim rule debris.
 		l = strings.TrimLeft(strings.Trim(l, "_*=~ "), "- ")
@@ -360,6 +363,7 @@ func issuer(d *doc) (cand, bool) {
 	}
 	v := stray(nfc(strings.Join(parts, " ")))
 	v = strings.TrimSpace(strings.Trim(v, "-_*=~"))
+	v = endAtProvince(reUnitDot.ReplaceAllString(v, "$1 "))
 	if v == "" {
 		return signatureIssuer(d)
 	}
@@ -372,6 +376,41 @@ func issuer(d *doc) (cand, bool) {
 	}
 	v = withLocality(v, parent)
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v}, true
+}
+
+// reUnitDot finds a unit word followed by a stray dot ("TỈNH. CÀ MAU").
+var reUnitDot = regexp.MustCompile(`(?i)\b(tỉnh|huyện|xã|phường|quận)\.\s`)
+
+// endAtProvince cuts what follows "TỈNH <province>" in a body's name: the
+// locality ends the name, and what OCR read after it is debris ("ỦY BAN
+// NHÂN DÂN TỈNH CÀ MAU H CA 1").
+func endAtProvince(v string) string {
+	words := strings.Fields(v)
+	for i := 0; i+1 < len(words); i++ {
+		if key(words[i]) != "TINH" {
+			continue
+		}
+		for _, name := range provinceCodes {
+			n := len(strings.Fields(name))
+			if i+1+n <= len(words) && key(strings.Join(words[i+1:i+1+n], " ")) == key(name) {
+				if i+1+n < len(words) {
+					return strings.Join(words[:i+1+n], " ")
+				}
+				return v
+			}
+		}
+	}
+	return v
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // localityWords name administrative units (key form).
@@ -505,7 +544,7 @@ func addressLocality(d *doc, kinds string) string {
 	return ""
 }
 
-var reSoStart = regexp.MustCompile(`^\s*[Ss][oO06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
+var reSoStart = regexp.MustCompile(`^\s*[Ss][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
 
 func isMotto(k string) bool {
 	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {

@@ -50,6 +50,7 @@ func normalizers() map[string]normalizer {
 		"cmnd":          normCMND,
 		"phone":         normPhone,
 		"token":         normToken,
+		"sheet":         normSheet,
 		"code_list":     normCodeList,
 		"serial":        normSerial,
 		"place_date":    normPlaceDate,
@@ -568,6 +569,25 @@ func normToken(raw string, _ normCtx) (normResult, bool) {
 		return normResult{}, false
 	}
 	return normResult{value: v, quality: 1}, true
+}
+
+// normSheet reads a cadastral map sheet number: digits with an optional
+// capital prefix ("17", "C44"). Sheets do not end in a small letter, as
+// parcels may ("217a"): one read there is a speck ("17g" -> "17").
+func normSheet(raw string, c normCtx) (normResult, bool) {
+	r, ok := normToken(raw, c)
+	if !ok {
+		return r, false
+	}
+	v := strings.TrimRightFunc(r.value, unicode.IsLower)
+	if v == "" || !unicode.IsDigit([]rune(v)[len([]rune(v))-1]) {
+		return normResult{}, false
+	}
+	if v != r.value {
+		r.quality = 0.85
+	}
+	r.value = v
+	return r, true
 }
 
 func normDigits(raw string, _ normCtx) (normResult, bool) {

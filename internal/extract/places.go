@@ -53,7 +53,7 @@ var placeIndex, placeKeys = func() (map[string]string, []string) {
 }()
 
 // placeUnits are the unit words after which a place name follows (key form).
-var placeUnits = [][]string{{"HUYEN"}, {"XA"}, {"PHUONG"}, {"THI", "TRAN"}, {"THANH", "PHO"}, {"THI", "XA"}, {"TP"}}
+var placeUnits = [][]string{{"HUYEN", "UY"}, {"THANH", "UY"}, {"THI", "UY"}, {"HUYEN"}, {"XA"}, {"PHUONG"}, {"THI", "TRAN"}, {"THANH", "PHO"}, {"THI", "XA"}, {"TP"}}
 
 // repairPlaces re-spells the place names that follow unit words in s
 // ("huyện Ngọc Hiến" -> "huyện Ngọc Hiển"), keeping the case of the text.
