@@ -324,6 +324,14 @@ func issuer(d *doc) (cand, bool) {
 		if isMotto(k) {
 			continue
 		}
+		// The number line merged into a line of the body's name.
+		if f := newFolded(l); true {
+			if m := reSoInside.FindStringIndex(f.text); m != nil {
+				s0, _ := f.rawRange(m[0], m[0])
+				l = strings.TrimSpace(l[:s0])
+				k = lineKey(l)
+			}
+		}
 		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
 			if started {
 				break
@@ -363,7 +371,7 @@ func issuer(d *doc) (cand, bool) {
 	}
 	v := stray(nfc(strings.Join(parts, " ")))
 	v = strings.TrimSpace(strings.Trim(v, "-_*=~"))
-	v = endAtProvince(reUnitDot.ReplaceAllString(v, "$1 "))
+	v = endAtProvince(dropLonePunct(reUnitDot.ReplaceAllString(v, "$1 ")))
 	if v == "" {
 		return signatureIssuer(d)
 	}
@@ -401,6 +409,26 @@ func endAtProvince(v string) string {
 		}
 	}
 	return v
+}
+
+// dropLonePunct removes dots and specks standing alone between the words
+// of a name, and a lone dash before a unit word ("ỦY BAN NHÂN DÂN - HUYỆN
+// ..."); a dash joining two names ("LAO ĐỘNG - THƯƠNG BINH") stays.
+func dropLonePunct(v string) string {
+	words := strings.Fields(v)
+	out := words[:0]
+	for i, w := range words {
+		if letterCount(w) == 0 && !strings.ContainsAny(w, "0123456789") {
+			if w != "-" && w != "–" {
+				continue
+			}
+			if i+1 < len(words) && unitAt([]string{key(words[i+1])}, 0) > 0 || i+1 < len(words) && (key(words[i+1]) == "TINH" || key(words[i+1]) == "THANH" || key(words[i+1]) == "THI") {
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
 
 func letterCount(s string) int {
@@ -544,7 +572,9 @@ func addressLocality(d *doc, kinds string) string {
 	return ""
 }
 
-var reSoStart = regexp.MustCompile(`^\s*[Ss][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
+var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/\-]`)
+
+var reSoStart = regexp.MustCompile(`^\s*[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
 
 func isMotto(k string) bool {
 	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {
@@ -755,22 +785,22 @@ func signer(d *doc) (cand, cand, bool) {
 	p := d.pages[len(d.pages)-1]
 	nameIdx := -1
 	stopAt := len(p.lines)
-	for i := len(p.lines) - 1; i >= 0; i-- {
-		raw := strings.TrimSpace(p.lineText(i))
-		if raw == "" {
-			continue
+	raw := ""
+	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
+		// The whole line, or its right part when a wide gap splits it (the
+		// name beside the last "Nơi nhận" line).
+		for _, c := range []string{p.lineText(i), p.lineLastSegment(i)} {
+			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
+			if c != "" && looksLikeName(c) {
+				nameIdx, raw = i, c
+				break
+			}
 		}
-		if !looksLikeName(raw) {
-			continue
-		}
-		nameIdx = i
-		break
 	}
 	_ = stopAt
 	if nameIdx < 0 {
 		return cand{}, cand{}, false
 	}
-	raw := strings.TrimSpace(p.lineText(nameIdx))
 	nr, ok := normPersonName(raw, normCtx{})
 	if !ok {
 		return cand{}, cand{}, false

@@ -379,6 +379,23 @@ func (p *page) lineLeft(i, x int) string {
 	return p.f.raw[p.lines[i].start:end]
 }
 
+// lineLastSegment returns the words of line i after its last wide gap
+// (a twentieth of the page), or "" when the line has no such gap or no
+// word boxes: the right column of a line that OCR joined across columns.
+func (p *page) lineLastSegment(i int) string {
+	ws := p.lineWords(i)
+	if len(ws) < 2 || p.src.Width == 0 {
+		return ""
+	}
+	gap := p.src.Width / 20
+	for j := len(ws) - 1; j > 0; j-- {
+		if ws[j].word.Box.Min.X-ws[j-1].word.Box.Max.X > gap {
+			return p.f.raw[ws[j].start:p.lines[i].end]
+		}
+	}
+	return ""
+}
+
 // lineBox returns the horizontal extent of line i's words, ok false when
 // the line has no located words.
 func (p *page) lineBox(i int) (minX, maxX int, ok bool) {
