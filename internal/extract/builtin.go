@@ -625,6 +625,9 @@ func cutMotto(l string) string {
 // rePlaceDateLine is a line holding only "<place>, ngày ... năm ...".
 var rePlaceDateLine = regexp.MustCompile(`(?i)^[^,\n]{2,40},\s*ng[a-z]{0,2}y\s*[0-9OoIl]{1,2}\s*th[a-z]{0,2}ng\s*[0-9OoIl]{1,2}\s*n[a-z]{0,2}m\s*[0-9OoIl]{4}\s*$`)
 
+// reBodyStart opens the body of a document, never its subject.
+var reBodyStart = regexp.MustCompile(`(?i)^\s*(?:can cu\b|kinh gui\b|ngay \d|dieu \d|chuong [ivx\d]|phan [ivx\d]\b|[ivx]+\.\s|\d+\.\s|noi nhan\b)`)
+
 var reSubjectStop = regexp.MustCompile(`(?i)^\s*(?:can cu|kinh gui|thuc hien|theo de nghi|dieu \d|phan [ivx\d]|chuong [ivx\d]|[ivx]+\.|\d+\.|[-_*=]{3,}|noi nhan|xet de nghi|ngay \d|che do|do mat|do khan)`)
 
 // subjectJoin are words after which a wrapped subject may continue with a
@@ -678,6 +681,8 @@ func subject(d *doc) (cand, bool) {
 				_, e := f.rawRange(m[0], m[1])
 				raw = strings.TrimSpace(raw[e:])
 				fr = fold(raw)
+			} else if reBodyStart.MatchString(fr) {
+				break // no subject: the body begins (or OCR lost the subject)
 			}
 			if vv {
 				// A place/date merged in from the right column.
@@ -686,8 +691,10 @@ func subject(d *doc) (cand, bool) {
 					fr = fold(raw)
 				}
 			}
-			if raw == "" {
-				if i == start {
+			if letterCount(raw) == 0 {
+				// Empty lines and specks between the title and the
+				// subject.
+				if i-start < 3 {
 					continue
 				}
 				break
@@ -719,8 +726,13 @@ func subject(d *doc) (cand, bool) {
 			first, _ := utf8.DecodeRuneInString(raw)
 			if unicode.IsUpper(first) {
 				pw := strings.Fields(key(prev))
-				short := len(strings.Fields(raw)) <= 3 && !strings.ContainsAny(raw, ".,;:")
-				if len(pw) == 0 || !(subjectJoin[pw[len(pw)-1]] || short) {
+				rw := strings.Fields(raw)
+				short := len(rw) <= 3 && !strings.ContainsAny(raw, ".,;:")
+				// After "huyện", "tỉnh"...: a place name wrapped onto this
+				// line ("Đầm Dơi năm 2020"), not a sentence ("Văn phòng
+				// Ủy ban nhân dân tỉnh xây dựng...").
+				name := len(rw) > 1 && unicode.IsUpper([]rune(rw[1])[0]) || len(rw) <= 3
+				if len(pw) == 0 || !(subjectJoin[pw[len(pw)-1]] && name || short) {
 					break // a new sentence: the body
 				}
 			}
