@@ -6,7 +6,7 @@ BIN := bin/sohoa
 export OMP_THREAD_LIMIT ?= 1
 export CGO_ENABLED := 1
 
-.PHONY: run test test-unit test-es run-es bench soak build deps deps-test clean vet
+.PHONY: accuracy run test test-unit test-es run-es bench soak build deps deps-test clean vet
 
 deps:
 	@deploy/dev/deps.sh run
@@ -48,9 +48,18 @@ test: deps-test
 	echo "test services: Redis $$SOHOA_TEST_REDIS_URL, Elasticsearch $$SOHOA_ELASTICSEARCH_URL (version $$(curl -s "$$SOHOA_ELASTICSEARCH_URL/_cat/nodes?h=version" | head -1))"; \
 	$(GO) vet ./...; \
 	status=0; $(GO) test -race -count=1 -timeout 30m -v ./... > var/test.log 2>&1 || status=$$?; \
+	echo "=== extraction accuracy (60 documents per set, without -race)" >> var/test.log; \
+	$(GO) test -count=1 -timeout 20m -v -run 'TestAccuracyOCR' ./internal/extract >> var/test.log 2>&1 || status=$$?; \
 	deploy/dev/test-summary.sh var/test.log; \
 	echo "full test output: var/test.log"; \
 	exit $$status
+
+# make accuracy: field precision, recall and F1 per field of the extractor
+# over generated clean and degraded documents read by the pipeline's OCR
+# (issue 4's targets). SOHOA_ACCURACY_DOCS, SOHOA_ACCURACY_SEED and
+# SOHOA_ACCURACY_DEGRADE=heavy measure other corpora.
+accuracy: deps
+	$(GO) test -count=1 -timeout 30m -v -run 'TestAccuracy' ./internal/extract | grep -vE '^=== RUN'
 
 test-unit:
 	$(GO) test -race -count=1 -short ./...

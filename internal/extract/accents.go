@@ -497,12 +497,28 @@ var landPurposeNames = map[string]string{
 	"DCS": "Đất đồi núi chưa sử dụng", "NCS": "Núi đá không có rừng cây",
 }
 
+var reParens = regexp.MustCompile(`\([^()\n]{2,8}\)`)
+
 var reLandCode = regexp.MustCompile(`\(\s*([A-Z0](?:\s?[A-Z0]){2})\s*\)`)
 
 // repairLandPurpose spells the purpose the way the regulations name its
 // code when OCR garbled the marks: "Đất trồng cây lầu năm (CLN)" -> "Đất
 // trồng cây lâu năm (CLN)".
 func repairLandPurpose(s string) (string, bool) {
+	// Codes are Latin capitals: a mark OCR put on one is noise ("(LŨC)").
+	s0 := s
+	s = reParens.ReplaceAllStringFunc(s, func(p string) string {
+		if f := fold(p); reLandCode.MatchString(f) {
+			return f
+		}
+		return p
+	})
+	if s != s0 {
+		if v, ok := repairLandPurpose(s); ok {
+			return v, true
+		}
+		return s, true
+	}
 	m := reLandCode.FindStringSubmatchIndex(s)
 	if m == nil {
 		return s, false

@@ -55,6 +55,7 @@ func TestRepairVocabularies(t *testing.T) {
 		{"land purpose", repairLandPurpose, "Đất trồng cây lầu năm (CLN)", "Đất trồng cây lâu năm (CLN)"},
 		{"land purpose other text kept", repairLandPurpose, "Đất vườn (CLN)", "Đất vườn (CLN)"},
 		{"land purpose split code", repairLandPurpose, "Đất ở tại nông thôn (ON T)", "Đất ở tại nông thôn (ONT)"},
+		{"land purpose code with a mark", repairLandPurpose, "Đất chuyên trồng lúa nước (LŨC)", "Đất chuyên trồng lúa nước (LUC)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got, _ := tc.fn(tc.in); got != tc.want {

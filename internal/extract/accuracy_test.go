@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -248,20 +247,25 @@ func TestAccuracyTruthText(t *testing.T) {
 	}
 }
 
-// TestAccuracyOCR renders a clean and a degraded set, reads them with the
-// pipeline's OCR engine and checks the per-field targets of issue 4.
+// TestAccuracyOCR renders a clean and a lightly degraded set of 60
+// documents each, reads them with the pipeline's OCR engine and checks the
+// per-field F1 targets of issue 4 (0.95 clean, 0.85 degraded), the F1 over
+// all fields, classification, and that no personal value survives
+// redaction. SOHOA_ACCURACY_DOCS, SOHOA_ACCURACY_SEED and
+// SOHOA_ACCURACY_DEGRADE=heavy measure other corpora.
 func TestAccuracyOCR(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR accuracy needs Tesseract and about two minutes")
 	}
-	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("tesseract not installed: %v", err)
-		}
-		t.Skipf("tesseract not installed: %v", err)
-	}
 	e := defaultEngine(t)
-	n := 10
+	n, judge := 60, true
+	if raceDetector {
+		// Rendering and degrading pages is pixel work in Go, about eight
+		// times slower under the race detector. With -race a small set
+		// checks the code paths, the floor and leaks; make test runs the
+		// 60-document acceptance without -race as well (make accuracy).
+		n, judge = 10, false
+	}
 	if v, err := strconv.Atoi(os.Getenv("SOHOA_ACCURACY_DOCS")); err == nil && v > 0 {
 		n = v
 	}
@@ -278,8 +282,8 @@ func TestAccuracyOCR(t *testing.T) {
 		target  float64
 		floor   float64
 	}{
-		{"clean", corpus.DegradeNone, 21, cleanF1Target, 0.93},
-		{"degraded", degraded, 22, degradedF1Target, 0.90},
+		{"clean", corpus.DegradeNone, 21, cleanF1Target, 0.98},
+		{"degraded", degraded, 22, degradedF1Target, 0.95},
 	}
 	// SOHOA_ACCURACY_SEED measures other corpora than the test's own.
 	seedOffset, _ := strconv.ParseInt(os.Getenv("SOHOA_ACCURACY_SEED"), 10, 64)
@@ -302,17 +306,28 @@ func TestAccuracyOCR(t *testing.T) {
 					t.Errorf("%s: secret document not quarantined", d.Truth.ID)
 				}
 			}
-			// The issue's per-field targets are not all met on OCR text yet
-			// (diacritics on bold lines, boxed stamps Tesseract drops): they
-			// are reported, and the test guards against regressions with a
-			// floor on the F1 over all fields, on classification, and on
-			// leaks of personal data, which must be none.
-			if below := s.report(t, set.name, set.target); len(below) > 0 {
+			// The issue's acceptance: every field at or above the target.
+			// A field with fewer than five values in the set is reported
+			// but not judged (one error would swing its F1 by 0.1 or more).
+			// Heavy degradation (SOHOA_ACCURACY_DEGRADE=heavy) is reported
+			// against the same targets but not judged.
+			below := s.report(t, set.name, set.target)
+			var judged []string
+			for _, b := range below {
+				f := strings.Fields(b)[0]
+				if c := s.counts[f]; c.tp+c.fn >= 5 {
+					judged = append(judged, b)
+				}
+			}
+			if len(below) > 0 {
 				t.Logf("below the issue's F1 target %.2f on %s OCR: %s", set.target, set.name, strings.Join(below, ", "))
+			}
+			if len(judged) > 0 && set.degrade != corpus.DegradeHeavy && judge {
+				t.Errorf("fields below the F1 target %.2f on %s OCR: %s", set.target, set.name, strings.Join(judged, ", "))
 			}
 			micro := s.micro()
 			t.Logf("%s OCR: F1 over all fields %.3f (floor %.2f)", set.name, micro, set.floor)
-			if micro < set.floor {
+			if micro < set.floor && set.degrade != corpus.DegradeHeavy {
 				t.Errorf("F1 over all fields on %s OCR is %.3f, below the floor %.2f", set.name, micro, set.floor)
 			}
 			if acc := ratio(s.classOK, s.docs); acc < 0.9 {
