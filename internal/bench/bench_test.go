@@ -140,6 +140,20 @@ func TestReportMarkdown(t *testing.T) {
 	if got, want := lines[len(lines)-1], "throughput ratio vs raw tesseract: 0.94"; got != want {
 		t.Errorf("last line = %q, want %q", got, want)
 	}
+	// With the primary language measured, the ratio is against it.
+	rep.RawPrimary = &OCRRun{Engine: "tesseract CLI", Pages: 60, Parallel: 2, Wall: 48 * time.Second, CPUTimes: []time.Duration{96 * time.Second}}
+	rep.RawPrimaryLanguages = "vie"
+	buf.Reset()
+	if err := rep.WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	md2 := buf.String()
+	for _, want := range []string{"| raw `tesseract -l vie` |", "**Throughput ratio vs raw tesseract: 0.75**", "Against `tesseract -l vie+eng` the ratio is 0.94.",
+		"throughput ratio vs raw tesseract: 0.75"} {
+		if !strings.Contains(md2, want) {
+			t.Errorf("report with the primary language lacks %q", want)
+		}
+	}
 	for _, want := range []string{
 		"| raw `tesseract` CLI | 2 processes over the JPEGs, text output | 60.0 s | 1.000 | 1800 | 2.00 |",
 		"| all | `--role all` | 2 | 300 MiB | 130.0 s |",
