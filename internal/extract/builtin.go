@@ -625,6 +625,9 @@ func cutMotto(l string) string {
 // rePlaceDateLine is a line holding only "<place>, ngày ... năm ...".
 var rePlaceDateLine = regexp.MustCompile(`(?i)^[^,\n]{2,40},\s*ng[a-z]{0,2}y\s*[0-9OoIl]{1,2}\s*th[a-z]{0,2}ng\s*[0-9OoIl]{1,2}\s*n[a-z]{0,2}m\s*[0-9OoIl]{4}\s*$`)
 
+// reSpeckToken is a token of specks read as text ("1...", "._").
+var reSpeckToken = regexp.MustCompile(`^[0-9]?[.…:;_~|\-]{2,}$`)
+
 // reBodyStart opens the body of a document, never its subject.
 var reBodyStart = regexp.MustCompile(`(?i)^\s*(?:can cu\b|kinh gui\b|ngay \d|dieu \d|chuong [ivx\d]|phan [ivx\d]\b|[ivx]+\.\s|\d+\.\s|noi nhan\b)`)
 
@@ -700,6 +703,13 @@ func subject(d *doc) (cand, bool) {
 				break
 			}
 		} else {
+			// Specks at the start of a wrapped line (": mưa bão",
+			// "1... xã hội").
+			raw = strings.TrimLeft(raw, " :;.,_-~'\"|`")
+			if f := strings.Fields(raw); len(f) > 1 && reSpeckToken.MatchString(f[0]) {
+				raw = strings.TrimSpace(raw[len(f[0]):])
+			}
+			fr = fold(raw)
 			if raw == "" {
 				break
 			}
@@ -720,10 +730,15 @@ func subject(d *doc) (cand, bool) {
 				break // the authority line of a quyết định
 			}
 			prev := parts[len(parts)-1]
-			if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, ":") || strings.HasSuffix(prev, ";") {
-				break
-			}
 			first, _ := utf8.DecodeRuneInString(raw)
+			if strings.HasSuffix(prev, ".") || strings.HasSuffix(prev, ":") || strings.HasSuffix(prev, ";") {
+				// A sentence ends there, unless the next line goes on in
+				// lower case: then the mark was a speck ("mùa." / "mưa").
+				if !unicode.IsLower(first) || strings.HasSuffix(prev, "./.") {
+					break
+				}
+				parts[len(parts)-1] = strings.TrimRight(prev, ".:; ")
+			}
 			if unicode.IsUpper(first) {
 				pw := strings.Fields(key(prev))
 				rw := strings.Fields(raw)
@@ -752,7 +767,7 @@ func subject(d *doc) (cand, bool) {
 	v = strings.ReplaceAll(v, " . ", " ")
 	v = strings.ReplaceAll(v, " , ", ", ")
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
-	v = strings.TrimRight(v, " ;,.")
+	v = strings.TrimRight(v, " ;,.:-_")
 	if v == "" {
 		return cand{}, false
 	}

@@ -586,8 +586,10 @@ func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 				wv = docVariants(pages)
 			}
 			fix = func(s string) (string, bool) {
-				a, c1 := repairIssuer(s)
-				b, c2 := wv.repairText(a)
+				// The document's own spellings first; the lists of body
+				// names, provinces and places have the last word.
+				a, c1 := wv.repairText(s)
+				b, c2 := repairIssuer(a)
 				c, c3 := repairProvinces(b)
 				d, c4 := repairPlaces(c)
 				return d, c1 || c2 || c3 || c4
