@@ -18,6 +18,7 @@ import (
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -119,13 +120,9 @@ func (s *Server) retryBatch(w http.ResponseWriter, r *http.Request) error {
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
-// idLike matches runs of six or more digits, possibly grouped by spaces,
-// dots or dashes: citizen IDs, phone numbers, serials.
-var idLike = regexp.MustCompile(`\d(?:[ .\-]?\d){5,}`)
-
-// auditQuery is the query text as the audit log keeps it: ID-like numbers
-// (citizen IDs, phones) are replaced, so the log holds no such value.
-func auditQuery(q string) string { return idLike.ReplaceAllString(q, "[số]") }
+// auditQuery is the query text as the audit log keeps it: ID-like numbers,
+// dates and personal names are replaced, so the log holds no such value.
+func auditQuery(q string) string { return extract.RedactQuery(q) }
 
 func parseDate(name, v string) (time.Time, error) {
 	if v == "" {

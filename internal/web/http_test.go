@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/auth"
 )
@@ -275,4 +276,35 @@ func TestHTTPSecurity(t *testing.T) {
 			t.Errorf("POST /search/person: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestSearchAuditKeepsNoPersonalValues: a search typed in the web UI is
+// audited (who searched, for what) without the personal values typed in
+// the query: the audit log is a file on disk.
+func TestSearchAuditKeepsNoPersonalValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a running instance")
+	}
+	in := apptest.Start(t, nil)
+	s := signIn(t, in.URL, in.Token(t, "searcher"))
+	const name, cccd, born = "Nguyễn Thị Bích Ngọc", "096185001234", "12/03/1990"
+	resp, body := get(t, s.c, in.URL+"/search?"+url.Values{"q": {name + " " + cccd + " " + born}}.Encode())
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("search: status %d\n%s", resp.StatusCode, body)
+	}
+	log, err := os.ReadFile(app.AuditPath(in.Config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), `"action":"search"`) {
+		t.Fatalf("the search was not audited:\n%s", log)
+	}
+	for _, v := range []string{name, "Bích Ngọc", cccd, born} {
+		if strings.Contains(string(log), v) {
+			t.Errorf("audit log holds %q typed in the query", v)
+		}
+	}
+	if !strings.Contains(string(log), "[họ tên]") || !strings.Contains(string(log), "[số]") {
+		t.Errorf("audit log does not show the query with placeholders:\n%s", log)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/search"
 )
 
@@ -172,7 +173,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, v *view, d se
 	if err != nil {
 		return err
 	}
-	details := map[string]string{"q": q.Text, "total": strconv.Itoa(res.Total)}
+	details := map[string]string{"q": extract.RedactQuery(q.Text), "total": strconv.Itoa(res.Total)}
 	if lookups > 0 {
 		details["personal_lookups"] = strconv.Itoa(lookups)
 	}
