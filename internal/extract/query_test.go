@@ -13,6 +13,8 @@ func TestRedactQuery(t *testing.T) {
 		{"sinh ngày 12/03/1990", "sinh ngày [ngày]"},
 		{"quyết định thu hồi đất", "quyết định thu hồi đất"},
 		{"1929/QĐ-UBND", "1929/QĐ-UBND"},
+		{"30/2020/NĐ-CP", "30/2020/NĐ-CP"},
+		{"quyết định 1929", "quyết định 1929"},
 		{"Nguyễn", "Nguyễn"},
 		{"quyet dinh thu hoi dat", "quyet dinh thu hoi dat"},
 		{"Lê Lợi", "[họ tên]"},
