@@ -286,3 +286,45 @@ func TestLoginConcurrencyBound(t *testing.T) {
 		t.Errorf("Login after = %v, want ErrUnauthorized", err)
 	}
 }
+
+// TestLoginLockout: after MaxLoginFailures wrong passwords a username's
+// sign-ins are refused, even with the right password, until the period
+// ends; unknown names lock the same way; a success clears the count.
+func TestLoginLockout(t *testing.T) {
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{MaxLoginFailures: 3, LoginLockout: time.Minute})
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	ctx := context.Background()
+	const pw = "correct horse battery"
+	if _, err := s.CreateUser(ctx, "lan.nguyen", "Nguyễn Thị Lan", RoleSearcher, pw); err != nil {
+		t.Fatal(err)
+	}
+	// Two failures, then a success: the count starts again.
+	for range 2 {
+		if _, err := s.Login(ctx, "lan.nguyen", "wrong password 1"); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := s.Login(ctx, "lan.nguyen", pw); err != nil {
+		t.Fatalf("right password after two failures: %v", err)
+	}
+	for range 3 {
+		if _, err := s.Login(ctx, "lan.nguyen", "wrong password 1"); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := s.Login(ctx, "lan.nguyen", pw); !errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnauthorized) {
+		t.Errorf("right password after 3 failures = %v, want ErrThrottled", err)
+	}
+	for range 3 {
+		s.Login(ctx, "nobody.here", "wrong password 1")
+	}
+	if _, err := s.Login(ctx, "nobody.here", "wrong password 1"); !errors.Is(err, ErrThrottled) {
+		t.Errorf("unknown name after 3 failures = %v, want ErrThrottled (no hint that it does not exist)", err)
+	}
+	now = now.Add(61 * time.Second)
+	if _, err := s.Login(ctx, "lan.nguyen", pw); err != nil {
+		t.Errorf("right password after the lockout = %v", err)
+	}
+}

@@ -44,6 +44,10 @@ var (
 	// ErrBadToken reports a bootstrap token that is too short or not
 	// printable ASCII.
 	ErrBadToken = errors.New("auth: unusable token")
+	// ErrThrottled refuses a password sign-in for a username that had too
+	// many wrong passwords recently (Config.MaxLoginFailures). Callers
+	// answer 429.
+	ErrThrottled = errors.New("auth: too many failed sign-ins")
 )
 
 const (
@@ -70,6 +74,13 @@ type Config struct {
 	// MaxConcurrentLogins bounds password checks running at once (each
 	// takes DefaultKDF.Memory, 64 MiB); more wait. Default 4.
 	MaxConcurrentLogins int
+	// MaxLoginFailures is how many wrong passwords in a row a username may
+	// get within LoginLockout before its sign-ins are refused for the rest
+	// of that period, without checking the password (ErrThrottled).
+	// Default 10; the count is per process.
+	MaxLoginFailures int
+	// LoginLockout is the period of MaxLoginFailures. Default 15 minutes.
+	LoginLockout time.Duration
 }
 
 // Store creates, verifies, lists and revokes tokens, and keeps users and
@@ -85,6 +96,15 @@ type Store struct {
 
 	// kdf bounds concurrent password checks: each holds DefaultKDF.Memory.
 	kdf chan struct{}
+
+	// failures counts wrong passwords by username (guarded by mu).
+	failures map[string]loginFailures
+}
+
+// loginFailures are a username's recent wrong passwords.
+type loginFailures struct {
+	n     int
+	first time.Time
 }
 
 type cached struct {
@@ -131,7 +151,14 @@ func NewStoreWithConfig(b Backend, cfg Config) *Store {
 	if cfg.MaxConcurrentLogins <= 0 {
 		cfg.MaxConcurrentLogins = 4
 	}
-	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}, kdf: make(chan struct{}, cfg.MaxConcurrentLogins)}
+	if cfg.MaxLoginFailures <= 0 {
+		cfg.MaxLoginFailures = 10
+	}
+	if cfg.LoginLockout <= 0 {
+		cfg.LoginLockout = 15 * time.Minute
+	}
+	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}, kdf: make(chan struct{}, cfg.MaxConcurrentLogins),
+		failures: map[string]loginFailures{}}
 }
 
 func hashToken(token string) [sha256.Size]byte { return sha256.Sum256([]byte(token)) }

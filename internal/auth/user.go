@@ -221,6 +221,62 @@ func (s *Store) Users(ctx context.Context) ([]UserInfo, error) {
 // whether or not the user exists; at most Config.MaxConcurrentLogins run at
 // once, so a flood of sign-ins cannot exhaust memory.
 func (s *Store) Login(ctx context.Context, username, password string) (Principal, error) {
+	if wait := s.lockedOut(username); wait > 0 {
+		return Principal{}, fmt.Errorf("%w: too many wrong passwords for this user; try again in %s", ErrThrottled, wait.Round(time.Second))
+	}
+	p, err := s.login(ctx, username, password)
+	if errors.Is(err, ErrUnauthorized) && ValidUsername(username) {
+		s.loginFailed(username)
+	} else if err == nil {
+		s.mu.Lock()
+		delete(s.failures, username)
+		s.mu.Unlock()
+	}
+	return p, err
+}
+
+// lockedOut returns how long username's sign-ins stay refused, or 0.
+func (s *Store) lockedOut(username string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.failures[username]
+	if !ok {
+		return 0
+	}
+	left := f.first.Add(s.cfg.LoginLockout).Sub(s.now())
+	if left <= 0 {
+		delete(s.failures, username)
+		return 0
+	}
+	if f.n < s.cfg.MaxLoginFailures {
+		return 0
+	}
+	return left
+}
+
+// loginFailed counts a wrong password for username. Unknown usernames
+// count too, so the lockout says nothing about which names exist; the map
+// is bounded by dropping expired entries when it grows.
+func (s *Store) loginFailed(username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if len(s.failures) > 10_000 {
+		for k, f := range s.failures {
+			if now.Sub(f.first) > s.cfg.LoginLockout {
+				delete(s.failures, k)
+			}
+		}
+	}
+	f := s.failures[username]
+	if f.n == 0 || now.Sub(f.first) > s.cfg.LoginLockout {
+		f = loginFailures{first: now}
+	}
+	f.n++
+	s.failures[username] = f
+}
+
+func (s *Store) login(ctx context.Context, username, password string) (Principal, error) {
 	select {
 	case s.kdf <- struct{}{}:
 		defer func() { <-s.kdf }()

@@ -48,6 +48,7 @@ var messages = map[string][2]string{
 	"login.submit":    {"Đăng nhập", "Sign in"},
 	"login.withtoken": {"Đăng nhập bằng mã truy cập", "Sign in with an access token"},
 	"login.failed":    {"Tên đăng nhập, mật khẩu hoặc mã truy cập không đúng.", "Wrong username, password or access token."},
+	"login.throttled": {"Tài khoản này đã nhập sai mật khẩu quá nhiều lần; vui lòng thử lại sau ít phút.", "Too many wrong passwords for this account; try again in a few minutes."},
 
 	"upload.title":     {"Tải lên tài liệu", "Upload documents"},
 	"upload.drop":      {"Kéo thả tệp hoặc thư mục vào đây", "Drag and drop files or folders here"},

@@ -65,6 +65,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) error {
 	} else {
 		p, err = s.d.Auth.Login(r.Context(), d.Username, r.PostForm.Get("password"))
 	}
+	if errors.Is(err, auth.ErrThrottled) {
+		who := auth.Principal{Name: "?"}
+		if auth.ValidUsername(d.Username) {
+			who.Name = d.Username
+		}
+		if aerr := s.d.Audit.Audit(r.Context(), who, "login_throttled", "", "", map[string]string{"method": method}); aerr != nil {
+			s.d.Log.ErrorContext(r.Context(), "audit throttled login", "err", aerr)
+		}
+		v.Error = v.T("login.throttled")
+		return s.showLogin(w, r, v, http.StatusTooManyRequests, d)
+	}
 	if err != nil {
 		if !errors.Is(err, auth.ErrUnauthorized) {
 			return err
