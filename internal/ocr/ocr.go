@@ -28,7 +28,10 @@ import (
 type Config struct {
 	// Workers is the number of Tesseract clients (pages read at once). Default 1.
 	Workers int
-	// Languages are Tesseract language codes. Default ["vie", "eng"].
+	// Languages are Tesseract language codes. Default ["vie", "eng"]. When
+	// the first is "vie" and others follow, pages are read with Vietnamese
+	// alone and only pages that do not read as Vietnamese are read again
+	// with all of them (lang.go); otherwise all are used together.
 	Languages []string
 	// TessdataPrefix overrides Tesseract's data directory. Default: Tesseract's own.
 	TessdataPrefix string
