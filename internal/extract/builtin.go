@@ -422,7 +422,7 @@ func dropLonePunct(v string) string {
 			if w != "-" && w != "–" {
 				continue
 			}
-			if i+1 < len(words) && unitAt([]string{key(words[i+1])}, 0) > 0 || i+1 < len(words) && (key(words[i+1]) == "TINH" || key(words[i+1]) == "THANH" || key(words[i+1]) == "THI") {
+			if i+1 < len(words) && unitWords[key(words[i+1])] {
 				continue
 			}
 		}
@@ -430,6 +430,9 @@ func dropLonePunct(v string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// unitWords start the names of administrative units (key form).
+var unitWords = map[string]bool{"TINH": true, "HUYEN": true, "XA": true, "PHUONG": true, "QUAN": true, "THANH": true, "THI": true, "TP": true}
 
 func letterCount(s string) int {
 	n := 0
