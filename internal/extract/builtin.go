@@ -853,6 +853,11 @@ func signer(d *doc) (cand, cand, bool) {
 		if colX >= 0 {
 			r = strings.TrimSpace(p.lineRight(i, colX))
 		}
+		// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
+		// no title is that short.
+		if r != "" && letterCount(r) < 4 {
+			continue
+		}
 		if r == "" || isSignMark(r) {
 			if len(pos) > 0 && r == "" && nameIdx-i > 8 {
 				break

@@ -377,13 +377,17 @@ func allDigits(s string) bool {
 }
 
 var (
-	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?ˆ^Zz*]|m\b|ha\b)?`)
+	reAreaComma = regexp.MustCompile(`([0-9])[j;:/]{1,2}([0-9]{1,2})([^0-9/]|$)`)
+	reArea      = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?ˆ^Zz*]|m\b|ha\b)?`)
 )
 
 // normArea reads an area written the Vietnamese way ("1.250,5 m²", OCR
 // "1.250,5 m2") as a plain number of square metres ("1250.5").
 func normArea(raw string, _ normCtx) (normResult, bool) {
 	f := fold(raw)
+	// A decimal comma read as "j/" or ";" ("362j/7m2" for "362,7 m²").
+	garbled := reAreaComma.MatchString(f)
+	f = reAreaComma.ReplaceAllString(f, "$1,$2$3")
 	for _, m := range reArea.FindAllStringSubmatch(f, -1) {
 		numText, rep := ocrDigits(m[1])
 		unit := strings.ToLower(strings.ReplaceAll(m[2], " ", ""))
@@ -401,7 +405,7 @@ func normArea(raw string, _ normCtx) (normResult, bool) {
 		default:
 			q = 0.9
 		}
-		if rep {
+		if rep || garbled {
 			q = min(q, 0.85)
 		}
 		if v <= 0 {

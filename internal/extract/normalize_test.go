@@ -97,6 +97,8 @@ func TestNormArea(t *testing.T) {
 		{name: "hectare", in: "1,2 ha", want: "12000", ok: true},
 		{name: "no unit", in: "450,0", want: "450", ok: true, repaired: true},
 		{name: "space thousands", in: "1 250,5 m²", want: "1250.5", ok: true},
+		{name: "comma read as j/", in: "362j/7m2", want: "362.7", ok: true, repaired: true},
+		{name: "comma read as ;", in: "1.599;8 m2", want: "1599.8", ok: true, repaired: true},
 		{name: "none", in: "không rõ", ok: false},
 	})
 }
