@@ -59,7 +59,7 @@ test: deps-test
 # (issue 4's targets). SOHOA_ACCURACY_DOCS, SOHOA_ACCURACY_SEED and
 # SOHOA_ACCURACY_DEGRADE=heavy measure other corpora.
 accuracy: deps
-	$(GO) test -count=1 -timeout 30m -v -run 'TestAccuracy' ./internal/extract | grep -vE '^=== RUN'
+	@set -o pipefail; $(GO) test -count=1 -timeout 30m -v -run 'TestAccuracy' ./internal/extract | grep -vE '^=== RUN'
 
 test-unit:
 	$(GO) test -race -count=1 -short ./...
