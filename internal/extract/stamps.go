@@ -33,31 +33,35 @@ var (
 	reTrailStamp = regexp.MustCompile(`[0-9/\-]\S*[ \t]+((?:TUYET|TOI)?[ \t]*MAT|HOA[ \t]*TOC|THUONG[ \t]*KHAN|KHAN)[ \t]*$`)
 )
 
+// secRank orders secrecy levels: 0 for none, 3 for TUYỆT MẬT.
+func secRank(name string) int {
+	for i, l := range secrecyLevels {
+		if l.name == name {
+			return len(secrecyLevels) - i
+		}
+	}
+	return 0
+}
+
+// urgRank orders urgency levels: 0 for none, 3 for HỎA TỐC.
+func urgRank(name string) int {
+	switch name {
+	case "HỎA TỐC":
+		return 3
+	case "THƯỢNG KHẨN":
+		return 2
+	case "KHẨN":
+		return 1
+	}
+	return 0
+}
+
 // detectStamps finds secrecy and urgency marks. A stamp is a short,
 // stand-alone segment in capitals ("TỐI MẬT" on its own line or box), never
 // the word "mật" inside a sentence such as "bí mật nhà nước"; "Độ mật: ..."
 // and access mode 03 count too.
 func detectStamps(d *doc) stamps {
 	var st stamps
-	secRank := func(name string) int {
-		for i, l := range secrecyLevels {
-			if l.name == name {
-				return len(secrecyLevels) - i
-			}
-		}
-		return 0
-	}
-	urgRank := func(name string) int {
-		switch name {
-		case "HỎA TỐC":
-			return 3
-		case "THƯỢNG KHẨN":
-			return 2
-		case "KHẨN":
-			return 1
-		}
-		return 0
-	}
 	setSec := func(name string, conf float64, pg domain.PageNo) {
 		if secRank(name) > secRank(st.secrecy) {
 			st.secrecy, st.conf, st.page = name, conf, pg
@@ -180,12 +184,10 @@ func marksDoc(pages []domain.Page) *doc {
 
 // merge keeps the higher secrecy and urgency of two detections.
 func (st stamps) merge(o stamps) stamps {
-	rank := map[string]int{"": 0, "MẬT": 1, "TỐI MẬT": 2, "TUYỆT MẬT": 3}
-	if rank[o.secrecy] > rank[st.secrecy] {
+	if secRank(o.secrecy) > secRank(st.secrecy) {
 		st.secrecy, st.conf, st.page, st.accessMode = o.secrecy, o.conf, o.page, o.accessMode
 	}
-	urank := map[string]int{"": 0, "KHẨN": 1, "THƯỢNG KHẨN": 2, "HỎA TỐC": 3}
-	if urank[o.urgency] > urank[st.urgency] {
+	if urgRank(o.urgency) > urgRank(st.urgency) {
 		st.urgency, st.uconf, st.upage = o.urgency, o.uconf, o.upage
 	}
 	return st
