@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -326,20 +327,13 @@ func abs(x int) int {
 	return x
 }
 
-// lineWords returns the located words of line i, in order.
+// lineWords returns the located words of line i, in order: a slice of
+// p.words, which are sorted by offset and do not overlap.
 func (p *page) lineWords(i int) []wordSpan {
 	l := p.lines[i]
-	var out []wordSpan
-	for _, w := range p.words {
-		if w.end <= l.start {
-			continue
-		}
-		if w.start >= l.end {
-			break
-		}
-		out = append(out, w)
-	}
-	return out
+	a := sort.Search(len(p.words), func(j int) bool { return p.words[j].end > l.start })
+	b := a + sort.Search(len(p.words)-a, func(j int) bool { return p.words[a+j].start >= l.end })
+	return p.words[a:b]
 }
 
 // lineRight returns the part of line i from its first word whose box starts
