@@ -506,32 +506,27 @@ var reLandCode = regexp.MustCompile(`\(\s*([A-Z0](?:\s?[A-Z0]){2})\s*\)`)
 // trồng cây lâu năm (CLN)".
 func repairLandPurpose(s string) (string, bool) {
 	// Codes are Latin capitals: a mark OCR put on one is noise ("(LŨC)").
-	s0 := s
+	in := s
 	s = reParens.ReplaceAllStringFunc(s, func(p string) string {
 		if f := fold(p); reLandCode.MatchString(f) {
 			return f
 		}
 		return p
 	})
-	if s != s0 {
-		if v, ok := repairLandPurpose(s); ok {
-			return v, true
-		}
-		return s, true
-	}
+	folded := s != in
 	m := reLandCode.FindStringSubmatchIndex(s)
 	if m == nil {
-		return s, false
+		return s, folded
 	}
 	// OCR reads O as 0 and splits the code: "(ON T)".
 	code := strings.ReplaceAll(strings.Join(strings.Fields(s[m[2]:m[3]]), ""), "0", "O")
 	name, ok := landPurposeNames[code]
 	if !ok {
-		return s, false
+		return s, folded
 	}
 	text := strings.TrimSpace(s[:m[0]])
 	if text == name && s[m[2]:m[3]] == code || key(text) != key(name) && !similar(key(text), key(name)) {
-		return s, false
+		return s, folded
 	}
 	return name + " (" + code + ")" + s[m[1]:], true
 }

@@ -325,12 +325,11 @@ func issuer(d *doc) (cand, bool) {
 			continue
 		}
 		// The number line merged into a line of the body's name.
-		if f := newFolded(l); true {
-			if m := reSoInside.FindStringIndex(f.text); m != nil {
-				s0, _ := f.rawRange(m[0], m[0])
-				l = strings.TrimSpace(l[:s0])
-				k = lineKey(l)
-			}
+		f := newFolded(l)
+		if m := reSoInside.FindStringIndex(f.text); m != nil {
+			s0, _ := f.rawRange(m[0], m[0])
+			l = strings.TrimSpace(l[:s0])
+			k = lineKey(l)
 		}
 		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
 			if started {
@@ -591,8 +590,6 @@ func isMotto(k string) bool {
 	return false
 }
 
-// cutMotto removes the national motto or Party header when OCR put it on
-// the same line as the issuer.
 // mottoX returns the left edge of the national motto or the Party's
 // heading (CỘNG HÒA..., ĐẢNG CỘNG SẢN VIỆT NAM) among the first n lines,
 // from word boxes, or 0 when not found or without boxes.
@@ -613,6 +610,8 @@ func mottoX(p *page, n int) int {
 	return 0
 }
 
+// cutMotto removes the national motto or Party header when OCR put it on
+// the same line as the issuer.
 func cutMotto(l string) string {
 	f := newFolded(l)
 	up := strings.ToUpper(f.text)
@@ -814,7 +813,6 @@ var reSignPrefix = regexp.MustCompile(`^(?:T[Il1|]?M|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[
 func signer(d *doc) (cand, cand, bool) {
 	p := d.pages[len(d.pages)-1]
 	nameIdx := -1
-	stopAt := len(p.lines)
 	raw := ""
 	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
 		// The whole line, or its right part when a wide gap splits it (the
@@ -827,7 +825,6 @@ func signer(d *doc) (cand, cand, bool) {
 			}
 		}
 	}
-	_ = stopAt
 	if nameIdx < 0 {
 		return cand{}, cand{}, false
 	}
@@ -849,10 +846,11 @@ func signer(d *doc) (cand, cand, bool) {
 	var pos []string
 	pconf := 0.0
 	for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
-		r := strings.TrimSpace(p.lineText(i))
+		r := p.lineText(i)
 		if colX >= 0 {
-			r = strings.TrimSpace(p.lineRight(i, colX))
+			r = p.lineRight(i, colX)
 		}
+		r = strings.TrimSpace(r)
 		// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
 		// no title is that short.
 		if r != "" && letterCount(r) < 4 {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -733,15 +734,7 @@ func isAddressUnit(seg string) bool {
 
 // isBareUnit reports whether seg is a unit word whose name is on the next
 // line ("..., tỉnh" / "Cà Mau").
-func isBareUnit(seg string) bool {
-	k := key(seg)
-	for _, u := range addressUnits {
-		if k == u {
-			return true
-		}
-	}
-	return false
-}
+func isBareUnit(seg string) bool { return slices.Contains(addressUnits, key(seg)) }
 
 // normAddress keeps the address at the start of the text: its first part
 // and the following comma-separated parts that begin with an
