@@ -42,11 +42,11 @@ type Config struct {
 type Engine struct {
 	workers chan *worker
 	all     []*worker
-	langs   []string
-	// primary are the languages of the first reading; when the fallback
-	// languages differ, a page that does not read as Vietnamese is read again
-	// with them (see lang.go).
-	primary, fallback []string
+	// primaryLangs names the languages of the first reading and allLangs
+	// every configured language, joined with "+". They differ when
+	// Vietnamese reads first: a page that does not read as Vietnamese is
+	// read again with all of them (see lang.go).
+	primaryLangs, allLangs string
 }
 
 // worker is one OCR worker's Tesseract state, used by one page at a time.
@@ -72,10 +72,12 @@ func New(cfg Config) (*Engine, error) {
 	if err := checkLanguages(cfg.Languages); err != nil {
 		return nil, err
 	}
-	e := &Engine{workers: make(chan *worker, cfg.Workers), langs: cfg.Languages, primary: cfg.Languages}
+	primary, fallback := cfg.Languages, []string(nil)
 	if cfg.Languages[0] == "vie" && len(cfg.Languages) > 1 {
-		e.primary, e.fallback = cfg.Languages[:1], cfg.Languages
+		primary, fallback = cfg.Languages[:1], cfg.Languages
 	}
+	e := &Engine{workers: make(chan *worker, cfg.Workers),
+		primaryLangs: strings.Join(primary, "+"), allLangs: strings.Join(cfg.Languages, "+")}
 	for i := 0; i < cfg.Workers; i++ {
 		o, err := newOSD(cfg.TessdataPrefix)
 		if err != nil {
@@ -84,12 +86,12 @@ func New(cfg Config) (*Engine, error) {
 		}
 		w := &worker{osd: o}
 		e.all = append(e.all, w)
-		if w.client, err = newClient(cfg.TessdataPrefix, e.primary); err != nil {
+		if w.client, err = newClient(cfg.TessdataPrefix, primary); err != nil {
 			e.Close()
 			return nil, err
 		}
-		if e.fallback != nil {
-			if w.all, err = newClient(cfg.TessdataPrefix, e.fallback); err != nil {
+		if fallback != nil {
+			if w.all, err = newClient(cfg.TessdataPrefix, fallback); err != nil {
 				e.Close()
 				return nil, err
 			}
@@ -149,7 +151,7 @@ func checkLanguages(langs []string) error {
 }
 
 // Languages returns the languages the engine reads, joined with "+".
-func (e *Engine) Languages() string { return strings.Join(e.langs, "+") }
+func (e *Engine) Languages() string { return e.allLangs }
 
 // Workers returns the size of the client pool.
 func (e *Engine) Workers() int { return cap(e.workers) }
@@ -236,11 +238,11 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		if err == nil && goodWords(p2) > goodWords(p) {
 			p2.Orientation, p2.Skew, p2.Reread = p.Orientation, p.Skew, p.Reread
 			p = p2
-			p.Languages = strings.Join(e.fallback, "+")
+			p.Languages = e.allLangs
 		}
 	}
 	if p.Languages == "" {
-		p.Languages = strings.Join(e.primary, "+")
+		p.Languages = e.primaryLangs
 	}
 	if opt.Marks {
 		marks, err := readMarks(c, img)
@@ -263,14 +265,10 @@ func readMarks(c *gosseract.Client, img []byte) (string, error) {
 	if err := c.SetImageFromBytes(region); err != nil {
 		return "", fmt.Errorf("ocr: set image: %w", err)
 	}
-	if err := c.SetPageSegMode(gosseract.PSM_AUTO); err != nil {
-		return "", fmt.Errorf("ocr: page mode: %w", err)
-	}
-	mp, rerr := read(c)
-	if err := c.SetPageSegMode(gosseract.PSM_AUTO); err != nil {
-		return "", fmt.Errorf("ocr: page mode: %w", err)
-	}
-	if rerr != nil {
+	// The client reads with automatic page segmentation, as every reading
+	// does (newClient).
+	mp, err := read(c)
+	if err != nil {
 		return "", nil
 	}
 	return mp.Text, nil
