@@ -65,30 +65,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) error {
 	} else {
 		p, err = s.d.Auth.Login(r.Context(), d.Username, r.PostForm.Get("password"))
 	}
-	if errors.Is(err, auth.ErrThrottled) {
-		who := auth.Principal{Name: "?"}
-		if auth.ValidUsername(d.Username) {
-			who.Name = d.Username
-		}
-		if aerr := s.d.Audit.Audit(r.Context(), who, "login_throttled", "", "", map[string]string{"method": method}); aerr != nil {
-			s.d.Log.ErrorContext(r.Context(), "audit throttled login", "err", aerr)
-		}
-		v.Error = v.T("login.throttled")
-		return s.showLogin(w, r, v, http.StatusTooManyRequests, d)
-	}
 	if err != nil {
-		if !errors.Is(err, auth.ErrUnauthorized) {
+		action, msg, status := "login_failed", "login.failed", http.StatusUnauthorized
+		switch {
+		case errors.Is(err, auth.ErrThrottled):
+			action, msg, status = "login_throttled", "login.throttled", http.StatusTooManyRequests
+		case !errors.Is(err, auth.ErrUnauthorized):
 			return err
 		}
 		who := auth.Principal{Name: "?"}
 		if method == "password" && auth.ValidUsername(d.Username) {
 			who.Name = d.Username
 		}
-		if aerr := s.d.Audit.Audit(r.Context(), who, "login_failed", "", "", map[string]string{"method": method}); aerr != nil {
-			s.d.Log.ErrorContext(r.Context(), "audit failed login", "err", aerr)
+		if aerr := s.d.Audit.Audit(r.Context(), who, action, "", "", map[string]string{"method": method}); aerr != nil {
+			s.d.Log.ErrorContext(r.Context(), "audit "+action, "err", aerr)
 		}
-		v.Error = v.T("login.failed")
-		return s.showLogin(w, r, v, http.StatusUnauthorized, d)
+		v.Error = v.T(msg)
+		return s.showLogin(w, r, v, status, d)
 	}
 	sess, err := s.d.Auth.NewSession(r.Context(), p)
 	if err != nil {
