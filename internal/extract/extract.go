@@ -559,76 +559,55 @@ func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
 }
 
-// nameFields hold personal names; textRepairFields hold text whose words
-// usually appear elsewhere in the document.
-var (
-	nameFields       = map[string]bool{"person_names": true, "signer_name": true}
-	textRepairFields = map[string]bool{"issue_place": true, "issuer": true, "subject": true, "signer_position": true,
-		"land_purpose": true}
-)
+// nameFields hold personal names.
+var nameFields = map[string]bool{"person_names": true, "signer_name": true}
+
+// chain applies repairs in turn and reports whether any changed s.
+func chain(fixes ...func(string) (string, bool)) func(string) (string, bool) {
+	return func(s string) (string, bool) {
+		changed := false
+		for _, fix := range fixes {
+			var c bool
+			s, c = fix(s)
+			changed = changed || c
+		}
+		return s, changed
+	}
+}
 
 // repairAccents restores diacritics OCR lost in names and text fields; a
-// repaired value's confidence is lowered a little.
+// repaired value's confidence is lowered a little. Where the document's
+// own spellings of a word are used, they come first; the lists of body
+// names, provinces and places have the last word.
 func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
 	if nv == nil {
 		nv = defaultNameVocab()
 	}
 	var wv wordVariants
+	variants := func() wordVariants {
+		if wv == nil {
+			wv = docVariants(pages)
+		}
+		return wv
+	}
 	for name, f := range fields {
-		fix := func(s string) (string, bool) { return s, false }
+		var fix func(string) (string, bool)
 		switch {
 		case nameFields[name]:
 			fix = nv.repairName
 		case name == "signer_position":
 			fix = repairPosition
 		case name == "issuer":
-			if wv == nil {
-				wv = docVariants(pages)
-			}
-			fix = func(s string) (string, bool) {
-				// The document's own spellings first; the lists of body
-				// names, provinces and places have the last word.
-				a, c1 := wv.repairText(s)
-				b, c2 := repairIssuer(a)
-				c, c3 := repairProvinces(b)
-				d, c4 := repairPlaces(c)
-				return d, c1 || c2 || c3 || c4
-			}
+			fix = chain(variants().repairText, repairIssuer, repairProvinces, repairPlaces)
 		case name == "land_purpose":
 			fix = repairLandPurpose
 		case name == "addresses":
-			if wv == nil {
-				wv = docVariants(pages)
-			}
-			fix = func(s string) (string, bool) {
-				a, c1 := repairAddress(s, wv)
-				b, c2 := repairPlaces(a)
-				return b, c1 || c2
-			}
+			wv := variants()
+			fix = chain(func(s string) (string, bool) { return repairAddress(s, wv) }, repairPlaces)
 		case name == "issue_place":
-			if wv == nil {
-				wv = docVariants(pages)
-			}
-			fix = func(s string) (string, bool) {
-				a, c1 := wv.repairNames(s)
-				b, c2 := repairProvinces(a)
-				c, c3 := repairPlaceName(b)
-				return c, c1 || c2 || c3
-			}
+			fix = chain(variants().repairNames, repairProvinces, repairPlaceName)
 		case name == "subject":
-			if wv == nil {
-				wv = docVariants(pages)
-			}
-			fix = func(s string) (string, bool) {
-				a, c1 := wv.repairText(s)
-				b, c2 := repairPlaces(a)
-				return b, c1 || c2
-			}
-		case textRepairFields[name]:
-			if wv == nil {
-				wv = docVariants(pages)
-			}
-			fix = wv.repairText
+			fix = chain(variants().repairText, repairPlaces)
 		default:
 			continue
 		}
