@@ -11,10 +11,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sohoa/sohoa/internal/child/childsrv"
 	"github.com/sohoa/sohoa/internal/omp"
 )
 
 func main() {
+	// In a reader child (started by a child.Pool) this serves and exits.
+	childsrv.Main()
 	if err := omp.EnsureThreadLimit(); err != nil {
 		fmt.Fprintln(os.Stderr, "sohoa:", err)
 	}

@@ -26,10 +26,10 @@ import (
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/child"
 	"github.com/sohoa/sohoa/internal/exchange"
 	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/metrics"
-	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
@@ -175,13 +175,21 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	if err != nil {
 		return err
 	}
-	var recognizer *ocr.Engine
+	// Untrusted bytes are decoded, rendered and read by OCR in supervised
+	// child processes (package child): one per OCR worker, and one per
+	// slot of the stages server for splitting documents.
+	var readers, splitters *child.Pool
 	if runOCR {
-		recognizer, err = ocr.New(ocr.Config{Workers: cfg.Workers, Languages: cfg.Languages})
+		readers, err = startReaders(ctx, cfg, "ocr", cfg.Workers, log)
 		if err != nil {
 			return err
 		}
-		defer recognizer.Close()
+		defer readers.Close()
+		splitters, err = startReaders(ctx, cfg, "split", stageConcurrency, log)
+		if err != nil {
+			return err
+		}
+		defer splitters.Close()
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -190,8 +198,15 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 	feed := exchange.NewFeed(core.Store, exchange.FeedConfig{})
 	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault,
 		Publish: feed, Metrics: mets, Audit: auditor{core.Audit}, Log: log}
-	if recognizer != nil {
-		deps.OCR = recognizer
+	if readers != nil {
+		deps.OCR = readers
+		deps.Split = pipeline.SplitterFunc(func(ctx context.Context, data []byte, lim pages.Limits) (pipeline.PageSource, error) {
+			d, err := splitters.Open(ctx, data, lim)
+			if err != nil {
+				return nil, err
+			}
+			return d, nil
+		})
 	}
 	if index != nil {
 		deps.Index = index
@@ -258,7 +273,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		}
 	}
 	if len(stages) > 0 {
-		if err := startServer("stages", stages, 2); err != nil {
+		if err := startServer("stages", stages, stageConcurrency); err != nil {
 			return err
 		}
 	}
@@ -316,6 +331,31 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		_ = httpSrv.Shutdown(sctx)
 	}
 	return nil
+}
+
+// stageConcurrency is how many split, finalize and index tasks a process
+// runs at once.
+const stageConcurrency = 2
+
+// startReaders starts a pool of reader children and checks that they run:
+// a binary whose main does not serve as a child (childsrv.Main) fails here,
+// not on the first page.
+func startReaders(ctx context.Context, cfg Config, name string, slots int, log *slog.Logger) (*child.Pool, error) {
+	pool, err := child.New(child.Config{Name: name, Slots: slots, Languages: cfg.Languages,
+		MemoryMB: cfg.ReaderMemoryMB, Timeout: cfg.ReaderTimeout, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	pong, err := pool.Ping(pctx, name == "ocr")
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("start %s reader processes: %w", name, err)
+	}
+	log.Info("reader processes ready", "pool", name, "slots", slots, "omp_thread_limit", pong.ThreadLimit,
+		"memory_cap_mb", pong.MemoryCap>>20)
+	return pool, nil
 }
 
 func indexName(cfg Config) string {

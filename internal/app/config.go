@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -55,6 +56,14 @@ type Config struct {
 	// Languages are the Tesseract languages. Default [vie, eng]: Vietnamese
 	// reads every page, English joins in for pages that are not Vietnamese.
 	Languages []string `yaml:"languages"`
+	// ReaderMemoryMB is how much memory (address space, MiB) each reader
+	// child process may take beyond what it holds at start. Decoding,
+	// rendering and OCR of uploaded files run in these children; a file or
+	// page that needs more fails with a reason. Default 1536.
+	ReaderMemoryMB int `yaml:"reader_memory_mb"`
+	// ReaderTimeout bounds one page read, one page rendered or one document
+	// opened by a reader child, which is killed when it passes. Default 3m.
+	ReaderTimeout time.Duration `yaml:"reader_timeout"`
 	// ExchangePartnersFile is the YAML file of partner agencies allowed to
 	// pull records (docs/exchange.md). Env SOHOA_EXCHANGE_PARTNERS. Unset: no partner.
 	ExchangePartnersFile string `yaml:"exchange_partners_file"`
@@ -185,6 +194,12 @@ func (c Config) Validate() error {
 	}
 	if c.MaxPages < 0 || c.MaxPixels < 0 || c.MaxFileMB < 0 || c.MaxBatchMB < 0 {
 		bad("max_*", "limits cannot be negative")
+	}
+	if c.ReaderMemoryMB != 0 && (c.ReaderMemoryMB < 256 || c.ReaderMemoryMB > 65536) {
+		bad("reader_memory_mb", "%d is not between 256 and 65536", c.ReaderMemoryMB)
+	}
+	if c.ReaderTimeout < 0 || (c.ReaderTimeout > 0 && c.ReaderTimeout < 5*time.Second) {
+		bad("reader_timeout", "%s is shorter than 5s", c.ReaderTimeout)
 	}
 	return errors.Join(errs...)
 }

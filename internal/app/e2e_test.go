@@ -18,6 +18,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
+	"github.com/sohoa/sohoa/internal/child/childsrv"
 	"github.com/sohoa/sohoa/internal/client"
 	"github.com/sohoa/sohoa/internal/corpus"
 	"github.com/sohoa/sohoa/internal/omp"
@@ -25,6 +26,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The servers these tests start read pages in child processes: copies
+	// of this test binary, which serve here.
+	childsrv.Main()
 	if err := omp.EnsureThreadLimit(); err != nil {
 		panic(err)
 	}

@@ -4,6 +4,7 @@
 package domain
 
 import (
+	"errors"
 	"image"
 	"time"
 )
@@ -85,8 +86,9 @@ type Page struct {
 	Width       int     `json:"width"`  // pixels
 	Height      int     `json:"height"` // pixels
 	DPI         int     `json:"dpi,omitempty"`
-	Orientation int     `json:"orientation"` // degrees the page was rotated to read it: 0, 90, 180, 270
-	Text        string  `json:"text"`        // NFC
+	ReadDPI     int     `json:"read_dpi,omitempty"` // resolution OCR read the page at, when not its own
+	Orientation int     `json:"orientation"`        // degrees the page was rotated to read it: 0, 90, 180, 270
+	Text        string  `json:"text"`               // NFC
 	Words       []Word  `json:"words"`
 	Confidence  float64 `json:"confidence"` // mean word confidence, 0-100
 	OCRSeconds  float64 `json:"ocr_seconds"`
@@ -133,3 +135,20 @@ func (r *Rejection) Message(lang string) string {
 func Reject(code, vi, en string, cause error) *Rejection {
 	return &Rejection{Code: code, VI: vi, EN: en, Err: cause}
 }
+
+// ReadOptions say how one page image is read by OCR. The zero value reads
+// the page once at its own resolution.
+type ReadOptions struct {
+	// Marks also reads the stamp region (secrecy, urgency) on its own; meant
+	// for a document's first page.
+	Marks bool `json:"marks,omitempty"`
+	// DPI is the page's resolution when known (0: unknown). Pages scanned
+	// far above what OCR needs are read at a lower resolution.
+	DPI int `json:"dpi,omitempty"`
+}
+
+// ErrReaderDied marks the failure of a reader process (OCR, page decoding)
+// that died or was killed while working on an input: a crash in a decoder,
+// its memory cap or its time limit. The input itself may be what killed
+// it, so callers count these per page and stop retrying after a few.
+var ErrReaderDied = errors.New("reader process died")

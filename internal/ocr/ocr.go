@@ -181,6 +181,9 @@ type Options struct {
 	// Tesseract's layout analysis drops (Page.Marks). Meant for a document's
 	// first page; it costs a fraction of a page's OCR time.
 	Marks bool
+	// DPI is the page's resolution when known (0: unknown). Pages above
+	// 400 dpi are read at 300 dpi (see normalize.go).
+	DPI int
 }
 
 // Recognize reads one encoded page image (PNG, JPEG, TIFF, WebP, BMP, PNM).
@@ -203,6 +206,16 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		}
 	}()
 	start := time.Now()
+	// Pages scanned far above what OCR needs are read at 300 dpi; the word
+	// boxes are mapped back to the page's own pixels at the end.
+	scale := downscaleFactor(opt.DPI)
+	if scale != 1 {
+		small, err := rescale(img, scale, targetReadDPI)
+		if err != nil {
+			return domain.Page{}, fmt.Errorf("%w: %v", ErrUnreadableImage, err)
+		}
+		img = small
+	}
 	if err := c.SetImageFromBytes(img); err != nil {
 		return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
 	}
@@ -250,6 +263,10 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 			return domain.Page{}, err
 		}
 		p.Marks = marks
+	}
+	scaleWords(&p, scale)
+	if scale != 1 {
+		p.ReadDPI = targetReadDPI
 	}
 	p.OCRSeconds = time.Since(start).Seconds()
 	p.DoneAt = time.Now().UTC()

@@ -23,7 +23,6 @@ import (
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/metrics"
-	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -48,10 +47,50 @@ const (
 // QueueWeights are the asynq queue priorities.
 var QueueWeights = map[string]int{QueueFinalize: 4, QueueIndex: 4, QueueSplit: 2, QueueOCR: 3}
 
-// Recognizer reads one page image. *ocr.Engine satisfies it.
+// Recognizer reads one page image. *child.Pool satisfies it, reading in a
+// supervised child process. Errors wrapping domain.ErrReaderDied mean the
+// reader died on the page (counted as strikes); other *domain.Rejection
+// errors fail the page with their reason; anything else is retried.
 type Recognizer interface {
-	Recognize(ctx context.Context, img []byte, opt ocr.Options) (domain.Page, error)
+	Recognize(ctx context.Context, img []byte, opt domain.ReadOptions) (domain.Page, error)
 }
+
+// PageSource yields the page images of one opened document; Close frees it.
+type PageSource interface {
+	Pages() int
+	Page(ctx context.Context, n domain.PageNo) (pages.Image, error)
+	Close() error
+}
+
+// Splitter opens documents for the split stage. *child.Pool, through
+// SplitterFunc, does it in a supervised child process; refusals are
+// *domain.Rejection, wrapping domain.ErrReaderDied when the reader died.
+type Splitter interface {
+	Open(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error)
+}
+
+// SplitterFunc adapts a function to Splitter.
+type SplitterFunc func(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error)
+
+// Open calls f.
+func (f SplitterFunc) Open(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error) {
+	return f(ctx, data, lim)
+}
+
+// InProcess opens documents in the calling process with package pages. It
+// is for tests and tools that read trusted files; a server splits in child
+// processes.
+var InProcess Splitter = SplitterFunc(func(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error) {
+	src, err := pages.Open(ctx, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	return nopCloser{src}, nil
+})
+
+type nopCloser struct{ pages.Source }
+
+func (nopCloser) Close() error { return nil }
 
 // Indexer is what the pipeline needs from a search backend.
 type Indexer interface {
@@ -109,6 +148,9 @@ type Config struct {
 	SplitTimeout time.Duration // default 30m
 	MaxRetry     int           // per task; default 5
 	Retention    time.Duration // how long finished task IDs are kept for dedupe; default 7 days
+	// MaxStrikes is how many times a page (or a document being opened)
+	// may kill a reader before it is failed for good; default 2.
+	MaxStrikes int
 }
 
 func (c Config) withDefaults() Config {
@@ -120,6 +162,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxRetry <= 0 {
 		c.MaxRetry = 5
+	}
+	if c.MaxStrikes <= 0 {
+		c.MaxStrikes = 2
 	}
 	if c.Retention <= 0 {
 		c.Retention = 7 * 24 * time.Hour
@@ -135,6 +180,7 @@ type Pipeline struct {
 	queue   *asynq.Client
 	redis   redis.UniversalClient
 	ocr     Recognizer
+	split   Splitter
 	extract Extractor
 	index   Indexer
 	blind   Blinder
@@ -151,6 +197,7 @@ type Deps struct {
 	Queue   *asynq.Client
 	Redis   redis.UniversalClient
 	OCR     Recognizer
+	Split   Splitter // default InProcess
 	Extract Extractor
 	Index   Indexer
 	Blind   Blinder
@@ -165,8 +212,11 @@ func New(cfg Config, d Deps) *Pipeline {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Split == nil {
+		d.Split = InProcess
+	}
 	return &Pipeline{cfg: cfg.withDefaults(), cat: d.Catalog, queue: d.Queue, redis: d.Redis,
-		ocr: d.OCR, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, metrics: d.Metrics, audit: d.Audit, log: d.Log}
+		ocr: d.OCR, split: d.Split, extract: d.Extract, index: d.Index, blind: d.Blind, publish: d.Publish, metrics: d.Metrics, audit: d.Audit, log: d.Log}
 }
 
 // Register adds the handlers of the stages this process runs to mux.

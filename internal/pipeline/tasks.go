@@ -14,8 +14,6 @@ import (
 
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
-	"github.com/sohoa/sohoa/internal/ocr"
-	"github.com/sohoa/sohoa/internal/pages"
 	"github.com/sohoa/sohoa/internal/pdfa"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -63,8 +61,13 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("split %s: %w", d.ID, err)
 	}
-	src, err := pages.Open(ctx, data, p.cfg.Limits)
+	src, err := p.split.Open(ctx, data, p.cfg.Limits)
 	if err != nil {
+		if errors.Is(err, domain.ErrReaderDied) {
+			if err := p.strike(ctx, d.ID, d.Attempt, 0, err); err != nil {
+				return err // retried: the reader may have died for another reason
+			}
+		}
 		var rej *domain.Rejection
 		if errors.As(err, &rej) {
 			log.Warn("document rejected", "code", rej.Code, "reason", rej.EN)
@@ -77,6 +80,7 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 		}
 		return fmt.Errorf("split %s: %w", d.ID, err)
 	}
+	defer src.Close()
 	d.Pages = src.Pages()
 	d.Status = domain.DocProcessing
 	if err := p.cat.PutDocument(ctx, d); err != nil {
@@ -129,16 +133,39 @@ func (p *Pipeline) handleOCR(ctx context.Context, t *asynq.Task) error {
 		return p.retryOrFail(ctx, pt, err)
 	}
 	// Stamps (secrecy, urgency) sit on a document's first page.
-	page, err := p.ocr.Recognize(ctx, img, ocr.Options{Marks: pt.Page == 1})
+	page, err := p.ocr.Recognize(ctx, img, domain.ReadOptions{Marks: pt.Page == 1, DPI: pt.DPI})
 	if err != nil {
-		if errors.Is(err, ocr.ErrUnreadableImage) {
-			return p.failPage(ctx, pt, "Ảnh trang không đọc được", err)
+		if errors.Is(err, domain.ErrReaderDied) {
+			if err := p.strike(ctx, pt.Doc, pt.Attempt, pt.Page, err); err != nil {
+				return err
+			}
+		}
+		var rej *domain.Rejection
+		if errors.As(err, &rej) {
+			return p.failPage(ctx, pt, rej.VI, err)
 		}
 		return p.retryOrFail(ctx, pt, err)
 	}
 	page.No, page.Width, page.Height, page.DPI = pt.Page, pt.Width, pt.Height, pt.DPI
 	log.Info("page read", "words", len(page.Words), "confidence", math.Round(page.Confidence), "seconds", page.OCRSeconds)
 	return p.finishPage(ctx, pt.Doc, pt.Attempt, pt.Pages, pt.Page, &page)
+}
+
+// strike records that reading page n of a document attempt (0: opening the
+// document) killed a reader. Below the strike limit it returns an error, so
+// that the task is retried by a fresh reader; at the limit it returns nil and
+// the caller fails the page or the document with the reader's reason, so the
+// input is never handed out again.
+func (p *Pipeline) strike(ctx context.Context, doc domain.DocumentID, attempt int, n domain.PageNo, cause error) error {
+	count, err := p.cat.AddStrike(ctx, doc, attempt, n, cause.Error())
+	if err != nil {
+		return fmt.Errorf("record reader failure on %s page %d: %w", doc, n, err)
+	}
+	p.log.Warn("reader died on input", "document", doc, "page", n, "strikes", count, "limit", p.cfg.MaxStrikes, "err", cause)
+	if count < p.cfg.MaxStrikes {
+		return fmt.Errorf("%s page %d: reader died (strike %d of %d): %w", doc, n, count, p.cfg.MaxStrikes, cause)
+	}
+	return nil
 }
 
 // retryOrFail returns err for asynq to retry, except on the last attempt, when

@@ -1,0 +1,72 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/corpus"
+)
+
+// TestHighResolutionReadAt300 reads a page scanned at 600 dpi: it is read
+// at 300 dpi, as accurately as the page scanned at 300 dpi, and its word
+// boxes are in the 600-dpi page's own pixels.
+func TestHighResolutionReadAt300(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR test")
+	}
+	e := newEngine(t, 1)
+	read := func(dpi int) (Options, *corpus.Document, []byte) {
+		docs, err := corpus.Generate(corpus.Options{Seed: 12, Documents: 1, DPI: dpi, Classes: []string{"notice"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := corpus.WritePNG(&b, docs[0].Pages[0], dpi); err != nil {
+			t.Fatal(err)
+		}
+		return Options{DPI: dpi}, &docs[0], b.Bytes()
+	}
+	opt300, d300, img300 := read(300)
+	opt600, d600, img600 := read(600)
+	p300, err := e.Recognize(context.Background(), img300, opt300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p600, err := e.Recognize(context.Background(), img600, opt600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cer300 := corpus.CER(d300.Truth.Pages[0].Text, p300.Text)
+	cer600 := corpus.CER(d600.Truth.Pages[0].Text, p600.Text)
+	t.Logf("300 dpi: CER %.2f%% in %.1fs; 600 dpi read at %d dpi: CER %.2f%% in %.1fs",
+		cer300*100, p300.OCRSeconds, p600.ReadDPI, cer600*100, p600.OCRSeconds)
+	if p600.ReadDPI != targetReadDPI || p300.ReadDPI != 0 {
+		t.Errorf("read resolutions %d and %d, want 0 (own) and %d", p300.ReadDPI, p600.ReadDPI, targetReadDPI)
+	}
+	if cer600 > cer300+0.01 {
+		t.Errorf("the 600-dpi page reads worse at 300 dpi: CER %.2f%% vs %.2f%%", cer600*100, cer300*100)
+	}
+	bounds := d600.Pages[0].Bounds()
+	var maxX int
+	for _, w := range p600.Words {
+		if !w.Box.In(bounds.Inset(-2)) {
+			t.Fatalf("word %q box %v outside the 600-dpi page %v", w.Text, w.Box, bounds)
+		}
+		maxX = max(maxX, w.Box.Max.X)
+	}
+	if maxX < bounds.Dx()/2 {
+		t.Errorf("word boxes stay in the left half (max x %d of %d): not mapped back to the page's pixels", maxX, bounds.Dx())
+	}
+}
+
+func TestDownscaleFactor(t *testing.T) {
+	for _, c := range []struct {
+		dpi  int
+		want float64
+	}{{0, 1}, {200, 1}, {300, 1}, {400, 1}, {600, 0.5}, {2400, 0.125}} {
+		if got := downscaleFactor(c.dpi); got != c.want {
+			t.Errorf("downscaleFactor(%d) = %v, want %v", c.dpi, got, c.want)
+		}
+	}
+}
