@@ -262,6 +262,11 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	case nConf == 0:
 		d.Status = domain.DocFailed
 		d.Problem = domain.Reject("no_readable_page", "Không trang nào đọc được", "no page could be read", nil)
+		if why := d.PageErrors[1]; why != "" {
+			// Say why, in the words the page's failure used.
+			d.Problem.VI += " (trang 1: " + why + ")"
+			d.Problem.EN += " (page 1: " + why + ")"
+		}
 	default:
 		d.Status = domain.DocDone
 		d.Problem = nil
