@@ -233,7 +233,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	if pr := r.Pipeline; pr != nil || len(r.Scaling) > 0 {
 		p("## Peak memory per process\n\n")
-		p("VmHWM (peak resident set) of each `sohoa serve` process, read from `/proc/<pid>/status` at the end of its run.\n\n")
+		p("VmHWM (peak resident set) of each `sohoa serve` process and of each of its reader children (page decoding, rendering and OCR run in these, package child), read from `/proc/<pid>/status` at the end of the run. A process's CPU time includes its children's.\n\n")
 		p("| run | process | OCR workers | peak RSS | CPU time |\n|---|---|---:|---:|---:|\n")
 		runs := append([]PipelineRun{}, r.Scaling...)
 		if pr != nil {
@@ -242,6 +242,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		for _, run := range runs {
 			for _, ps := range run.Processes {
 				p("| %s | `--role %s` | %d | %s | %s |\n", run.Topology.Name, ps.Role, ps.Workers, mib(ps.PeakRSS), secs(ps.CPU))
+				for _, rs := range ps.Readers {
+					p("| %s | ↳ reader child `%s` | | %s | %s |\n", run.Topology.Name, rs.Name, mib(rs.PeakRSS), secs(rs.CPU))
+				}
 			}
 		}
 		p("\n")

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,8 +44,19 @@ type ProcStat struct {
 	Workers int
 	// PeakRSS is VmHWM from /proc/<pid>/status, in bytes.
 	PeakRSS int64
-	// CPU is user+system time of the process over its life.
+	// CPU is user+system time of the process and of its reader children
+	// over their lives.
 	CPU time.Duration
+	// Readers are the process's reader children (page decoding and OCR run
+	// there, see package child), each with its own peak RSS and CPU time.
+	Readers []ReaderStat
+}
+
+// ReaderStat is what one reader child of a sohoa process used.
+type ReaderStat struct {
+	Name    string // pool and slot, e.g. "ocr-1"
+	PeakRSS int64
+	CPU     time.Duration
 }
 
 // PipelineRun is the outcome of one end-to-end run.
@@ -173,51 +185,132 @@ func (p *proc) waitLog(ctx context.Context, marker string, timeout time.Duration
 	return fmt.Errorf("bench: sohoa serve --role %s did not log %q in %s: %s", p.role, marker, timeout, tail(p.logPath, 10))
 }
 
-// stat reads peak RSS and CPU time of the running process.
+// stat reads peak RSS and CPU time of the running process and of its
+// reader children.
 func (p *proc) stat() (ProcStat, error) {
 	ps := ProcStat{Role: p.role, Workers: p.workers}
 	pid := p.cmd.Process.Pid
+	rss, err := peakRSS(pid)
+	if err != nil {
+		return ps, err
+	}
+	ps.PeakRSS = rss
+	cpu, waited, err := procCPU(pid)
+	if err != nil {
+		return ps, err
+	}
+	ps.CPU = cpu + waited // waited: children that already exited
+	kids, err := childPIDs(pid)
+	if err != nil {
+		return ps, err
+	}
+	for _, k := range kids {
+		rs := ReaderStat{Name: readerName(k)}
+		if rs.Name == "" {
+			continue // not a reader child
+		}
+		if rs.PeakRSS, err = peakRSS(k); err != nil {
+			continue // exited meanwhile
+		}
+		// The reader's own time and that of what it ran (pdftoppm).
+		own, waited, err := procCPU(k)
+		if err != nil {
+			continue
+		}
+		rs.CPU = own + waited
+		ps.CPU += rs.CPU
+		ps.Readers = append(ps.Readers, rs)
+	}
+	sort.Slice(ps.Readers, func(i, j int) bool { return ps.Readers[i].Name < ps.Readers[j].Name })
+	return ps, nil
+}
+
+// peakRSS is VmHWM of pid from /proc/<pid>/status, in bytes.
+func peakRSS(pid int) (int64, error) {
 	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return ps, fmt.Errorf("bench: %w", err)
+		return 0, fmt.Errorf("bench: %w", err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(st))
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			if err != nil {
-				return ps, fmt.Errorf("bench: VmHWM %q: %w", v, err)
+				return 0, fmt.Errorf("bench: VmHWM %q: %w", v, err)
 			}
-			ps.PeakRSS = kb << 10
+			return kb << 10, nil
 		}
 	}
-	cpu, err := procCPU(pid)
-	if err != nil {
-		return ps, err
-	}
-	ps.CPU = cpu
-	return ps, nil
+	return 0, fmt.Errorf("bench: no VmHWM for pid %d", pid)
 }
 
-// procCPU is utime+stime of pid from /proc/<pid>/stat.
-func procCPU(pid int) (time.Duration, error) {
+// childPIDs lists the processes whose parent is pid.
+func childPIDs(pid int) ([]int, error) {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	var out []int
+	for _, e := range ents {
+		k, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		f, err := statFields(k)
+		if err != nil || len(f) < 2 {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(f[1]); ppid == pid {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// readerName is a reader child's name from its command line
+// ("sohoa reader-child ocr-1"), or "" for another process.
+func readerName(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return ""
+	}
+	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	if len(args) >= 3 && args[1] == "reader-child" {
+		return args[2]
+	}
+	return ""
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name,
+// which is in parentheses and may hold spaces: state, ppid, ...
+func statFields(pid int) ([]string, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, fmt.Errorf("bench: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	// Fields after the command name, which is in parentheses and may hold spaces.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, errors.New("bench: malformed /proc stat")
+		return nil, errors.New("bench: malformed /proc stat")
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, errors.New("bench: short /proc stat")
+	return strings.Fields(string(b[i+1:])), nil
+}
+
+// procCPU is utime+stime of pid from /proc/<pid>/stat, and the time of its
+// children it has waited for (cutime+cstime).
+func procCPU(pid int) (own, waited time.Duration, err error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, 0, err
 	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	const clkTck = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / clkTck, nil
+	if len(f) < 15 {
+		return 0, 0, errors.New("bench: short /proc stat")
+	}
+	tick := func(s string) time.Duration {
+		n, _ := strconv.ParseInt(s, 10, 64)
+		const clkTck = 100 // USER_HZ on Linux
+		return time.Duration(n) * time.Second / clkTck
+	}
+	return tick(f[11]) + tick(f[12]), tick(f[13]) + tick(f[14]), nil
 }
 
 // stop sends SIGTERM and waits up to a minute, then kills.
