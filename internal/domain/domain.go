@@ -87,6 +87,7 @@ type Page struct {
 	Height      int     `json:"height"` // pixels
 	DPI         int     `json:"dpi,omitempty"`
 	ReadDPI     int     `json:"read_dpi,omitempty"` // resolution OCR read the page at, when not its own
+	Upscaled    float64 `json:"upscaled,omitempty"` // the page's text was too small and was read enlarged this much
 	Orientation int     `json:"orientation"`        // degrees the page was rotated to read it: 0, 90, 180, 270
 	Text        string  `json:"text"`               // NFC
 	Words       []Word  `json:"words"`

@@ -15,6 +15,11 @@ static int sohoa_rescale(const l_uint8* data, size_t size, float f, int dpi, l_u
 	PIX* s = NULL;
 	if (pixGetDepth(pix) == 1 && f < 1) {
 		s = pixScaleToGray(pix, f);
+	} else if (f > 1 && pixGetDepth(pix) < 8) {
+		// Enlarge bilevel and palette pages as grey, so strokes are
+		// interpolated rather than copied into blocks.
+		PIX* g = pixConvertTo8(pix, 0);
+		if (g != NULL) { s = pixScale(g, f, f); pixDestroy(&g); }
 	} else {
 		s = pixScale(pix, f, f);
 	}
@@ -32,6 +37,7 @@ import (
 	"errors"
 	"image"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/sohoa/sohoa/internal/domain"
@@ -81,4 +87,45 @@ func scaleWords(p *domain.Page, f float64) {
 		b := p.Words[i].Box
 		p.Words[i].Box = image.Rect(sc(b.Min.X), sc(b.Min.Y), sc(b.Max.X), sc(b.Max.Y))
 	}
+}
+
+// Text too small for Tesseract (phone photos of letters, faxes, pages
+// scanned at 100 dpi) is read again enlarged. The size is estimated from the
+// text itself, not from metadata: the median height of the word boxes of a
+// first reading. Body text scanned at 300 dpi has word boxes about 50 px
+// high, at 100 dpi about 16 px, at 72 dpi 12 px. Measured on generated
+// pages (4 a resolution, light degradation): at 72 dpi, reading enlarged
+// 2.5x cut CER from 3.54 % to 2.04 % (3.2 s a page instead of 0.9 s); at
+// 100 dpi an enlarged reading found no more good words, so it is not tried
+// there (aiming at 40 px with a 20 px threshold tripled the time of 100-dpi
+// pages for a CER of 1.28 % instead of 1.31 %).
+const (
+	minWordHeight    = 15 // px: below this median, a page is read again enlarged
+	targetWordHeight = 30 // px: the enlargement aims at this median
+	maxUpscale       = 4
+)
+
+// medianWordHeight is the median height of the boxes of words of two or
+// more characters, 0 when there are fewer than 8 such words.
+func medianWordHeight(p domain.Page) int {
+	var hs []int
+	for _, w := range p.Words {
+		if len([]rune(w.Text)) >= 2 && w.Box.Dy() > 0 {
+			hs = append(hs, w.Box.Dy())
+		}
+	}
+	if len(hs) < 8 {
+		return 0
+	}
+	slices.Sort(hs)
+	return hs[len(hs)/2]
+}
+
+// upscaleFactor is how much a page read with this median word height is
+// enlarged for a second reading: 1 when its text is large enough.
+func upscaleFactor(median int) float64 {
+	if median == 0 || median >= minWordHeight {
+		return 1
+	}
+	return math.Min(maxUpscale, float64(targetWordHeight)/float64(median))
 }

@@ -70,3 +70,47 @@ func TestDownscaleFactor(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallTextReadEnlarged reads pages whose text is too small for
+// Tesseract (72 dpi, a phone photo's effective resolution): they are read
+// enlarged, more accurately than Tesseract reads them as they are (3.5 %
+// CER measured), while a 150-dpi page is read once.
+func TestSmallTextReadEnlarged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR test")
+	}
+	e := newEngine(t, 2)
+	for _, c := range []struct {
+		dpi      int
+		enlarged bool
+		maxCER   float64
+	}{{72, true, 0.028}, {150, false, 0.02}} {
+		docs, err := corpus.Generate(corpus.Options{Seed: 77, Documents: 2, DPI: c.dpi, Degrade: "light"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for _, d := range docs {
+			var b bytes.Buffer
+			if err := corpus.WritePNG(&b, d.Pages[0], c.dpi); err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.Recognize(context.Background(), b.Bytes(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cer := corpus.CER(d.Truth.Pages[0].Text, p.Text)
+			sum += cer
+			t.Logf("%d dpi: enlarged %.2fx, CER %.2f%%, %.1fs", c.dpi, p.Upscaled, cer*100, p.OCRSeconds)
+			if (p.Upscaled > 1) != c.enlarged {
+				t.Errorf("%d dpi: enlarged %.2fx, want enlarged %v", c.dpi, p.Upscaled, c.enlarged)
+			}
+			if max := d.Pages[0].Bounds().Dx(); len(p.Words) > 0 && p.Words[len(p.Words)-1].Box.Max.X > max+2 {
+				t.Errorf("%d dpi: word boxes not mapped back to the page's pixels", c.dpi)
+			}
+		}
+		if mean := sum / float64(len(docs)); mean > c.maxCER {
+			t.Errorf("%d dpi: mean CER %.2f%% above %.1f%%", c.dpi, mean*100, c.maxCER*100)
+		}
+	}
+}

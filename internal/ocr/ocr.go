@@ -223,21 +223,38 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 	if err != nil {
 		return domain.Page{}, err
 	}
+	read1 := img // the image of the kept reading
+	// Text too small for Tesseract (a phone photo, a 100-dpi scan) is read
+	// again enlarged, judged by the height of the words just read; the
+	// enlarged reading is kept only when it finds more good words.
+	if f := upscaleFactor(medianWordHeight(p)); f > 1 {
+		if big, err := rescale(img, f, targetReadDPI); err == nil {
+			if err := c.SetImageFromBytes(big); err != nil {
+				return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
+			}
+			p2, err := read(c)
+			if err == nil && goodWords(p2) > goodWords(p) {
+				p, read1 = p2, big
+				scale *= f
+				p.Upscaled = math.Round(f*100) / 100
+			}
+		}
+	}
 	// Most pages read well on the first pass. A page that reads badly may be
 	// upside down, sideways or skewed: detect its orientation (Tesseract
 	// OSD) and skew (Leptonica), turn it upright and straight, read it again
 	// and keep the better reading. Good pages never pay for this.
-	read1 := img // the image of the kept reading
 	if poorReading(p) {
-		deg, _, skew, fixed, err := w.osd.upright(img)
+		deg, _, skew, fixed, err := w.osd.upright(read1)
 		if err == nil && fixed != nil {
 			if err := c.SetImageFromBytes(fixed); err != nil {
 				return domain.Page{}, fmt.Errorf("ocr: set image: %w", err)
 			}
 			p2, err := read(c)
 			if err == nil && goodWords(p2) > goodWords(p) {
+				up := p.Upscaled
 				p, read1 = p2, fixed
-				p.Orientation, p.Skew, p.Reread = deg, skew, true
+				p.Orientation, p.Skew, p.Reread, p.Upscaled = deg, skew, true, up
 			}
 		}
 	}
@@ -249,7 +266,7 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		}
 		p2, err := read(w.all)
 		if err == nil && goodWords(p2) > goodWords(p) {
-			p2.Orientation, p2.Skew, p2.Reread = p.Orientation, p.Skew, p.Reread
+			p2.Orientation, p2.Skew, p2.Reread, p2.Upscaled = p.Orientation, p.Skew, p.Reread, p.Upscaled
 			p = p2
 			p.Languages = e.allLangs
 		}
@@ -265,7 +282,7 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		p.Marks = marks
 	}
 	scaleWords(&p, scale)
-	if scale != 1 {
+	if scale < 1 {
 		p.ReadDPI = targetReadDPI
 	}
 	p.OCRSeconds = time.Since(start).Seconds()
