@@ -6,7 +6,7 @@ BIN := bin/sohoa
 export OMP_THREAD_LIMIT ?= 1
 export CGO_ENABLED := 1
 
-.PHONY: accuracy run test test-unit test-es run-es bench soak build deps deps-test clean vet
+.PHONY: accuracy run test test-unit test-es run-es bench soak build deps deps-test clean vet fuzz
 
 deps:
 	@deploy/dev/deps.sh run
@@ -96,6 +96,10 @@ run-es: build
 	export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
 	trap 'deploy/elasticsearch-dev/es.sh stop' EXIT; \
 	$(MAKE) run
+
+# make fuzz: every go test -fuzz target for FUZZTIME each (default 10s).
+fuzz:
+	@deploy/dev/fuzz.sh
 
 vet:
 	$(GO) vet ./...

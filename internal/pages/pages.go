@@ -8,8 +8,11 @@
 // every PDF feature the archives contain. Rendering reads the PDF from a pipe
 // and writes the image to a pipe: no plaintext temporary files.
 //
-// Every limit (pages, pixels per page) is checked from headers before any
-// pixel is decoded, so decompression bombs are refused cheaply.
+// Every limit (pages, pixels per page, decoded bytes per PDF stream and per
+// document) is checked before anything is decoded: pixels from the image's
+// own header (ImageSize), never from what a container claims, and PDF
+// streams with a streaming decoder that keeps nothing, so decompression
+// bombs are refused cheaply.
 package pages
 
 import (
@@ -17,9 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // header decoding
-	_ "image/png"  // header decoding
 	"os/exec"
 	"strconv"
 	"strings"
@@ -80,6 +80,19 @@ type Limits struct {
 	MaxPages  int   // pages per document; default 2000
 	MaxPixels int64 // pixels per page image; default 120 megapixels (A3 at 600 dpi is ~70)
 	RenderDPI int   // resolution for rendered PDF pages; default 300
+
+	// MaxStreamBytes bounds the decoded size of one PDF stream that is not
+	// an image (page content, form, font, object stream). Default 64 MiB:
+	// a scanned page's content stream is under 1 KiB ("q … cm /Im0 Do Q"),
+	// an OCR text layer tens of KiB, an embedded font a few MiB, and the
+	// densest vector pages (maps, CAD plots) some MiB; pdfcpu holds a
+	// decoded stream several times over while parsing it (300 MiB cost
+	// 1.6 GiB), so the bound is also the memory a stream may cost.
+	MaxStreamBytes int64
+	// MaxDecodedBytes bounds the decoded size of all a PDF's non-image
+	// streams together. Default 256 MiB: 2000 pages (MaxPages) of OCR text
+	// layers at 50 KiB is under 100 MiB.
+	MaxDecodedBytes int64
 }
 
 func (l Limits) withDefaults() Limits {
@@ -91,6 +104,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.RenderDPI <= 0 {
 		l.RenderDPI = 300
+	}
+	if l.MaxStreamBytes <= 0 {
+		l.MaxStreamBytes = 64 << 20
+	}
+	if l.MaxDecodedBytes <= 0 {
+		l.MaxDecodedBytes = 256 << 20
 	}
 	return l
 }
@@ -172,14 +191,14 @@ func checkPixels(w, h int, lim Limits) error {
 type imageSource struct{ img Image }
 
 func openImage(data []byte, f Format, lim Limits) (Source, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	w, h, _, err := ImageSize(data)
 	if err != nil {
 		return nil, corrupt(string(f), err)
 	}
-	if err := checkPixels(cfg.Width, cfg.Height, lim); err != nil {
+	if err := checkPixels(w, h, lim); err != nil {
 		return nil, err
 	}
-	return &imageSource{Image{No: 1, Data: data, Format: f, Width: cfg.Width, Height: cfg.Height, DPI: imageDPI(data, f)}}, nil
+	return &imageSource{Image{No: 1, Data: data, Format: f, Width: w, Height: h, DPI: imageDPI(data, f)}}, nil
 }
 
 func (s *imageSource) Pages() int { return 1 }
