@@ -10,12 +10,10 @@ package childsrv
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"log/slog"
 	"os"
@@ -194,17 +192,17 @@ func (s *server) fits(img []byte) error {
 	if s.memExtra <= 0 {
 		return nil
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(img))
+	w, h, _, err := pages.ImageSize(img)
 	if err != nil {
-		return nil // not a format Go reads headers of; Leptonica decides
+		return nil // Leptonica decides whether it can read it
 	}
-	need := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel
+	need := int64(w) * int64(h) * bytesPerPixel
 	if need <= s.memExtra {
 		return nil
 	}
 	return domain.Reject("reader_memory",
-		fmt.Sprintf("Ảnh trang quá lớn để đọc (%d×%d điểm ảnh cần khoảng %d MiB, giới hạn %d MiB)", cfg.Width, cfg.Height, need>>20, s.memExtra>>20),
-		fmt.Sprintf("page image too large to read (%d×%d pixels need about %d MiB, limit %d MiB)", cfg.Width, cfg.Height, need>>20, s.memExtra>>20),
+		fmt.Sprintf("Ảnh trang quá lớn để đọc (%d×%d điểm ảnh cần khoảng %d MiB, giới hạn %d MiB)", w, h, need>>20, s.memExtra>>20),
+		fmt.Sprintf("page image too large to read (%d×%d pixels need about %d MiB, limit %d MiB)", w, h, need>>20, s.memExtra>>20),
 		nil)
 }
 
