@@ -50,6 +50,9 @@ test: deps-test
 	status=0; $(GO) test -race -count=1 -timeout 30m -v ./... > var/test.log 2>&1 || status=$$?; \
 	echo "=== extraction accuracy (60 documents per set, without -race)" >> var/test.log; \
 	$(GO) test -count=1 -timeout 20m -v -run 'TestAccuracyOCR' ./internal/extract >> var/test.log 2>&1 || status=$$?; \
+	echo "=== fuzz targets, $${FUZZTIME:-10s} each (make fuzz)" | tee -a var/test.log; \
+	if ! FUZZTIME=$${FUZZTIME:-10s} deploy/dev/fuzz.sh >> var/test.log 2>&1; then status=1; fi; \
+	grep -E '^(FAIL|fuzz:) ' var/test.log || true; \
 	deploy/dev/test-summary.sh var/test.log; \
 	echo "full test output: var/test.log"; \
 	exit $$status
