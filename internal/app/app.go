@@ -200,8 +200,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		Publish: feed, Metrics: mets, Audit: auditor{core.Audit}, Log: log}
 	if readers != nil {
 		deps.OCR = readers
-		deps.Split = pipeline.SplitterFunc(func(ctx context.Context, data []byte, lim pages.Limits) (pipeline.PageSource, error) {
-			d, err := splitters.Open(ctx, data, lim)
+		deps.Split = pipeline.SplitterFunc(func(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (pipeline.PageSource, error) {
+			d, err := splitters.Open(ctx, doc, size, lim)
 			if err != nil {
 				return nil, err
 			}

@@ -53,8 +53,10 @@ type Op string
 const (
 	// OpOCR reads one encoded page image: Request.Image, .Read, .MaxPixels.
 	OpOCR Op = "ocr"
-	// OpOpen opens a document (Request.Doc, .Limits) and keeps it open for
-	// OpPage; the answer carries the number of pages.
+	// OpOpen opens a document and keeps it open for OpPage; the answer
+	// carries the number of pages. The document's Request.DocSize bytes
+	// follow the request on the pipe as they are, not inside the gob
+	// message, so neither side holds an encoded copy of a large file.
 	OpOpen Op = "open"
 	// OpPage returns page Request.Page of the open document.
 	OpPage Op = "page"
@@ -72,7 +74,7 @@ type Request struct {
 	Image     []byte
 	Read      domain.ReadOptions
 	MaxPixels int64
-	Doc       []byte
+	DocSize   int64
 	Limits    pages.Limits
 	Page      domain.PageNo
 	LoadOCR   bool

@@ -215,7 +215,7 @@ func TestSplitInChild(t *testing.T) {
 	_, pdf := goodPage(t)
 	p := newPool(t, child.Config{Name: "split"})
 	ctx := ctxT(t)
-	d, err := p.Open(ctx, pdf, pages.Limits{})
+	d, err := p.Open(ctx, bytes.NewReader(pdf), int64(len(pdf)), pages.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestSplitInChild(t *testing.T) {
 		{"not a document", []byte("xin chào"), "unsupported_type"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := p.Open(ctx, c.data, pages.Limits{})
+			_, err := p.Open(ctx, bytes.NewReader(c.data), int64(len(c.data)), pages.Limits{})
 			if got := rejectionCode(err); got != c.code {
 				t.Fatalf("code %q (%v), want %q", got, err, c.code)
 			}

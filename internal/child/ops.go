@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pages"
@@ -63,7 +64,8 @@ func (p *Pool) Ping(ctx context.Context, loadOCR bool) (*Response, error) {
 type Document struct {
 	p     *Pool
 	s     *slot
-	data  []byte
+	doc   io.ReaderAt
+	size  int64
 	lim   pages.Limits
 	pages int
 	// open reports whether the current child holds the document; after a
@@ -71,15 +73,17 @@ type Document struct {
 	open bool
 }
 
-// Open opens a document in a child and returns its page source. The input
-// is refused with a *domain.Rejection (wrapping domain.ErrReaderDied when
-// the child died opening it).
-func (p *Pool) Open(ctx context.Context, data []byte, lim pages.Limits) (*Document, error) {
+// Open opens a document of size bytes in a child and returns its page
+// source. The bytes are streamed to the child from doc (again, should a
+// child die on a page and a new one take over), so the caller never needs
+// the whole file in memory. The input is refused with a *domain.Rejection
+// (wrapping domain.ErrReaderDied when the child died opening it).
+func (p *Pool) Open(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (*Document, error) {
 	s, err := p.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := &Document{p: p, s: s, data: data, lim: lim}
+	d := &Document{p: p, s: s, doc: doc, size: size, lim: lim}
 	if err := d.reopen(ctx); err != nil {
 		p.release(s)
 		return nil, err
@@ -88,7 +92,8 @@ func (p *Pool) Open(ctx context.Context, data []byte, lim pages.Limits) (*Docume
 }
 
 func (d *Document) reopen(ctx context.Context) error {
-	resp, err := d.p.call(ctx, d.s, &Request{Op: OpOpen, Doc: d.data, Limits: d.lim}, subjectDocument)
+	body := io.NewSectionReader(d.doc, 0, d.size)
+	resp, err := d.p.callWith(ctx, d.s, &Request{Op: OpOpen, DocSize: d.size, Limits: d.lim}, body, subjectDocument)
 	if err != nil {
 		return err
 	}
@@ -140,6 +145,6 @@ func (d *Document) Close() error {
 		}
 	}
 	d.p.release(d.s)
-	d.s, d.data = nil, nil
+	d.s, d.doc = nil, nil
 	return nil
 }

@@ -150,6 +150,12 @@ func (p *Pool) release(s *slot) { p.slots <- s }
 // rejection wrapping domain.ErrReaderDied (describe says what was being
 // done, for the message), or with ctx's error when ctx ended first.
 func (p *Pool) call(ctx context.Context, s *slot, req *Request, subject subject) (*Response, error) {
+	return p.callWith(ctx, s, req, nil, subject)
+}
+
+// callWith is call with body's bytes written to the pipe right after the
+// request (OpOpen's document).
+func (p *Pool) callWith(ctx context.Context, s *slot, req *Request, body io.Reader, subject subject) (*Response, error) {
 	if s.proc == nil || s.proc.dead() {
 		p.mu.Lock()
 		closed := p.closed
@@ -173,6 +179,12 @@ func (p *Pool) call(ctx context.Context, s *slot, req *Request, subject subject)
 		if err := pr.enc.Encode(req); err != nil {
 			done <- result{nil, err}
 			return
+		}
+		if body != nil {
+			if _, err := io.Copy(pr.reqW, body); err != nil {
+				done <- result{nil, err}
+				return
+			}
 		}
 		var resp Response
 		err := pr.dec.Decode(&resp)

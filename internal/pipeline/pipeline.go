@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -63,24 +64,29 @@ type PageSource interface {
 }
 
 // Splitter opens documents for the split stage. *child.Pool, through
-// SplitterFunc, does it in a supervised child process; refusals are
-// *domain.Rejection, wrapping domain.ErrReaderDied when the reader died.
+// SplitterFunc, does it in a supervised child process, streaming the size
+// bytes of doc to it; refusals are *domain.Rejection, wrapping
+// domain.ErrReaderDied when the reader died.
 type Splitter interface {
-	Open(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error)
+	Open(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (PageSource, error)
 }
 
 // SplitterFunc adapts a function to Splitter.
-type SplitterFunc func(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error)
+type SplitterFunc func(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (PageSource, error)
 
 // Open calls f.
-func (f SplitterFunc) Open(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error) {
-	return f(ctx, data, lim)
+func (f SplitterFunc) Open(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (PageSource, error) {
+	return f(ctx, doc, size, lim)
 }
 
 // InProcess opens documents in the calling process with package pages. It
 // is for tests and tools that read trusted files; a server splits in child
 // processes.
-var InProcess Splitter = SplitterFunc(func(ctx context.Context, data []byte, lim pages.Limits) (PageSource, error) {
+var InProcess Splitter = SplitterFunc(func(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (PageSource, error) {
+	data, err := io.ReadAll(io.NewSectionReader(doc, 0, size))
+	if err != nil {
+		return nil, fmt.Errorf("read document: %w", err)
+	}
 	src, err := pages.Open(ctx, data, lim)
 	if err != nil {
 		return nil, err

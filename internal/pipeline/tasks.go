@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,7 +62,7 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("split %s: %w", d.ID, err)
 	}
-	src, err := p.split.Open(ctx, data, p.cfg.Limits)
+	src, err := p.split.Open(ctx, bytes.NewReader(data), int64(len(data)), p.cfg.Limits)
 	if err != nil {
 		if errors.Is(err, domain.ErrReaderDied) {
 			if err := p.strike(ctx, d.ID, d.Attempt, 0, err); err != nil {

@@ -57,7 +57,10 @@ func run() int {
 		log.Error("reader child: pipes missing (started outside a child.Pool?)")
 		return 2
 	}
-	dec := gob.NewDecoder(bufio.NewReaderSize(in, 1<<16))
+	// The decoder reads exactly one message at a time from br, so a
+	// document's raw bytes after an OpOpen request are read from br too.
+	br := bufio.NewReaderSize(in, 1<<16)
+	dec := gob.NewDecoder(br)
 	enc := gob.NewEncoder(out)
 	defer s.close()
 	for {
@@ -68,6 +71,18 @@ func run() int {
 			}
 			log.Error("reader child: read request", "err", err)
 			return 1
+		}
+		if req.Op == child.OpOpen {
+			s.doc, s.docBytes = nil, nil
+			if req.DocSize < 0 || req.DocSize > maxDocBytes {
+				log.Error("reader child: document size out of range", "size", req.DocSize)
+				return 1
+			}
+			s.docBytes = make([]byte, req.DocSize)
+			if _, err := io.ReadFull(br, s.docBytes); err != nil {
+				log.Error("reader child: read document", "err", err)
+				return 1
+			}
 		}
 		resp := s.handle(&req)
 		if err := enc.Encode(resp); err != nil {
@@ -118,7 +133,12 @@ type server struct {
 	memExtra int64 // what the child may add to its start-up size
 	engine   *ocr.Engine
 	doc      pages.Source
+	docBytes []byte // the open document's bytes
 }
+
+// maxDocBytes bounds the size of a document a child accepts (the upload
+// limits are far below).
+const maxDocBytes = 64 << 30
 
 func (s *server) close() {
 	if s.engine != nil {
@@ -148,8 +168,7 @@ func (s *server) handle(req *child.Request) (resp *child.Response) {
 	case child.OpOCR:
 		resp.Page, err = s.recognize(ctx, req)
 	case child.OpOpen:
-		s.doc = nil
-		s.doc, err = pages.Open(ctx, req.Doc, req.Limits)
+		s.doc, err = pages.Open(ctx, s.docBytes, req.Limits)
 		if err == nil {
 			resp.Pages = s.doc.Pages()
 		}
@@ -164,7 +183,7 @@ func (s *server) handle(req *child.Request) (resp *child.Response) {
 			resp.Image = &img
 		}
 	case child.OpClose:
-		s.doc = nil
+		s.doc, s.docBytes = nil, nil
 		debug.FreeOSMemory()
 	default:
 		err = fmt.Errorf("reader child: unknown operation %q", req.Op)
