@@ -285,6 +285,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 			{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
 			{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
 		}
+		extra = append(extra, debugRoutes()...)
 		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg})
 		if err != nil {
 			return err
