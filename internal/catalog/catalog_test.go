@@ -1,4 +1,4 @@
-package catalog
+package catalog_test
 
 import (
 	"bytes"
@@ -7,27 +7,16 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"github.com/sohoa/sohoa/internal/blob"
+	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/catalog/catalogtest"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/vault"
 )
 
-func newCatalog(t testing.TB) (*Catalog, *blob.FS) {
-	t.Helper()
-	dir := t.TempDir()
-	store, err := blob.NewFS(filepath.Join(dir, "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := vault.CreateKeyFile(filepath.Join(dir, "keys", "master.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(store, vault.New(store, kr)), store
-}
+func newCatalog(t testing.TB) (*catalog.Catalog, *blob.FS) { return catalogtest.New(t) }
 
 func randomBytes(n int) []byte {
 	r := rand.New(rand.NewPCG(uint64(n), 1))
@@ -149,10 +138,10 @@ func TestUploads(t *testing.T) {
 	if _, err := c.PutUpload(ctx, "b1", 3, bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.OpenUpload(ctx, "b1", 4); !errors.Is(err, ErrNotFound) {
+	if _, err := c.OpenUpload(ctx, "b1", 4); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("OpenUpload of a missing upload: %v, want ErrNotFound", err)
 	}
-	if _, err := c.OpenUpload(ctx, "b2", 3); !errors.Is(err, ErrNotFound) {
+	if _, err := c.OpenUpload(ctx, "b2", 3); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("OpenUpload of another batch: %v, want ErrNotFound", err)
 	}
 	r, err := c.OpenUpload(ctx, "b1", 3)
@@ -167,7 +156,7 @@ func TestUploads(t *testing.T) {
 	if err := c.DeleteUpload(ctx, "b1", 3); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.OpenUpload(ctx, "b1", 3); !errors.Is(err, ErrNotFound) {
+	if _, err := c.OpenUpload(ctx, "b1", 3); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("OpenUpload after DeleteUpload: %v, want ErrNotFound", err)
 	}
 }
