@@ -286,6 +286,10 @@ type storeErrors struct {
 }
 
 func (s *storeErrors) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		// A damaged ZIP's offsets, not a store failure.
+		return 0, errors.New("zip: negative offset")
+	}
 	n, err := s.r.ReadAt(p, off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		s.err = err
