@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -315,6 +317,15 @@ func (u *Upload) addZip(ctx context.Context, name string, st *staged, depth int)
 	}
 	defer obj.Close()
 	src := &storeErrors{r: obj}
+	// archive/zip holds the whole central directory: bound it first.
+	if entries, dirSize, ok := zipDirectory(src, obj.Size()); ok &&
+		(entries > uint64(lim.MaxZipEntries) || dirSize > uint64(lim.MaxZipEntries)*zipDirBytesPerEntry) {
+		u.reject(name, st.size, tooManyEntries(entries, lim.MaxZipEntries))
+		return nil
+	}
+	if src.err != nil {
+		return src.err
+	}
 	zr, err := zip.NewReader(src, obj.Size())
 	if src.err != nil {
 		return src.err
@@ -324,9 +335,7 @@ func (u *Upload) addZip(ctx context.Context, name string, st *staged, depth int)
 		return nil
 	}
 	if len(zr.File) > lim.MaxZipEntries {
-		u.reject(name, st.size, domain.Reject("zip_too_many_entries",
-			fmt.Sprintf("ZIP có quá nhiều tệp (%d, giới hạn %d)", len(zr.File), lim.MaxZipEntries),
-			fmt.Sprintf("ZIP has too many entries (%d, limit %d)", len(zr.File), lim.MaxZipEntries), nil))
+		u.reject(name, st.size, tooManyEntries(uint64(len(zr.File)), lim.MaxZipEntries))
 		return nil
 	}
 	for _, zf := range zr.File {
@@ -387,6 +396,56 @@ func (u *Upload) addZipEntry(ctx context.Context, entry string, zf *zip.File, sr
 		return err
 	}
 	return u.addStaged(ctx, entry, st, depth+1)
+}
+
+func tooManyEntries(n uint64, max int) *domain.Rejection {
+	return domain.Reject("zip_too_many_entries",
+		fmt.Sprintf("ZIP có quá nhiều tệp (%d, giới hạn %d)", n, max),
+		fmt.Sprintf("ZIP has too many entries (%d, limit %d)", n, max), nil)
+}
+
+// zipDirBytesPerEntry bounds the central directory of a ZIP by its entry
+// limit: names, extra fields and comments of 1 KiB per entry on average.
+const zipDirBytesPerEntry = 1 << 10
+
+// zipDirectory reads the number of entries and the size of a ZIP's central
+// directory from its end records (ZIP64 included); ok is false when they
+// cannot be found, and archive/zip will judge the archive.
+func zipDirectory(r io.ReaderAt, size int64) (entries, dirSize uint64, ok bool) {
+	const eocdLen, locatorLen = 22, 20
+	tailLen := min(size, eocdLen+0xffff)
+	tail := make([]byte, tailLen)
+	if n, _ := r.ReadAt(tail, size-tailLen); int64(n) != tailLen {
+		return 0, 0, false
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < eocdLen {
+		return 0, 0, false
+	}
+	eocd := tail[i:]
+	entries = uint64(binary.LittleEndian.Uint16(eocd[10:]))
+	dirSize = uint64(binary.LittleEndian.Uint32(eocd[12:]))
+	if entries != 0xffff && dirSize != 0xffffffff {
+		return entries, dirSize, true
+	}
+	// ZIP64: the locator just before the end record names the ZIP64 end record.
+	loc := make([]byte, locatorLen)
+	at := size - tailLen + int64(i) - locatorLen
+	if at < 0 {
+		return 0, 0, false
+	}
+	if n, _ := r.ReadAt(loc, at); n != locatorLen || binary.LittleEndian.Uint32(loc) != 0x07064b50 {
+		return 0, 0, false
+	}
+	off := binary.LittleEndian.Uint64(loc[8:])
+	rec := make([]byte, 56)
+	if off > uint64(size) {
+		return 0, 0, false
+	}
+	if n, _ := r.ReadAt(rec, int64(off)); n != len(rec) || binary.LittleEndian.Uint32(rec) != 0x06064b50 {
+		return 0, 0, false
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), binary.LittleEndian.Uint64(rec[40:]), true
 }
 
 func zipBomb(ratio float64) *domain.Rejection {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -98,6 +99,8 @@ func TestAddFiles(t *testing.T) {
 	folder := zipOf(t, zip.Deflate, "hop-01/ho-so-02/trang.png", png, "hop-01/../../../etc/evil.jpg", jpeg,
 		"__MACOSX/._x", []byte("junk"), "hop-01/", []byte{})
 	crowded := zipOf(t, zip.Deflate, "1.pdf", pdfOf(10), "2.pdf", pdfOf(11), "3.pdf", pdfOf(12), "4.pdf", pdfOf(13), "5.pdf", pdfOf(14))
+	// Two entries, but a central directory larger than 4 entries may have.
+	longNames := zipOf(t, zip.Deflate, strings.Repeat("a", 2500)+".pdf", pdfOf(20), strings.Repeat("b", 2500)+".pdf", pdfOf(21))
 	files := []struct {
 		name string
 		data []byte
@@ -113,6 +116,7 @@ func TestAddFiles(t *testing.T) {
 		{"nested.zip", nested},
 		{"broken.zip", []byte("PK\x03\x04 not really a zip")},
 		{"crowded.zip", crowded},
+		{"long-names.zip", longNames},
 		{"../../etc/passwd.png", png},
 	}
 	up := f.p.NewUpload(pipeline.BatchMeta{Uploader: "t1 test"})
@@ -134,6 +138,7 @@ func TestAddFiles(t *testing.T) {
 		{Name: "nested.zip/l2.zip/l3.zip", Size: int64(len(zipOf(t, zip.Deflate, "a.png", png))), Code: "zip_too_deep"},
 		{Name: "broken.zip", Size: 21, Code: "corrupt_zip"},
 		{Name: "crowded.zip", Size: int64(len(crowded)), Code: "zip_too_many_entries"},
+		{Name: "long-names.zip", Size: int64(len(longNames)), Code: "zip_too_many_entries"},
 		{Name: "etc/passwd.png", Size: int64(len(png)), Format: "png", Duplicate: true},
 	}
 	if diff := cmp.Diff(want, summarize(up.Items())); diff != "" {
