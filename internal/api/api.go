@@ -52,6 +52,7 @@ type Server struct {
 	log     *slog.Logger
 	ready   map[string]Checker
 	maxBody int64
+	uploads *pipeline.UploadLimiter
 	mux     *http.ServeMux
 	table   []Route
 }
@@ -69,6 +70,10 @@ type Deps struct {
 	Ready    map[string]Checker // name -> check, for /readyz
 	// MaxUploadBytes bounds one upload request; default 4 GiB.
 	MaxUploadBytes int64
+	// Uploads bounds the uploads in flight, per token and overall; share
+	// one with the web interface. Default: its own with the defaults of
+	// pipeline.NewUploadLimiter.
+	Uploads *pipeline.UploadLimiter
 	// Extra routes mounted as is (e.g. /metrics, /monitoring/), with the role they need ("" = public).
 	Extra []Route
 }
@@ -88,8 +93,12 @@ func New(d Deps) *Server {
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = 4 << 30
 	}
+	if d.Uploads == nil {
+		d.Uploads = pipeline.NewUploadLimiter(0, 0)
+	}
 	s := &Server{pipe: d.Pipeline, cat: d.Catalog, search: d.Search, auth: d.Auth, audit: d.Audit,
-		blind: d.Blind, keys: d.Keys, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, mux: http.NewServeMux()}
+		blind: d.Blind, keys: d.Keys, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, uploads: d.Uploads,
+		mux: http.NewServeMux()}
 	s.routes(d.Extra)
 	return s
 }

@@ -23,20 +23,32 @@ import (
 	"github.com/sohoa/sohoa/internal/search"
 )
 
-// postBatch streams a multipart upload: each file part is read once, sniffed,
-// hashed and sealed before the next part is read.
+// uploadRetryAfter is the Retry-After, in seconds, of a refused upload.
+const uploadRetryAfter = "10"
+
+// postBatch streams a multipart upload: each file part is streamed to the
+// blob store, hashed and sniffed before the next part is read. A token has
+// at most a few uploads in flight, and the server a few more (429 beyond).
 func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		return errBadRequest("bad_content_type", "Hãy gửi multipart/form-data với các phần \"file\"",
 			"send multipart/form-data with \"file\" parts")
 	}
+	p := principal(r)
+	release, err := s.uploads.Acquire(p.TokenID)
+	if err != nil {
+		w.Header().Set("Retry-After", uploadRetryAfter)
+		return &apiError{http.StatusTooManyRequests, "too_many_uploads",
+			"Đang có quá nhiều lượt tải lên cùng lúc; hãy thử lại sau ít giây",
+			"too many uploads in progress; retry in a few seconds"}
+	}
+	defer release()
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return errBadRequest("bad_multipart", "Dữ liệu tải lên không hợp lệ", "invalid multipart upload")
 	}
-	p := principal(r)
 	up, files, err := s.pipe.ReceiveMultipart(r.Context(), mr, p.TokenID+" "+p.Name, pipeline.FormHooks{})
 	switch {
 	case errors.Is(err, pipeline.ErrBatchTooLarge):

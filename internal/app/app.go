@@ -286,7 +286,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 			{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
 		}
 		extra = append(extra, debugRoutes()...)
-		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg})
+		uploads := pipeline.NewUploadLimiter(cfg.MaxUploadsPerToken, cfg.MaxUploads) // shared by API and web
+		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg, uploads: uploads})
 		if err != nil {
 			return err
 		}
@@ -298,7 +299,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 		extra = append(extra, archival...)
 		a := api.New(api.Deps{
 			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
-			Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Extra: extra,
+			Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra,
 			Ready: map[string]api.Checker{
 				"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 				"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },

@@ -79,6 +79,13 @@ type Config struct {
 	MaxFileMB int64 `yaml:"max_file_mb"`
 	// MaxBatchMB bounds one upload. Default 4096.
 	MaxBatchMB int64 `yaml:"max_batch_mb"`
+	// MaxUploadsPerToken bounds the uploads one token (or signed-in user)
+	// has in flight; more are refused with 429. Env
+	// SOHOA_MAX_UPLOADS_PER_TOKEN. Default 2.
+	MaxUploadsPerToken int `yaml:"max_uploads_per_token"`
+	// MaxUploads bounds the uploads in flight in one API process. Env
+	// SOHOA_MAX_UPLOADS. Default 8.
+	MaxUploads int `yaml:"max_uploads"`
 }
 
 // Load reads the YAML file named by SOHOA_CONFIG (if any), applies SOHOA_*
@@ -114,12 +121,17 @@ func (c *Config) applyEnv() error {
 			*p = v
 		}
 	}
-	if v := os.Getenv("SOHOA_WORKERS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("config: SOHOA_WORKERS: %q is not a number", v)
+	ints := map[string]*int{
+		"SOHOA_WORKERS": &c.Workers, "SOHOA_MAX_UPLOADS_PER_TOKEN": &c.MaxUploadsPerToken, "SOHOA_MAX_UPLOADS": &c.MaxUploads,
+	}
+	for k, p := range ints {
+		if v := os.Getenv(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("config: %s: %q is not a number", k, v)
+			}
+			*p = n
 		}
-		c.Workers = n
 	}
 	return nil
 }
@@ -146,6 +158,12 @@ func (c *Config) Defaults() {
 	}
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "keys", "master.json")
+	}
+	if c.MaxUploadsPerToken == 0 {
+		c.MaxUploadsPerToken = 2
+	}
+	if c.MaxUploads == 0 {
+		c.MaxUploads = 8
 	}
 }
 
@@ -200,6 +218,12 @@ func (c Config) Validate() error {
 	}
 	if c.ReaderTimeout < 0 || (c.ReaderTimeout > 0 && c.ReaderTimeout < 5*time.Second) {
 		bad("reader_timeout", "%s is shorter than 5s", c.ReaderTimeout)
+	}
+	if c.MaxUploads < 1 || c.MaxUploads > 1024 {
+		bad("max_uploads", "%d is not between 1 and 1024", c.MaxUploads)
+	}
+	if c.MaxUploadsPerToken < 1 || c.MaxUploadsPerToken > c.MaxUploads {
+		bad("max_uploads_per_token", "%d is not between 1 and max_uploads (%d)", c.MaxUploadsPerToken, c.MaxUploads)
 	}
 	return errors.Join(errs...)
 }

@@ -7,6 +7,18 @@ import (
 	"testing"
 )
 
+// useConfig writes a YAML configuration named after a test case under dir
+// and points SOHOA_CONFIG (and SOHOA_DATA_DIR) at it for the test.
+func useConfig(t *testing.T, dir, name, yaml string) {
+	t.Helper()
+	f := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".yaml")
+	if err := os.WriteFile(f, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SOHOA_CONFIG", f)
+	t.Setenv("SOHOA_DATA_DIR", filepath.Join(dir, "data"))
+}
+
 func TestConfigCheck(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {
@@ -23,12 +35,7 @@ func TestConfigCheck(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".yaml")
-			if err := os.WriteFile(f, []byte(c.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			t.Setenv("SOHOA_CONFIG", f)
-			t.Setenv("SOHOA_DATA_DIR", filepath.Join(dir, "data"))
+			useConfig(t, dir, c.name, c.yaml)
 			cfg, err := Load()
 			if err == nil {
 				err = CheckSecrets(cfg)
@@ -46,6 +53,48 @@ func TestConfigCheck(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
+			}
+		})
+	}
+}
+
+// TestUploadLimitSettings: max_uploads_per_token and max_uploads default to
+// 2 and 8, come from YAML or the environment, and are validated.
+func TestUploadLimitSettings(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name          string
+		yaml          string
+		env           map[string]string
+		perToken, all int
+		wantErr       string
+	}{
+		{"defaults", "", nil, 2, 8, ""},
+		{"yaml", "max_uploads_per_token: 3\nmax_uploads: 20\n", nil, 3, 20, ""},
+		{"env over yaml", "max_uploads_per_token: 3\nmax_uploads: 20\n",
+			map[string]string{"SOHOA_MAX_UPLOADS_PER_TOKEN": "1", "SOHOA_MAX_UPLOADS": "4"}, 1, 4, ""},
+		{"env not a number", "", map[string]string{"SOHOA_MAX_UPLOADS": "many"}, 0, 0, "SOHOA_MAX_UPLOADS"},
+		{"per token above overall", "max_uploads_per_token: 9\nmax_uploads: 4\n", nil, 0, 0, "max_uploads_per_token: 9"},
+		{"negative", "max_uploads: -1\n", nil, 0, 0, "max_uploads: -1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			useConfig(t, dir, c.name, c.yaml)
+			for _, k := range []string{"SOHOA_MAX_UPLOADS_PER_TOKEN", "SOHOA_MAX_UPLOADS"} {
+				t.Setenv(k, c.env[k])
+			}
+			cfg, err := Load()
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.MaxUploadsPerToken != c.perToken || cfg.MaxUploads != c.all {
+				t.Errorf("limits = %d per token, %d overall; want %d, %d", cfg.MaxUploadsPerToken, cfg.MaxUploads, c.perToken, c.all)
 			}
 		})
 	}

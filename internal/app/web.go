@@ -19,6 +19,8 @@ type webDeps struct {
 	index search.Index
 	log   *slog.Logger
 	cfg   Config
+	// uploads is the upload limiter shared with the API.
+	uploads *pipeline.UploadLimiter
 }
 
 // auditLog gives the web interface the audit log's tail and a keyed
@@ -43,7 +45,7 @@ func webRoutes(d webDeps) ([]api.Route, error) {
 		Pipeline: d.pipe, Catalog: d.core.Catalog, Search: d.index, Auth: d.core.Auth, Audit: auditor{d.core.Audit},
 		Blind: d.core.Vault, Keys: d.core.Vault,
 		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), key: AuditKey(d.core.Keyring)},
-		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20,
+		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20, Uploads: d.uploads,
 	})
 	if err != nil {
 		return nil, err

@@ -119,15 +119,20 @@ func (s *FS) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	b, err := os.ReadFile(p)
-	// A key that names a "directory" of other keys, or runs through an
-	// existing key, does not exist either.
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
+	if missing(err) {
 		return nil, fmt.Errorf("blob: get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("blob: get %s: %w", key, err)
 	}
 	return b, nil
+}
+
+// missing reports whether err means that no object is stored under a key:
+// a key that names a "directory" of other keys, or runs through an existing
+// key, does not exist either.
+func missing(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
 }
 
 // Delete removes the object under key; a missing key is not an error.

@@ -266,23 +266,16 @@ func (s *S3) Put(ctx context.Context, key string, data []byte) error {
 // Get reads the object under key; a missing key gives an error wrapping
 // ErrNotFound.
 func (s *S3) Get(ctx context.Context, key string) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	name, err := s.object(key)
+	o, err := s.Open(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{})
-	if err != nil {
+	defer o.Close()
+	b := make([]byte, o.Size())
+	if _, err := io.ReadFull(o, b); err != nil {
 		return nil, s.getErr(key, err)
 	}
-	defer obj.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(obj); err != nil {
-		return nil, s.getErr(key, err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 func (s *S3) getErr(key string, err error) error {
@@ -343,3 +336,107 @@ func (s *S3) Check(ctx context.Context) error {
 	}
 	return nil
 }
+
+// s3PartSize is the part size of a streamed upload: the memory one Create
+// holds (S3 allows 10,000 parts, so objects up to 80 GB).
+const s3PartSize = 8 << 20
+
+// errAborted ends the body of an aborted streamed upload.
+var errAborted = errors.New("blob: upload aborted")
+
+// Create streams the object under key to S3 as a multipart upload (parts of
+// 8 MiB, one buffered at a time), which S3 makes visible only when it is
+// completed at Commit; Abort, or a failure, aborts the upload and S3 drops
+// its parts.
+func (s *S3) Create(ctx context.Context, key string) (Writer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	name, err := s.object(key)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	pr, pw := io.Pipe()
+	w := &s3Writer{key: key, pw: pw, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		_, err := s.client.PutObject(ctx, s.bucket, name, pr, -1,
+			minio.PutObjectOptions{ContentType: "application/octet-stream", PartSize: s3PartSize, SendContentMd5: true})
+		pr.CloseWithError(err) // unblocks a Write after a failed upload
+		w.err = err
+	}()
+	return w, nil
+}
+
+type s3Writer struct {
+	key      string
+	pw       *io.PipeWriter
+	cancel   context.CancelFunc
+	done     chan struct{}
+	err      error // of PutObject, set before done closes
+	finished bool
+}
+
+func (w *s3Writer) Write(p []byte) (int, error) {
+	if w.finished {
+		return 0, fmt.Errorf("blob: put %s: writer already finished", w.key)
+	}
+	n, err := w.pw.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("blob: put %s: %w", w.key, err)
+	}
+	return n, nil
+}
+
+func (w *s3Writer) Commit() error {
+	if w.finished {
+		return fmt.Errorf("blob: put %s: writer already finished", w.key)
+	}
+	w.finished = true
+	w.pw.Close()
+	<-w.done
+	w.cancel()
+	if w.err != nil {
+		return fmt.Errorf("blob: put %s: %w", w.key, w.err)
+	}
+	return nil
+}
+
+func (w *s3Writer) Abort() {
+	if w.finished {
+		return
+	}
+	w.finished = true
+	w.pw.CloseWithError(errAborted)
+	<-w.done
+	w.cancel()
+}
+
+// Open opens the object under key; ReadAt fetches the ranges it reads.
+func (s *S3) Open(ctx context.Context, key string) (Object, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	name, err := s.object(key)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, s.getErr(key, err)
+	}
+	st, err := obj.Stat()
+	if err != nil {
+		obj.Close()
+		return nil, s.getErr(key, err)
+	}
+	return s3Object{Object: obj, size: st.Size}, nil
+}
+
+type s3Object struct {
+	*minio.Object
+	size int64
+}
+
+func (o s3Object) Size() int64 { return o.size }

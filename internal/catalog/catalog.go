@@ -7,10 +7,11 @@
 //
 //	batches/<batch>/batch                 batch manifest (owner: batch)
 //	docs/<doc>/doc                        document state (owner: document)
-//	docs/<doc>/original                   original file bytes
+//	docs/<doc>/original                   original file bytes (chunked, streamed)
 //	docs/<doc>/pages/<nnnnn>.img          page image
 //	docs/<doc>/pages/<nnnnn>.ocr          page OCR result (domain.Page as JSON)
 //	docs/<doc>/record                     finished record (fields, text)
+//	uploads/<batch>/<nnnnn>               an uploaded file while it is ingested (owner: batch)
 package catalog
 
 import (
@@ -20,20 +21,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/vault"
 )
 
-// Sealer encrypts and decrypts objects under their owner's data key.
-// *vault.Vault satisfies it.
+// Sealer encrypts and decrypts objects under their owner's data key, whole
+// or as streams. *vault.Vault satisfies it.
 type Sealer interface {
 	Seal(ctx context.Context, owner, kind string, plaintext []byte) ([]byte, error)
 	Open(ctx context.Context, owner, kind string, ciphertext []byte) ([]byte, error)
+	SealWriter(ctx context.Context, owner, kind string, w io.Writer) (io.WriteCloser, error)
+	OpenReaderAt(ctx context.Context, owner, kind string, r io.ReaderAt, size int64) (*vault.Object, error)
 }
+
+var _ Sealer = (*vault.Vault)(nil)
 
 // ErrNotFound is returned when an object does not exist.
 var ErrNotFound = errors.New("catalog: not found")
@@ -257,9 +264,96 @@ func (c *Catalog) PutOriginal(ctx context.Context, id domain.DocumentID, data []
 	return c.put(ctx, docKey(id, "original"), string(id), "original", data)
 }
 
-// GetOriginal reads the original file.
+// PutOriginalFrom stores the original file read from r, sealing it chunk by
+// chunk as it streams to the store, and returns its size. The original
+// appears only once r is read to the end; an error (from r, the vault or the
+// store) leaves no new object.
+func (c *Catalog) PutOriginalFrom(ctx context.Context, id domain.DocumentID, r io.Reader) (int64, error) {
+	return c.putStream(ctx, docKey(id, "original"), string(id), "original", r)
+}
+
+// GetOriginal reads the original file into memory. OpenOriginal reads it
+// without doing so.
 func (c *Catalog) GetOriginal(ctx context.Context, id domain.DocumentID) ([]byte, error) {
 	return c.get(ctx, docKey(id, "original"), string(id), "original")
+}
+
+// OpenOriginal opens the original file for reading at random or in order,
+// holding one chunk of it in memory at a time. The caller closes it.
+func (c *Catalog) OpenOriginal(ctx context.Context, id domain.DocumentID) (*Reader, error) {
+	return c.openStream(ctx, docKey(id, "original"), string(id), "original")
+}
+
+func uploadKey(b domain.BatchID, n int) string { return fmt.Sprintf("uploads/%s/%05d", b, n) }
+func uploadKind(n int) string                  { return fmt.Sprintf("upload-%d", n) }
+
+// PutUpload stores the n-th file of a batch being uploaded, streamed from r
+// and sealed for the batch, and returns its size. As for PutOriginalFrom, an
+// error leaves no new object.
+func (c *Catalog) PutUpload(ctx context.Context, b domain.BatchID, n int, r io.Reader) (int64, error) {
+	return c.putStream(ctx, uploadKey(b, n), string(b), uploadKind(n), r)
+}
+
+// OpenUpload opens the n-th uploaded file of a batch, as OpenOriginal.
+func (c *Catalog) OpenUpload(ctx context.Context, b domain.BatchID, n int) (*Reader, error) {
+	return c.openStream(ctx, uploadKey(b, n), string(b), uploadKind(n))
+}
+
+// DeleteUpload removes the n-th uploaded file of a batch once it is
+// ingested; a missing one is not an error.
+func (c *Catalog) DeleteUpload(ctx context.Context, b domain.BatchID, n int) error {
+	return c.store.Delete(ctx, uploadKey(b, n))
+}
+
+// Reader is a stored object opened for reading: ReadAt (random access,
+// e.g. for archive/zip), Read and Seek (in order) and Size, all on the
+// plaintext. Each chunk is authenticated before it is used. Close it.
+type Reader struct {
+	*vault.Object
+	obj blob.Object
+}
+
+// Close releases the stored object.
+func (r *Reader) Close() error { return r.obj.Close() }
+
+func (c *Catalog) putStream(ctx context.Context, key, owner, kind string, r io.Reader) (int64, error) {
+	w, err := blob.Create(ctx, c.store, key)
+	if err != nil {
+		return 0, err
+	}
+	sw, err := c.seal.SealWriter(ctx, owner, kind, w)
+	if err != nil {
+		w.Abort()
+		return 0, fmt.Errorf("catalog: seal %s: %w", kind, err)
+	}
+	n, err := io.Copy(sw, r)
+	if err == nil {
+		err = sw.Close()
+	}
+	if err != nil {
+		w.Abort()
+		return n, fmt.Errorf("catalog: write %s %s: %w", kind, owner, err)
+	}
+	if err := w.Commit(); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func (c *Catalog) openStream(ctx context.Context, key, owner, kind string) (*Reader, error) {
+	obj, err := blob.Open(ctx, c.store, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, fmt.Errorf("catalog: %s %s: %w", kind, owner, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := c.seal.OpenReaderAt(ctx, owner, kind, obj, obj.Size())
+	if err != nil {
+		obj.Close()
+		return nil, fmt.Errorf("catalog: open %s %s: %w", kind, owner, err)
+	}
+	return &Reader{Object: o, obj: obj}, nil
 }
 
 // PutPageImage stores a page image.

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"path"
 	"strings"
@@ -67,10 +69,11 @@ type BatchMeta struct {
 // Upload collects the files of one batch. Add files, then Commit. Not safe
 // for concurrent use.
 type Upload struct {
-	p     *Pipeline
-	batch *catalog.Batch
-	bytes int64
-	docs  []*catalog.Document
+	p      *Pipeline
+	batch  *catalog.Batch
+	bytes  int64
+	docs   []*catalog.Document
+	staged int // uploads staged so far, numbering the staging objects
 }
 
 // NewUpload starts a batch.
@@ -94,21 +97,30 @@ func (u *Upload) Items() []catalog.Item { return u.batch.Items }
 // ErrBatchTooLarge is returned by Add when the batch exceeds its byte or file limit.
 var ErrBatchTooLarge = errors.New("batch too large")
 
-// Add reads one uploaded file. A bad file is recorded as a rejected item with
-// its reason and does not fail the batch; only exceeding the batch limits or
-// a storage failure returns an error.
+// Add reads one uploaded file. It never holds the file in memory: the bytes
+// stream into a staging object in the blob store (sealed for the batch)
+// while they are hashed and their first bytes kept for sniffing, and are
+// then copied, chunk by chunk, to the document's original; a ZIP archive is
+// walked from its staging object. A bad file is recorded as a rejected item
+// with its reason and does not fail the batch; only exceeding the batch
+// limits, a read error of r or a storage failure returns an error. No
+// staging object outlives Add.
 func (u *Upload) Add(ctx context.Context, name string, r io.Reader) error {
 	lim := u.p.cfg.Ingest
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
-	if err != nil {
-		return fmt.Errorf("read upload %q: %w", cleanName(name), err)
-	}
-	if int64(len(data)) > lim.MaxFileBytes {
-		// Drain nothing more: the client is told the file is too large.
-		u.reject(name, int64(len(data)), tooLarge(lim.MaxFileBytes))
+	name = cleanName(name)
+	st, err := u.stage(ctx, r, lim.MaxFileBytes)
+	var src *sourceError
+	switch {
+	case errors.Is(err, errOverLimit):
+		// Nothing was kept; the rest of the part is not read.
+		u.reject(name, lim.MaxFileBytes+1, tooLarge(lim.MaxFileBytes))
 		return nil
+	case errors.As(err, &src):
+		return fmt.Errorf("read upload %q: %w", name, src.err)
+	case err != nil:
+		return err
 	}
-	return u.addBytes(ctx, cleanName(name), data, 0)
+	return u.addStaged(ctx, name, st, 0)
 }
 
 func tooLarge(max int64) *domain.Rejection {
@@ -121,31 +133,101 @@ func (u *Upload) reject(name string, size int64, rej *domain.Rejection) {
 	u.batch.Items = append(u.batch.Items, catalog.Item{Name: cleanName(name), Size: size, Rejected: rej})
 }
 
-func (u *Upload) addBytes(ctx context.Context, name string, data []byte, depth int) error {
+// sniffLen is how many leading bytes pages.Sniff looks at.
+const sniffLen = 1024
+
+// staged is a file stored as a staging object of the batch while it is
+// ingested.
+type staged struct {
+	n    int    // staging object number
+	size int64  // bytes
+	sum  string // hex SHA-256
+	head []byte // the first sniffLen bytes
+}
+
+// errOverLimit is returned by a meter read past its limit.
+var errOverLimit = errors.New("over the size limit")
+
+// sourceError is a read error of the file being staged, as opposed to an
+// error of the store it is staged into.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
+// meter passes a file through, hashing it, keeping its first bytes and
+// failing with errOverLimit past max bytes.
+type meter struct {
+	r    io.Reader
+	max  int64
+	n    int64
+	hash hash.Hash
+	head []byte
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if m.n+int64(n) > m.max {
+		return 0, errOverLimit
+	}
+	m.n += int64(n)
+	m.hash.Write(p[:n])
+	if k := min(n, sniffLen-len(m.head)); k > 0 {
+		m.head = append(m.head, p[:k]...)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &sourceError{err}
+	}
+	return n, err
+}
+
+// stage streams r (at most max bytes) into a new staging object. Past max
+// it fails with errOverLimit, a read error of r is a *sourceError, and
+// either way nothing stays stored.
+func (u *Upload) stage(ctx context.Context, r io.Reader, max int64) (*staged, error) {
+	m := &meter{r: r, max: max, hash: sha256.New()}
+	st := &staged{n: u.staged}
+	u.staged++
+	size, err := u.p.cat.PutUpload(ctx, u.batch.ID, st.n, m)
+	if err != nil {
+		return nil, err
+	}
+	st.size, st.sum, st.head = size, hex.EncodeToString(m.hash.Sum(nil)), m.head
+	return st, nil
+}
+
+// unstage deletes a staging object, even when ctx has ended.
+func (u *Upload) unstage(ctx context.Context, st *staged) {
+	if err := u.p.cat.DeleteUpload(context.WithoutCancel(ctx), u.batch.ID, st.n); err != nil {
+		u.p.log.Warn("deleting a staged upload failed", "batch", u.batch.ID, "upload", st.n, "err", err)
+	}
+}
+
+// addStaged ingests a staged file and deletes its staging object.
+func (u *Upload) addStaged(ctx context.Context, name string, st *staged, depth int) error {
+	defer u.unstage(ctx, st)
 	lim := u.p.cfg.Ingest
-	u.bytes += int64(len(data))
+	u.bytes += st.size
 	if u.bytes > lim.MaxBatchBytes {
 		return fmt.Errorf("%w: more than %d MiB", ErrBatchTooLarge, lim.MaxBatchBytes>>20)
 	}
 	if len(u.batch.Items) >= lim.MaxBatchFiles {
 		return fmt.Errorf("%w: more than %d files", ErrBatchTooLarge, lim.MaxBatchFiles)
 	}
-	if len(data) == 0 {
+	if st.size == 0 {
 		u.reject(name, 0, domain.Reject("empty_file", "Tệp rỗng", "empty file", nil))
 		return nil
 	}
-	f := pages.Sniff(data)
+	f := pages.Sniff(st.head)
 	switch f {
 	case pages.ZIP:
-		return u.addZip(ctx, name, data, depth)
+		return u.addZip(ctx, name, st, depth)
 	case pages.Unknown:
-		u.reject(name, int64(len(data)), pages.ErrUnsupported)
+		u.reject(name, st.size, pages.ErrUnsupported)
 		return nil
 	}
-	sum := sha256.Sum256(data)
-	sumHex := hex.EncodeToString(sum[:])
-	id := catalog.DocumentIDFor(sumHex)
-	item := catalog.Item{Name: name, DocumentID: id, Size: int64(len(data)), Format: string(f)}
+	id := catalog.DocumentIDFor(st.sum)
+	item := catalog.Item{Name: name, DocumentID: id, Size: st.size, Format: string(f)}
 	// The same content uploaded before keeps its document and record.
 	if _, err := u.p.cat.GetDocument(ctx, id); err == nil {
 		item.Duplicate = true
@@ -161,44 +243,99 @@ func (u *Upload) addBytes(ctx context.Context, name string, data []byte, depth i
 			return nil
 		}
 	}
-	if err := u.p.cat.PutOriginal(ctx, id, data); err != nil {
+	if err := u.keepOriginal(ctx, id, st); err != nil {
 		if errors.Is(err, vault.ErrErased) {
-			u.reject(name, int64(len(data)), domain.Reject("erased_document",
+			u.reject(name, st.size, domain.Reject("erased_document",
 				"Văn bản này đã bị xoá vĩnh viễn (huỷ khoá) và không thể nạp lại",
 				"this document was erased (its key destroyed) and cannot be ingested again", nil))
 			return nil
 		}
 		return err
 	}
-	u.p.metrics.Uploaded(len(data))
+	u.p.metrics.Uploaded(int(st.size))
 	now := time.Now().UTC()
 	u.docs = append(u.docs, &catalog.Document{
-		ID: id, BatchID: u.batch.ID, Name: name, SHA256: sumHex, Size: int64(len(data)), Format: string(f),
+		ID: id, BatchID: u.batch.ID, Name: name, SHA256: st.sum, Size: st.size, Format: string(f),
 		Pipeline: u.batch.Pipeline, Status: domain.DocQueued, CreatedAt: now,
 	})
 	u.batch.Items = append(u.batch.Items, item)
 	return nil
 }
 
-// addZip walks a ZIP archive in memory: entry names are only labels (nothing
-// is written to a path), and sizes, ratios, entry counts and nesting are bounded.
-func (u *Upload) addZip(ctx context.Context, name string, data []byte, depth int) error {
+// keepOriginal copies a staged file, chunk by chunk, to the original of
+// document id (sealed for the document).
+func (u *Upload) keepOriginal(ctx context.Context, id domain.DocumentID, st *staged) error {
+	r, err := u.p.cat.OpenUpload(ctx, u.batch.ID, st.n)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	n, err := u.p.cat.PutOriginalFrom(ctx, id, r)
+	if err != nil {
+		return err
+	}
+	if n != st.size {
+		return fmt.Errorf("ingest: staged upload %d of batch %s changed size (%d bytes, then %d)", st.n, u.batch.ID, st.size, n)
+	}
+	return nil
+}
+
+// storeErrors remembers the errors of reads from the store, so a failing
+// store is not mistaken for a damaged ZIP.
+type storeErrors struct {
+	r   io.ReaderAt
+	err error
+}
+
+func (s *storeErrors) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		// A damaged ZIP's offsets, not a store failure.
+		return 0, errors.New("zip: negative offset")
+	}
+	n, err := s.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		s.err = err
+	}
+	return n, err
+}
+
+// addZip walks a staged ZIP archive through random access, never holding it
+// or an entry in memory: entry names are only labels (nothing is written to
+// a path), and sizes, ratios, entry counts and nesting are bounded. Each
+// entry is staged and ingested in turn.
+func (u *Upload) addZip(ctx context.Context, name string, st *staged, depth int) error {
 	lim := u.p.cfg.Ingest
 	if depth >= lim.MaxZipDepth {
-		u.reject(name, int64(len(data)), domain.Reject("zip_too_deep",
+		u.reject(name, st.size, domain.Reject("zip_too_deep",
 			fmt.Sprintf("ZIP lồng nhau quá %d cấp", lim.MaxZipDepth),
 			fmt.Sprintf("ZIP archives nested more than %d deep", lim.MaxZipDepth), nil))
 		return nil
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	obj, err := u.p.cat.OpenUpload(ctx, u.batch.ID, st.n)
 	if err != nil {
-		u.reject(name, int64(len(data)), domain.Reject("corrupt_zip", "Tệp ZIP bị hỏng", "the ZIP archive is damaged", err))
+		return err
+	}
+	defer obj.Close()
+	src := &storeErrors{r: obj}
+	// archive/zip holds the whole central directory: bound it first.
+	if entries, dirSize, ok := zipDirectory(src, obj.Size()); ok &&
+		(entries > uint64(lim.MaxZipEntries) || dirSize > uint64(lim.MaxZipEntries)*zipDirBytesPerEntry) {
+		u.reject(name, st.size, tooManyEntries(entries, lim.MaxZipEntries))
+		return nil
+	}
+	if src.err != nil {
+		return src.err
+	}
+	zr, err := zip.NewReader(src, obj.Size())
+	if src.err != nil {
+		return src.err
+	}
+	if err != nil {
+		u.reject(name, st.size, domain.Reject("corrupt_zip", "Tệp ZIP bị hỏng", "the ZIP archive is damaged", err))
 		return nil
 	}
 	if len(zr.File) > lim.MaxZipEntries {
-		u.reject(name, int64(len(data)), domain.Reject("zip_too_many_entries",
-			fmt.Sprintf("ZIP có quá nhiều tệp (%d, giới hạn %d)", len(zr.File), lim.MaxZipEntries),
-			fmt.Sprintf("ZIP has too many entries (%d, limit %d)", len(zr.File), lim.MaxZipEntries), nil))
+		u.reject(name, st.size, tooManyEntries(uint64(len(zr.File)), lim.MaxZipEntries))
 		return nil
 	}
 	for _, zf := range zr.File {
@@ -209,39 +346,106 @@ func (u *Upload) addZip(ctx context.Context, name string, data []byte, depth int
 			continue
 		}
 		entry := name + "/" + cleanName(zf.Name)
-		if zf.UncompressedSize64 > uint64(lim.MaxFileBytes) {
-			u.reject(entry, int64(zf.UncompressedSize64), tooLarge(lim.MaxFileBytes))
-			continue
-		}
-		if zf.CompressedSize64 > 0 && float64(zf.UncompressedSize64)/float64(zf.CompressedSize64) > lim.MaxZipRatio {
-			u.reject(entry, int64(zf.UncompressedSize64), zipBomb(lim.MaxZipRatio))
-			continue
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			u.reject(entry, 0, domain.Reject("corrupt_zip", "Không đọc được tệp trong ZIP", "cannot read the ZIP entry", err))
-			continue
-		}
-		// The declared sizes can lie: bound the real expansion too.
-		max := int64(float64(zf.CompressedSize64)*lim.MaxZipRatio) + 1
-		if max > lim.MaxFileBytes {
-			max = lim.MaxFileBytes
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, max+1))
-		rc.Close()
-		if err != nil {
-			u.reject(entry, 0, domain.Reject("corrupt_zip", "Không đọc được tệp trong ZIP", "cannot read the ZIP entry", err))
-			continue
-		}
-		if int64(len(b)) > max {
-			u.reject(entry, int64(len(b)), zipBomb(lim.MaxZipRatio))
-			continue
-		}
-		if err := u.addBytes(ctx, entry, b, depth+1); err != nil {
+		if err := u.addZipEntry(ctx, entry, zf, src, depth); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addZipEntry stages and ingests one entry of a ZIP archive.
+func (u *Upload) addZipEntry(ctx context.Context, entry string, zf *zip.File, src *storeErrors, depth int) error {
+	lim := u.p.cfg.Ingest
+	if zf.UncompressedSize64 > uint64(lim.MaxFileBytes) {
+		u.reject(entry, int64(zf.UncompressedSize64), tooLarge(lim.MaxFileBytes))
+		return nil
+	}
+	if zf.CompressedSize64 > 0 && float64(zf.UncompressedSize64)/float64(zf.CompressedSize64) > lim.MaxZipRatio {
+		u.reject(entry, int64(zf.UncompressedSize64), zipBomb(lim.MaxZipRatio))
+		return nil
+	}
+	unreadable := func(err error) {
+		u.reject(entry, 0, domain.Reject("corrupt_zip", "Không đọc được tệp trong ZIP", "cannot read the ZIP entry", err))
+	}
+	rc, err := zf.Open()
+	if src.err != nil {
+		return src.err
+	}
+	if err != nil {
+		unreadable(err)
+		return nil
+	}
+	// The declared sizes can lie: bound the real expansion too.
+	max := int64(float64(zf.CompressedSize64)*lim.MaxZipRatio) + 1
+	if max > lim.MaxFileBytes {
+		max = lim.MaxFileBytes
+	}
+	st, err := u.stage(ctx, rc, max)
+	rc.Close()
+	var bad *sourceError
+	switch {
+	case src.err != nil:
+		return src.err
+	case errors.Is(err, errOverLimit):
+		u.reject(entry, max+1, zipBomb(lim.MaxZipRatio))
+		return nil
+	case errors.As(err, &bad):
+		unreadable(bad.err)
+		return nil
+	case err != nil:
+		return err
+	}
+	return u.addStaged(ctx, entry, st, depth+1)
+}
+
+func tooManyEntries(n uint64, max int) *domain.Rejection {
+	return domain.Reject("zip_too_many_entries",
+		fmt.Sprintf("ZIP có quá nhiều tệp (%d, giới hạn %d)", n, max),
+		fmt.Sprintf("ZIP has too many entries (%d, limit %d)", n, max), nil)
+}
+
+// zipDirBytesPerEntry bounds the central directory of a ZIP by its entry
+// limit: names, extra fields and comments of 1 KiB per entry on average.
+const zipDirBytesPerEntry = 1 << 10
+
+// zipDirectory reads the number of entries and the size of a ZIP's central
+// directory from its end records (ZIP64 included); ok is false when they
+// cannot be found, and archive/zip will judge the archive.
+func zipDirectory(r io.ReaderAt, size int64) (entries, dirSize uint64, ok bool) {
+	const eocdLen, locatorLen = 22, 20
+	tailLen := min(size, eocdLen+0xffff)
+	tail := make([]byte, tailLen)
+	if n, _ := r.ReadAt(tail, size-tailLen); int64(n) != tailLen {
+		return 0, 0, false
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < eocdLen {
+		return 0, 0, false
+	}
+	eocd := tail[i:]
+	entries = uint64(binary.LittleEndian.Uint16(eocd[10:]))
+	dirSize = uint64(binary.LittleEndian.Uint32(eocd[12:]))
+	if entries != 0xffff && dirSize != 0xffffffff {
+		return entries, dirSize, true
+	}
+	// ZIP64: the locator just before the end record names the ZIP64 end record.
+	loc := make([]byte, locatorLen)
+	at := size - tailLen + int64(i) - locatorLen
+	if at < 0 {
+		return 0, 0, false
+	}
+	if n, _ := r.ReadAt(loc, at); n != locatorLen || binary.LittleEndian.Uint32(loc) != 0x07064b50 {
+		return 0, 0, false
+	}
+	off := binary.LittleEndian.Uint64(loc[8:])
+	rec := make([]byte, 56)
+	if off > uint64(size) {
+		return 0, 0, false
+	}
+	if n, _ := r.ReadAt(rec, int64(off)); n != len(rec) || binary.LittleEndian.Uint32(rec) != 0x06064b50 {
+		return 0, 0, false
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), binary.LittleEndian.Uint64(rec[40:]), true
 }
 
 func zipBomb(ratio float64) *domain.Rejection {

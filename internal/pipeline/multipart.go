@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -106,4 +107,58 @@ func (u *Upload) Rejected() int {
 		}
 	}
 	return n
+}
+
+// ErrTooManyUploads is returned by UploadLimiter.Acquire when the uploader,
+// or the server, already has as many uploads in flight as allowed.
+var ErrTooManyUploads = errors.New("too many uploads in flight")
+
+// UploadLimiter bounds the uploads in flight: per uploader (a token or a
+// user) and overall, so that a few clients cannot hold every connection,
+// disk stream and CPU of an API process. It is safe for concurrent use.
+type UploadLimiter struct {
+	perUploader, total int
+
+	mu    sync.Mutex
+	n     int
+	byKey map[string]int
+}
+
+// NewUploadLimiter allows perUploader uploads in flight per uploader
+// (default 2) and total overall (default 8); values below 1 take the
+// defaults.
+func NewUploadLimiter(perUploader, total int) *UploadLimiter {
+	if perUploader < 1 {
+		perUploader = 2
+	}
+	if total < 1 {
+		total = 8
+	}
+	return &UploadLimiter{perUploader: perUploader, total: total, byKey: map[string]int{}}
+}
+
+// Acquire takes an upload slot for uploader, or fails with
+// ErrTooManyUploads. Call release once the upload is over.
+func (l *UploadLimiter) Acquire(uploader string) (release func(), err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n >= l.total {
+		return nil, fmt.Errorf("%w: %d on this server", ErrTooManyUploads, l.total)
+	}
+	if l.byKey[uploader] >= l.perUploader {
+		return nil, fmt.Errorf("%w: %d for one uploader", ErrTooManyUploads, l.perUploader)
+	}
+	l.n++
+	l.byKey[uploader]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.n--
+			if l.byKey[uploader]--; l.byKey[uploader] == 0 {
+				delete(l.byKey, uploader)
+			}
+		})
+	}, nil
 }

@@ -59,7 +59,9 @@ var (
 	ErrInvalidOwner = errors.New("vault: invalid owner or kind")
 )
 
-// Ciphertext layout: magic "SV", version byte, 12-byte nonce, GCM output.
+// Ciphertext layout of a whole object (version 1, made by Seal): magic "SV",
+// version byte, 12-byte nonce, GCM output. Version 2 is the chunked format
+// of SealWriter (stream.go).
 const (
 	magic0, magic1 = 'S', 'V'
 	formatV1       = 1
@@ -205,13 +207,16 @@ func (v *Vault) Seal(ctx context.Context, owner, kind string, plaintext []byte) 
 	return aead.Seal(out, nonce, plaintext, sealAAD(out[:headerLen], owner, kind)), nil
 }
 
-// Open decrypts a ciphertext made by Seal for the same owner and kind. It
-// returns ErrErased when the owner's key was destroyed, ErrTampered when the
-// bytes were modified or belong to another owner or kind, and ErrFormat for
-// bytes that are not a sealed object.
+// Open decrypts a ciphertext made by Seal, or by SealWriter, for the same
+// owner and kind. It returns ErrErased when the owner's key was destroyed,
+// ErrTampered when the bytes were modified or belong to another owner or
+// kind, and ErrFormat for bytes that are not a sealed object.
 func (v *Vault) Open(ctx context.Context, owner, kind string, ciphertext []byte) ([]byte, error) {
 	if err := checkOwnerKind(owner, kind); err != nil {
 		return nil, err
+	}
+	if len(ciphertext) >= headerLen && ciphertext[0] == magic0 && ciphertext[1] == magic1 && ciphertext[2] == formatV2 {
+		return v.openChunked(ctx, owner, kind, ciphertext)
 	}
 	if len(ciphertext) < Overhead || ciphertext[0] != magic0 || ciphertext[1] != magic1 {
 		return nil, fmt.Errorf("vault: open %s/%s: %w", owner, kind, ErrFormat)

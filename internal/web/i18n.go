@@ -37,6 +37,7 @@ var messages = map[string][2]string{
 	"err.internal":    {"Lỗi máy chủ; thao tác chưa hoàn tất. Vui lòng thử lại.", "Server error; the operation did not complete. Please retry."},
 	"err.badform":     {"Dữ liệu gửi lên không hợp lệ.", "The submitted form is not valid."},
 	"err.toolarge":    {"Lô tải lên quá lớn.", "The upload is too large."},
+	"err.toomany":     {"Đang có quá nhiều lượt tải lên cùng lúc; hãy thử lại sau ít giây.", "Too many uploads in progress; retry in a few seconds."},
 	"err.back":        {"Về trang chủ", "Back to the start page"},
 
 	"login.title":     {"Đăng nhập", "Sign in"},

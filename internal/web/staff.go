@@ -35,6 +35,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *view) error {
 	if ct != "multipart/form-data" {
 		return errStatus(http.StatusBadRequest, "err.badform")
 	}
+	release, err := s.d.Uploads.Acquire(v.User.TokenID)
+	if err != nil {
+		w.Header().Set("Retry-After", "10")
+		return errStatus(http.StatusTooManyRequests, "err.toomany")
+	}
+	defer release()
 	r.Body = http.MaxBytesReader(w, r.Body, s.d.MaxUploadBytes)
 	mr, err := r.MultipartReader()
 	if err != nil {

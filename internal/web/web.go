@@ -96,6 +96,10 @@ type Deps struct {
 	Log *slog.Logger
 	// MaxUploadBytes bounds one upload; default 4 GiB.
 	MaxUploadBytes int64
+	// Uploads bounds the uploads in flight, per user and overall; share one
+	// with the API. Default: its own with the defaults of
+	// pipeline.NewUploadLimiter.
+	Uploads *pipeline.UploadLimiter
 }
 
 // Server is the web interface. Build it with New; it is safe for concurrent
@@ -128,6 +132,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = 4 << 30
+	}
+	if d.Uploads == nil {
+		d.Uploads = pipeline.NewUploadLimiter(0, 0)
 	}
 	s := &Server{d: d, pages: map[string]*template.Template{}, origin: http.NewCrossOriginProtection()}
 	for _, name := range pageNames {

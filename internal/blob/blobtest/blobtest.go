@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -18,7 +19,10 @@ import (
 )
 
 // Run runs the conformance suite. open must return a new, empty store for
-// each call (a fresh directory, or a fresh key prefix in a bucket).
+// each call (a fresh directory, or a fresh key prefix in a bucket). The
+// streaming tests go through blob.Create and blob.Open, so they exercise the
+// store's own streaming when it is a blob.Streamer, and the in-memory
+// fallback otherwise.
 func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 	t.Helper()
 	tests := []struct {
@@ -34,6 +38,10 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 		{"InvalidKeys", testInvalidKeys},
 		{"CanceledContext", testCanceledContext},
 		{"ConcurrentPutIsAtomic", testConcurrentPut},
+		{"StreamRoundTrip", testStreamRoundTrip},
+		{"StreamInvisibleUntilCommit", testStreamInvisibleUntilCommit},
+		{"StreamAbortLeavesNothing", testStreamAbort},
+		{"StreamNotFound", testStreamNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -278,5 +286,162 @@ func testConcurrentPut(t *testing.T, s blob.Store) {
 	}
 	if diff := cmp.Diff([]string{"hot/key"}, keys); diff != "" {
 		t.Errorf("List after concurrent overwrites (-want +got):\n%s", diff)
+	}
+}
+
+// streamPut writes data under key through blob.Create in uneven pieces and
+// commits.
+func streamPut(t *testing.T, s blob.Store, key string, data []byte) {
+	t.Helper()
+	w, err := blob.Create(context.Background(), s, key)
+	if err != nil {
+		t.Fatalf("Create(%q): %v", key, err)
+	}
+	for rest, step := data, 1; len(rest) > 0; step = step*5 + 3 {
+		n := min(step, len(rest))
+		if _, err := w.Write(rest[:n]); err != nil {
+			w.Abort()
+			t.Fatalf("Write(%q): %v", key, err)
+		}
+		rest = rest[n:]
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatalf("Commit(%q): %v", key, err)
+	}
+}
+
+func testStreamRoundTrip(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	big := make([]byte, 9<<20+5) // more than one S3 part
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range big {
+		big[i] = byte(r.Uint32())
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"empty", []byte{}},
+		{"small", []byte("Nguyễn Văn A")},
+		{"9 MiB", big},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "stream/" + fmt.Sprint(len(tc.data))
+			streamPut(t, s, key, tc.data)
+			got, err := s.Get(ctx, key)
+			if err != nil || !bytes.Equal(got, tc.data) {
+				t.Fatalf("Get after streamed put: %d bytes, %v; want %d bytes", len(got), err, len(tc.data))
+			}
+			o, err := blob.Open(ctx, s, key)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer o.Close()
+			if o.Size() != int64(len(tc.data)) {
+				t.Errorf("Size = %d, want %d", o.Size(), len(tc.data))
+			}
+			for range 20 {
+				if len(tc.data) == 0 {
+					break
+				}
+				off := r.IntN(len(tc.data))
+				buf := make([]byte, min(r.IntN(1<<20)+1, len(tc.data)-off))
+				n, err := o.ReadAt(buf, int64(off))
+				if n != len(buf) || (err != nil && !errors.Is(err, io.EOF)) || !bytes.Equal(buf, tc.data[off:off+n]) {
+					t.Fatalf("ReadAt(%d bytes at %d) = %d, %v", len(buf), off, n, err)
+				}
+			}
+			seq, err := io.ReadAll(o)
+			if err != nil || !bytes.Equal(seq, tc.data) {
+				t.Fatalf("Read: %d bytes, %v; want %d bytes", len(seq), err, len(tc.data))
+			}
+		})
+	}
+}
+
+// testStreamInvisibleUntilCommit: while a streamed object is being written,
+// readers see the previous version (or nothing), never part of the new one.
+func testStreamInvisibleUntilCommit(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	w, err := blob.Create(ctx, s, "inflight/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(bytes.Repeat([]byte("x"), 100<<10))
+	if _, err := s.Get(ctx, "inflight/new"); !errors.Is(err, blob.ErrNotFound) {
+		t.Errorf("Get during a streamed put: err = %v, want ErrNotFound", err)
+	}
+	if keys, err := s.List(ctx, "inflight/"); err != nil || len(keys) != 0 {
+		t.Errorf("List during a streamed put = %q, %v; want nothing", keys, err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	mustPut(t, s, "inflight/old", []byte("old version"))
+	w, err = blob.Create(ctx, s, "inflight/old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("new version, half written"))
+	if got, err := s.Get(ctx, "inflight/old"); err != nil || string(got) != "old version" {
+		t.Errorf("Get during an overwrite = %q, %v; want the old version", got, err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, "inflight/old"); err != nil || string(got) != "new version, half written" {
+		t.Errorf("Get after the overwrite = %q, %v; want the new version", got, err)
+	}
+}
+
+// testStreamAbort: an aborted write, or one whose context ends before
+// Commit, leaves no object and keeps the previous version.
+func testStreamAbort(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	mustPut(t, s, "ab/kept", []byte("kept"))
+	for _, key := range []string{"ab/new", "ab/kept"} {
+		w, err := blob.Create(ctx, s, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(bytes.Repeat([]byte("y"), 3<<20))
+		w.Abort()
+		w.Abort() // twice is harmless
+		if err := w.Commit(); err == nil {
+			t.Errorf("Commit after Abort of %q succeeded", key)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	w, err := blob.Create(cctx, s, "ab/canceled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("z"))
+	cancel()
+	if err := w.Commit(); err == nil {
+		t.Error("Commit after the context ended succeeded")
+	}
+	keys, err := s.List(ctx, "ab/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"ab/kept"}, keys); diff != "" {
+		t.Errorf("List after aborted writes (-want +got):\n%s", diff)
+	}
+	if got, err := s.Get(ctx, "ab/kept"); err != nil || string(got) != "kept" {
+		t.Errorf("aborted overwrite changed the object: %q, %v", got, err)
+	}
+	if _, err := blob.Create(ctx, s, "../escape"); err == nil {
+		t.Error("Create with an invalid key succeeded")
+	}
+}
+
+func testStreamNotFound(t *testing.T, s blob.Store) {
+	ctx := context.Background()
+	mustPut(t, s, "present/x", []byte("x"))
+	for _, key := range []string{"missing", "present", "present/x/under"} {
+		if _, err := blob.Open(ctx, s, key); !errors.Is(err, blob.ErrNotFound) {
+			t.Errorf("Open(%q) error = %v, want ErrNotFound", key, err)
+		}
 	}
 }
