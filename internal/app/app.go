@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -128,124 +127,155 @@ func (a auditor) AuditSystem(ctx context.Context, action, object string, details
 	return err
 }
 
-// Serve runs `sohoa serve` until ctx ends: API, web and workers as the role says.
-// ready, when not nil, is called once the API serves.
+// Serve runs `sohoa serve` until ctx ends: API, web and workers as the role
+// says, each a module of the process (modules.go). ready, when not nil, is
+// called once the API serves.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, ready func(Started)) error {
 	core, err := OpenCore(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer core.Close()
-	runAPI := cfg.Role == "all" || cfg.Role == "api"
-	runOCR := cfg.Role == "all" || cfg.Role == "worker"
-	embedded := cfg.ElasticsearchURL == ""
-	// The embedded index belongs to one process: the one serving the API.
-	runIndex := !embedded || runAPI
-
-	if runAPI {
-		if err := bootstrapAdmin(ctx, core, out); err != nil {
-			return err
-		}
+	s := &server{cfg: cfg, log: log, out: out, ready: ready, core: core, errc: make(chan error, 2)}
+	defer s.stop()
+	if err := s.start(ctx); err != nil {
+		return err
 	}
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	return s.wait(ctx)
+}
+
+// initAdmin makes sure the API can be signed in to.
+func initAdmin(ctx context.Context, s *server) error { return bootstrapAdmin(ctx, s.core, s.out) }
+
+// initRedis connects to Redis, for the page counts and the task queue.
+func initRedis(ctx context.Context, s *server) error {
+	redisOpt, err := asynq.ParseRedisURI(s.cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("redis_url: %w", err)
 	}
-	ropts, err := redis.ParseURL(cfg.RedisURL)
+	ropts, err := redis.ParseURL(s.cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("redis_url: %w", err)
 	}
-	rdb := redis.NewClient(ropts)
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("redis at %s is not reachable (start it with `make redis`, or set SOHOA_REDIS_URL): %w", redactURL(cfg.RedisURL), err)
+	s.redisOpt, s.rdb = redisOpt, redis.NewClient(ropts)
+	s.onStop(func() { s.rdb.Close() })
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis at %s is not reachable (start it with `make redis`, or set SOHOA_REDIS_URL): %w", redactURL(s.cfg.RedisURL), err)
 	}
-	queue := asynq.NewClient(redisOpt)
-	defer queue.Close()
+	s.queue = asynq.NewClient(redisOpt)
+	s.onStop(func() { s.queue.Close() })
+	return nil
+}
 
-	var index search.Index
-	if runIndex || runAPI {
-		index, err = openIndex(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer index.Close()
-	}
-	engine, err := loadExtractor(cfg)
+// initIndex opens the search index.
+func initIndex(ctx context.Context, s *server) error {
+	index, err := openIndex(ctx, s.cfg)
 	if err != nil {
 		return err
 	}
-	// Untrusted bytes are decoded, rendered and read by OCR in supervised
-	// child processes (package child): one per OCR worker, and one per
-	// slot of the stages server for splitting documents.
-	var readers, splitters *child.Pool
-	if runOCR {
-		readers, err = startReaders(ctx, cfg, "ocr", cfg.Workers, log)
-		if err != nil {
-			return err
-		}
-		defer readers.Close()
-		splitters, err = startReaders(ctx, cfg, "split", stageConcurrency, log)
-		if err != nil {
-			return err
-		}
-		defer splitters.Close()
+	s.index = index
+	s.onStop(func() { s.index.Close() })
+	return nil
+}
+
+// initExtractor loads the field extraction engine.
+func initExtractor(ctx context.Context, s *server) error {
+	engine, err := loadExtractor(s.cfg)
+	if err != nil {
+		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		metrics.NewQueueCollector(asynq.NewInspector(redisOpt)))
-	mets := metrics.New(reg)
-	feed := exchange.NewFeed(core.Store, exchange.FeedConfig{})
-	deps := pipeline.Deps{Catalog: core.Catalog, Queue: queue, Redis: rdb, Extract: extractor{engine}, Blind: core.Vault,
-		Publish: feed, Metrics: mets, Audit: auditor{core.Audit}, Log: log}
-	if readers != nil {
-		deps.OCR = readers
+	s.engine = engine
+	return nil
+}
+
+// initReaders starts the reader children: untrusted bytes are decoded,
+// rendered and read by OCR in supervised child processes (package child),
+// one per OCR worker, and one per slot of the stages server for splitting
+// documents. Split and finalize tasks run where the readers are.
+func initReaders(ctx context.Context, s *server) error {
+	readers, err := startReaders(ctx, s.cfg, "ocr", s.cfg.Workers, s.log)
+	if err != nil {
+		return err
+	}
+	s.readers = readers
+	s.onStop(func() { readers.Close() })
+	splits, err := startReaders(ctx, s.cfg, "split", stageConcurrency, s.log)
+	if err != nil {
+		return err
+	}
+	s.splits = splits
+	s.onStop(func() { splits.Close() })
+	s.addStageQueue(pipeline.QueueSplit)
+	s.addStageQueue(pipeline.QueueFinalize)
+	return nil
+}
+
+// initIndexer has the stages server take index tasks.
+func initIndexer(ctx context.Context, s *server) error {
+	s.addStageQueue(pipeline.QueueIndex)
+	return nil
+}
+
+func (s *server) addStageQueue(q string) {
+	if s.stageQueues == nil {
+		s.stageQueues = map[string]int{}
+	}
+	s.stageQueues[q] = pipeline.QueueWeights[q]
+}
+
+// initPipeline builds the stages over what the other modules built: an
+// API-only process has no readers, a worker of an embedded index no index.
+func initPipeline(ctx context.Context, s *server) error {
+	cfg, core := s.cfg, s.core
+	s.reg = prometheus.NewRegistry()
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		metrics.NewQueueCollector(asynq.NewInspector(s.redisOpt)))
+	mets := metrics.New(s.reg)
+	s.feed = exchange.NewFeed(core.Store, exchange.FeedConfig{})
+	deps := pipeline.Deps{Catalog: core.Catalog, Queue: s.queue, Redis: s.rdb, Extract: extractor{s.engine}, Blind: core.Vault,
+		Publish: s.feed, Metrics: mets, Audit: auditor{core.Audit}, Log: s.log}
+	if s.readers != nil {
+		deps.OCR = s.readers
 		deps.Split = pipeline.SplitterFunc(func(ctx context.Context, doc io.ReaderAt, size int64, lim pages.Limits) (pipeline.PageSource, error) {
-			d, err := splitters.Open(ctx, doc, size, lim)
+			d, err := s.splits.Open(ctx, doc, size, lim)
 			if err != nil {
 				return nil, err
 			}
 			return d, nil
 		})
 	}
-	if index != nil {
-		deps.Index = index
+	if s.index != nil {
+		deps.Index = s.index
 	}
-	pipe := pipeline.New(pipeline.Config{
+	s.pipe = pipeline.New(pipeline.Config{
 		Limits: pages.Limits{MaxPages: cfg.MaxPages, MaxPixels: cfg.MaxPixels},
 		Ingest: pipeline.IngestLimits{MaxFileBytes: cfg.MaxFileMB << 20, MaxBatchBytes: cfg.MaxBatchMB << 20},
 	}, deps)
+	return nil
+}
 
-	errc := make(chan error, 2)
-	// Two asynq servers: one takes only OCR tasks, one goroutine per
-	// Tesseract client, so an OCR task is never taken before a client is
-	// free; the other takes the short stages (split, finalize, index), so
-	// they never wait behind OCR. One server with spare slots would fill
-	// them with OCR tasks waiting for a client while splits and indexing lag.
-	stages := map[string]int{}
-	if runOCR {
-		stages[pipeline.QueueSplit] = pipeline.QueueWeights[pipeline.QueueSplit]
-		stages[pipeline.QueueFinalize] = pipeline.QueueWeights[pipeline.QueueFinalize]
-	}
-	if runIndex && (runOCR || embedded) {
-		stages[pipeline.QueueIndex] = pipeline.QueueWeights[pipeline.QueueIndex]
-	}
+// initWorkers starts the asynq servers for the tasks of this process. Two
+// servers: one takes only OCR tasks, one goroutine per Tesseract client, so
+// an OCR task is never taken before a client is free; the other takes the
+// short stages (split, finalize, index), so they never wait behind OCR. One
+// server with spare slots would fill them with OCR tasks waiting for a
+// client while splits and indexing lag.
+func initWorkers(ctx context.Context, s *server) error {
 	mux := asynq.NewServeMux()
-	pipe.Register(mux, runOCR, runIndex)
+	s.pipe.Register(mux, s.readers != nil, s.run[modIndexer])
 	var servers []*asynq.Server
-	defer func() {
+	s.onStop(func() {
 		// Stop taking tasks and finish or hand back in-flight ones, all
 		// servers at once within their shutdown timeout.
 		var wg sync.WaitGroup
 		for _, srv := range servers {
-			wg.Add(1)
-			go func() { defer wg.Done(); srv.Shutdown() }()
+			wg.Go(srv.Shutdown)
 		}
 		wg.Wait()
-	}()
-	startServer := func(name string, queues map[string]int, concurrency int) error {
-		srv := asynq.NewServer(redisOpt, asynq.Config{
-			Concurrency: concurrency, Queues: queues, Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel,
+	})
+	start := func(name string, queues map[string]int, concurrency int) error {
+		srv := asynq.NewServer(s.redisOpt, asynq.Config{
+			Concurrency: concurrency, Queues: queues, Logger: asynqLogger{s.log}, LogLevel: asynq.WarnLevel,
 			ShutdownTimeout: 30 * time.Second,
 			// An idle worker looks for work every 0.1-0.3 s instead of
 			// asynq's 0.5-1.5 s: each stage hands over to the next through
@@ -257,80 +287,73 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer, rea
 			RetryDelayFunc:    retryDelay,
 			ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 				id, _ := asynq.GetTaskID(ctx)
-				log.Warn("task failed", "type", t.Type(), "task_id", id, "err", err)
+				s.log.Warn("task failed", "type", t.Type(), "task_id", id, "err", err)
 			}),
 		})
 		if err := srv.Start(mux); err != nil {
 			return fmt.Errorf("start %s workers: %w", name, err)
 		}
 		servers = append(servers, srv)
-		log.Info("workers started", "role", cfg.Role, "stage", name, "concurrency", concurrency, "queues", queues)
+		s.log.Info("workers started", "role", s.cfg.Role, "stage", name, "concurrency", concurrency, "queues", queues)
 		return nil
 	}
-	if runOCR {
-		if err := startServer("ocr", map[string]int{pipeline.QueueOCR: 1}, cfg.Workers); err != nil {
+	if s.readers != nil {
+		if err := start("ocr", map[string]int{pipeline.QueueOCR: 1}, s.cfg.Workers); err != nil {
 			return err
 		}
 	}
-	if len(stages) > 0 {
-		if err := startServer("stages", stages, stageConcurrency); err != nil {
+	if len(s.stageQueues) > 0 {
+		if err := start("stages", s.stageQueues, stageConcurrency); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	var httpSrv *http.Server
-	if runAPI {
-		mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: redisOpt})
-		extra := []api.Route{
-			{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
-			{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
-		}
-		extra = append(extra, debugRoutes()...)
-		uploads := pipeline.NewUploadLimiter(cfg.MaxUploadsPerToken, cfg.MaxUploads) // shared by API and web
-		web, err := webRoutes(webDeps{core: core, pipe: pipe, index: index, log: log, cfg: cfg, uploads: uploads})
-		if err != nil {
-			return err
-		}
-		extra = append(extra, web...)
-		archival, err := archiveRoutes(core, feed, log)
-		if err != nil {
-			return err
-		}
-		extra = append(extra, archival...)
-		a := api.New(api.Deps{
-			Pipeline: pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
-			Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra,
-			Ready: map[string]api.Checker{
-				"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
-				"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },
-				"store":  func(ctx context.Context) error { _, err := core.Store.List(ctx, "batches/"); return err },
-			},
-		})
-		ln, err := net.Listen("tcp", cfg.Listen)
-		if err != nil {
-			return fmt.Errorf("listen %s: %w", cfg.Listen, err)
-		}
-		httpSrv = &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-		go func() { errc <- httpSrv.Serve(ln) }()
-		addr := ln.Addr().String()
-		log.Info("sohoa serving", "url", "http://"+addr, "role", cfg.Role, "index", indexName(cfg))
-		if ready != nil {
-			ready(Started{Addr: addr, Routes: a.RouteTable()})
-		}
+// initHTTP serves the API, the web pages, metrics and queue monitoring.
+func initHTTP(ctx context.Context, s *server) error {
+	cfg, core, log, index, rdb := s.cfg, s.core, s.log, s.index, s.rdb
+	mon := asynqmon.New(asynqmon.Options{RootPath: "/monitoring", RedisConnOpt: s.redisOpt})
+	extra := []api.Route{
+		{Pattern: "GET /metrics", Role: auth.RoleOperator, Handler: promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})},
+		{Pattern: "/monitoring/", Role: auth.RoleOperator, Handler: mon},
 	}
-
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
+	extra = append(extra, debugRoutes()...)
+	uploads := pipeline.NewUploadLimiter(cfg.MaxUploadsPerToken, cfg.MaxUploads) // shared by API and web
+	web, err := webRoutes(webDeps{core: core, pipe: s.pipe, index: index, log: log, cfg: cfg, uploads: uploads})
+	if err != nil {
+		return err
 	}
-	log.Info("shutting down")
-	if httpSrv != nil {
+	extra = append(extra, web...)
+	archival, err := archiveRoutes(core, s.feed, log)
+	if err != nil {
+		return err
+	}
+	extra = append(extra, archival...)
+	a := api.New(api.Deps{
+		Pipeline: s.pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
+		Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra,
+		Ready: map[string]api.Checker{
+			"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+			"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },
+			"store":  func(ctx context.Context) error { _, err := core.Store.List(ctx, "batches/"); return err },
+		},
+	})
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	httpSrv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { s.errc <- httpSrv.Serve(ln) }()
+	s.onStop(func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		_ = httpSrv.Shutdown(sctx)
+	})
+	addr := ln.Addr().String()
+	log.Info("sohoa serving", "url", "http://"+addr, "role", cfg.Role, "index", indexName(cfg))
+	if s.ready != nil {
+		s.ready(Started{Addr: addr, Routes: a.RouteTable()})
 	}
 	return nil
 }

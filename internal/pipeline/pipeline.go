@@ -98,6 +98,16 @@ type nopCloser struct{ pages.Source }
 
 func (nopCloser) Close() error { return nil }
 
+// Enqueuer adds tasks to the queue. *asynq.Client satisfies it. The pipeline
+// passes every option (task ID, queue, retries, timeout, retention) in opts.
+// A task whose ID is already queued (or kept after it ran) fails with
+// asynq.ErrTaskIDConflict, which the pipeline takes as success.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+var _ Enqueuer = (*asynq.Client)(nil)
+
 // Indexer is what the pipeline needs from a search backend.
 type Indexer interface {
 	Index(ctx context.Context, r search.Record) error
@@ -183,7 +193,7 @@ func (c Config) withDefaults() Config {
 type Pipeline struct {
 	cfg     Config
 	cat     *catalog.Catalog
-	queue   *asynq.Client
+	queue   Enqueuer
 	redis   redis.UniversalClient
 	ocr     Recognizer
 	split   Splitter
@@ -200,7 +210,7 @@ type Pipeline struct {
 // in a process that does not run those stages (an API-only process).
 type Deps struct {
 	Catalog *catalog.Catalog
-	Queue   *asynq.Client
+	Queue   Enqueuer
 	Redis   redis.UniversalClient
 	OCR     Recognizer
 	Split   Splitter // default InProcess
@@ -261,9 +271,10 @@ func (p *Pipeline) enqueue(ctx context.Context, typ, id, queue string, payload a
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", typ, err)
 	}
-	t := asynq.NewTask(typ, b, asynq.TaskID(id), asynq.Queue(queue), asynq.MaxRetry(p.cfg.MaxRetry),
-		asynq.Timeout(timeout), asynq.Retention(p.cfg.Retention))
-	_, err = p.queue.EnqueueContext(ctx, t)
+	// The options go with the call, not the task, so that an Enqueuer other
+	// than asynq's client (a test's) sees them.
+	_, err = p.queue.EnqueueContext(ctx, asynq.NewTask(typ, b), asynq.TaskID(id), asynq.Queue(queue),
+		asynq.MaxRetry(p.cfg.MaxRetry), asynq.Timeout(timeout), asynq.Retention(p.cfg.Retention))
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,11 +57,14 @@ func (p *Pipeline) handleSplit(ctx context.Context, t *asynq.Task) error {
 	if err != nil || !current || d.Status.Terminal() {
 		return err
 	}
-	data, err := p.cat.GetOriginal(ctx, d.ID)
+	// The original is streamed, one sealed chunk at a time, to the reader
+	// that opens it: this process never holds the whole file.
+	orig, err := p.cat.OpenOriginal(ctx, d.ID)
 	if err != nil {
 		return fmt.Errorf("split %s: %w", d.ID, err)
 	}
-	src, err := p.split.Open(ctx, bytes.NewReader(data), int64(len(data)), p.cfg.Limits)
+	defer orig.Close()
+	src, err := p.split.Open(ctx, orig, orig.Size(), p.cfg.Limits)
 	if err != nil {
 		if errors.Is(err, domain.ErrReaderDied) {
 			if err := p.strike(ctx, d.ID, d.Attempt, 0, err); err != nil {
@@ -163,7 +165,9 @@ func (p *Pipeline) strike(ctx context.Context, doc domain.DocumentID, attempt in
 		return fmt.Errorf("record reader failure on %s page %d: %w", doc, n, err)
 	}
 	p.log.Warn("reader died on input", "document", doc, "page", n, "strikes", count, "limit", p.cfg.MaxStrikes, "err", cause)
-	if count < p.cfg.MaxStrikes {
+	// On the task's last attempt the input is failed now: an error would
+	// leave the page (or document) unfinished for good.
+	if count < p.cfg.MaxStrikes && !lastAttempt(ctx) {
 		return fmt.Errorf("%s page %d: reader died (strike %d of %d): %w", doc, n, count, p.cfg.MaxStrikes, cause)
 	}
 	return nil
