@@ -207,7 +207,21 @@ func (s *imageSource) Page(ctx context.Context, n domain.PageNo) (Image, error) 
 	if n != 1 {
 		return Image{}, fmt.Errorf("pages: page %d of 1", n)
 	}
-	return s.img, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return Image{}, err
+	}
+	img := s.img
+	if img.Format != JPEG && img.Format != PNG {
+		// WebP and BMP are decoded here, where untrusted bytes are read
+		// (a reader child), and stored as PNG: the viewer, the PDF/A and
+		// OCR then take the page as it is, never decoding it elsewhere.
+		b, err := imagePNG(img.Data)
+		if err != nil {
+			return Image{}, corrupt(string(img.Format), err)
+		}
+		img.Data, img.Format = b, PNG
+	}
+	return img, nil
 }
 
 // tiffSource yields the frames of a (multi-page) TIFF.

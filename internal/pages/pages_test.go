@@ -1,10 +1,14 @@
 package pages
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/bmp"
 
 	"github.com/sohoa/sohoa/internal/domain"
 )
@@ -171,5 +175,29 @@ func TestFlateImageWithinDeclaredSize(t *testing.T) {
 	}
 	if img.Width != 400 || img.Height != 300 || img.Render || img.Format != PNG {
 		t.Errorf("Page(1) = %dx%d %s render=%v, want the 400x300 image extracted as PNG", img.Width, img.Height, img.Format, img.Render)
+	}
+}
+
+// TestImagePagesStoredAsJPEGOrPNG: a WebP or BMP page is decoded where
+// pages are read and handed on as PNG, with its size kept.
+func TestImagePagesStoredAsJPEGOrPNG(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 120, 80))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	var b bytes.Buffer
+	if err := bmp.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Open(context.Background(), b.Bytes(), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := src.Page(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Format != PNG || Sniff(p.Data) != PNG || p.Width != 120 || p.Height != 80 {
+		t.Fatalf("BMP page handed on as %s (%s) %dx%d, want PNG 120x80", p.Format, Sniff(p.Data), p.Width, p.Height)
 	}
 }

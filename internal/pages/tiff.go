@@ -20,6 +20,15 @@ static int sohoa_tiff_frame_png(const l_uint8 *data, size_t size, int n, l_uint8
 	return rc;
 }
 
+// sohoa_image_png decodes any image Leptonica reads and re-encodes it as PNG.
+static int sohoa_image_png(const l_uint8 *data, size_t size, l_uint8 **out, size_t *outsize) {
+	PIX *pix = pixReadMem(data, size);
+	if (pix == NULL) return 1;
+	int rc = pixWriteMemPng(out, outsize, pix, 0.0);
+	pixDestroy(&pix);
+	return rc;
+}
+
 static void sohoa_lept_quiet(void) { setMsgSeverity(L_SEVERITY_NONE); }
 */
 import "C"
@@ -60,6 +69,22 @@ func tiffFramePNG(data []byte, n int) ([]byte, error) {
 	p := (*C.l_uint8)(unsafe.Pointer(&data[0]))
 	if C.sohoa_tiff_frame_png(p, C.size_t(len(data)), C.int(n), &out, &size) != 0 || out == nil {
 		return nil, errors.New("TIFF frame cannot be decoded")
+	}
+	defer C.free(unsafe.Pointer(out))
+	return C.GoBytes(unsafe.Pointer(out), C.int(size)), nil
+}
+
+// imagePNG decodes an image (WebP, BMP, ...) with Leptonica and re-encodes it
+// as PNG, the lossless format every later stage passes through as it is.
+func imagePNG(data []byte) ([]byte, error) {
+	if len(data) == 0 {
+		return nil, errors.New("empty image")
+	}
+	var out *C.l_uint8
+	var size C.size_t
+	p := (*C.l_uint8)(unsafe.Pointer(&data[0]))
+	if C.sohoa_image_png(p, C.size_t(len(data)), &out, &size) != 0 || out == nil {
+		return nil, errors.New("image cannot be decoded")
 	}
 	defer C.free(unsafe.Pointer(out))
 	return C.GoBytes(unsafe.Pointer(out), C.int(size)), nil
