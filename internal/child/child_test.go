@@ -18,6 +18,7 @@ import (
 	"github.com/sohoa/sohoa/internal/child/childsrv"
 	"github.com/sohoa/sohoa/internal/corpus"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/ocr"
 	"github.com/sohoa/sohoa/internal/pages"
 )
 
@@ -34,7 +35,7 @@ var (
 )
 
 // goodPage is a generated page of Vietnamese text, as PNG and as a one-page PDF.
-func goodPage(t *testing.T) ([]byte, []byte) {
+func goodPage(t testing.TB) ([]byte, []byte) {
 	t.Helper()
 	pageOnce.Do(func() {
 		docs, err := corpus.Generate(corpus.Options{Seed: 3, Documents: 1, DPI: 150, Classes: []string{"notice"}})
@@ -255,4 +256,39 @@ func TestNoChildInChild(t *testing.T) {
 	if _, err := child.New(child.Config{}); err == nil {
 		t.Fatal("a pool was made inside a child")
 	}
+}
+
+// BenchmarkRecognize reads the same page in-process and in a reader child:
+// the ratio of the two is what isolation costs per page (sending the image
+// over a pipe, the answer back). Run: go test -bench Recognize ./internal/child
+func BenchmarkRecognize(b *testing.B) {
+	good, _ := goodPage(b)
+	eng, err := ocr.New(ocr.Config{Workers: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	p, err := child.New(child.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	ctx := context.Background()
+	if _, err := p.Recognize(ctx, good, domain.ReadOptions{}); err != nil { // start the child
+		b.Fatal(err)
+	}
+	b.Run("in-process", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := eng.Recognize(ctx, good, ocr.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("child", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := p.Recognize(ctx, good, domain.ReadOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
