@@ -92,12 +92,14 @@ bench: deps
 	trap 'deploy/dev/redis.sh stop bench' EXIT; \
 	bin/sohoa-bench -bin bin/sohoa -redis "$$url" -out docs/BENCHMARKS.md $(BENCH_FLAGS)
 
-# make soak: the crash test at 200 pages (make test runs it at 40).
+# make soak: the crash test at 200 pages (make test runs it at 40) and the
+# hostile batch with a 500 MiB upload (make test uploads 8 MiB + 1 byte).
 soak: deps-test
 	@mkdir -p var; set -euo pipefail; \
 	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
 	trap 'deploy/dev/redis.sh stop test' EXIT; \
-	SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch' ./internal/app/
+	export SOHOA_OCRMYPDF_CORPUS=$$(deploy/dev/ocrmypdf-corpus.sh | tail -1); \
+	SOHOA_SOAK=1 SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch|TestHostileBatch' ./internal/app/
 
 # make run-es: sohoa with a local Elasticsearch from Maven Central.
 run-es: build
