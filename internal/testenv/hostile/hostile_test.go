@@ -6,6 +6,9 @@ import (
 	"image"
 	_ "image/jpeg"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,5 +155,26 @@ func TestLargeUpload(t *testing.T) {
 	n, err := io.CopyBuffer(io.Discard, hostile.LargeUpload(big), make([]byte, 64<<10))
 	if err != nil || n != big {
 		t.Errorf("500 MiB upload: %d bytes, %v", n, err)
+	}
+}
+
+func TestOCRmyPDFCorpus(t *testing.T) {
+	if dir := os.Getenv(hostile.OCRmyPDFCorpusEnv); dir != "" {
+		files := hostile.OCRmyPDFCorpus(t)
+		if len(files) != hostile.OCRmyPDFCorpusFiles || !slices.IsSorted(files) || !slices.Contains(files, filepath.Join(dir, "2400dpi.pdf")) {
+			t.Errorf("%d files from %s, want %d sorted ones with 2400dpi.pdf", len(files), dir, hostile.OCRmyPDFCorpusFiles)
+		}
+	}
+	// Outside CI, a missing or incomplete corpus leaves that part out.
+	t.Setenv("CI", "")
+	incomplete := t.TempDir()
+	if err := os.WriteFile(filepath.Join(incomplete, "trivial.pdf"), []byte("%PDF-1.3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"", filepath.Join(t.TempDir(), "missing"), incomplete} {
+		t.Setenv(hostile.OCRmyPDFCorpusEnv, dir)
+		if files := hostile.OCRmyPDFCorpus(t); files != nil {
+			t.Errorf("%q: %d files, want none", dir, len(files))
+		}
 	}
 }
