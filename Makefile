@@ -6,7 +6,7 @@ BIN := bin/sohoa
 export OMP_THREAD_LIMIT ?= 1
 export CGO_ENABLED := 1
 
-.PHONY: accuracy run test test-unit test-es run-es bench soak build deps deps-test clean vet fuzz
+.PHONY: accuracy run test test-unit test-es run-es bench soak build deps deps-test clean vet fuzz ocrmypdf-corpus
 
 deps:
 	@deploy/dev/deps.sh run
@@ -42,6 +42,8 @@ test: deps-test
 	@mkdir -p var; set -euo pipefail; \
 	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
 	trap 'deploy/dev/redis.sh stop test; deploy/elasticsearch-dev/es.sh stop >/dev/null 2>&1 || true' EXIT; \
+	SOHOA_OCRMYPDF_CORPUS=$$(deploy/dev/ocrmypdf-corpus.sh | tail -1) || SOHOA_OCRMYPDF_CORPUS=; \
+	export SOHOA_OCRMYPDF_CORPUS; \
 	if [[ -z "$${SOHOA_ELASTICSEARCH_URL:-}" ]]; then \
 	  export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
 	fi; \
@@ -56,6 +58,13 @@ test: deps-test
 	deploy/dev/test-summary.sh var/test.log; \
 	echo "full test output: var/test.log"; \
 	exit $$status
+
+# make ocrmypdf-corpus: OCRmyPDF 16.10.4's test files (tests/resources/ of
+# its source distribution) fetched once into a cache outside the repository
+# (SOHOA_OCRMYPDF_CACHE overrides it); the hostile-input test reads them from
+# SOHOA_OCRMYPDF_CORPUS, which make test sets.
+ocrmypdf-corpus:
+	@deploy/dev/ocrmypdf-corpus.sh
 
 # make accuracy: field precision, recall and F1 per field of the extractor
 # over generated clean and degraded documents read by the pipeline's OCR
@@ -86,12 +95,14 @@ bench: deps
 	trap 'deploy/dev/redis.sh stop bench' EXIT; \
 	bin/sohoa-bench -bin bin/sohoa -redis "$$url" -out docs/BENCHMARKS.md $(BENCH_FLAGS)
 
-# make soak: the crash test at 200 pages (make test runs it at 40).
+# make soak: the crash test at 200 pages (make test runs it at 40) and the
+# hostile batch with a 500 MiB upload (make test uploads 8 MiB + 1 byte).
 soak: deps-test
 	@mkdir -p var; set -euo pipefail; \
 	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
 	trap 'deploy/dev/redis.sh stop test' EXIT; \
-	SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch' ./internal/app/
+	export SOHOA_OCRMYPDF_CORPUS=$$(deploy/dev/ocrmypdf-corpus.sh | tail -1); \
+	SOHOA_SOAK=1 SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch|TestHostileBatch' ./internal/app/
 
 # make run-es: sohoa with a local Elasticsearch from Maven Central.
 run-es: build

@@ -32,7 +32,11 @@ func TestMain(m *testing.M) {
 	if err := omp.EnsureThreadLimit(); err != nil {
 		panic(err)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtBin != "" { // built by buildSohoa, shared by this run's tests
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
 }
 
 // writeDoc renders generated documents as files in dir.
