@@ -44,7 +44,7 @@ func TestHostileBatch(t *testing.T) {
 	soak := os.Getenv("SOHOA_SOAK") == "1"
 	const maxFileMB = 8
 	in := apptest.Start(t, func(c *app.Config) {
-		c.Workers = 1 // one OCR client reads every page, in upload order
+		c.Workers = 2 // both reader children read pages before the truncated JPEG
 		if !soak {
 			c.MaxFileMB = maxFileMB
 		}
