@@ -61,6 +61,11 @@ func TestFaultSoak(t *testing.T) {
 		t.Logf("soak: %d writes refused by the full disk", disk.failed.Load())
 	})
 	t.Run("disk full tmpfs", func(t *testing.T) {
+		if os.Getenv("SOHOA_SOAK_PAGES") == "" {
+			// Known to end the whole test process when the embedded index
+			// meets the full disk (issue 16 closing note); make soak only.
+			t.Skip("short soak: the full tmpfs runs in make soak")
+		}
 		dir := smallFilesystem(t, 256<<20)
 		soakDiskFull(t, ctx, files, want, dir, func() func() { return fillFilesystem(t, dir) },
 			func(logs string) bool { return strings.Contains(logs, "no space left on device") })
