@@ -95,14 +95,26 @@ bench: deps
 	trap 'deploy/dev/redis.sh stop bench' EXIT; \
 	bin/sohoa-bench -bin bin/sohoa -redis "$$url" -out docs/BENCHMARKS.md $(BENCH_FLAGS)
 
-# make soak: the crash test at 200 pages (make test runs it at 40) and the
-# hostile batch with a 500 MiB upload (make test uploads 8 MiB + 1 byte).
+# make soak: the fault soak (TestFaultSoak: Redis restarted and losing its
+# state, Elasticsearch unreachable, the data directory full, workers SIGKILLed
+# at random points) and the crash test, on SOAK_PAGES pages each (make test
+# runs a short fault soak and the crash test at 40), and the hostile batch
+# with a 500 MiB upload (make test uploads 8 MiB + 1 byte). Figures: grep
+# soak: in var/soak.log.
+SOAK_PAGES ?= 200
 soak: deps-test
 	@mkdir -p var; set -euo pipefail; \
 	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
-	trap 'deploy/dev/redis.sh stop test' EXIT; \
+	trap 'deploy/dev/redis.sh stop test; deploy/elasticsearch-dev/es.sh stop >/dev/null 2>&1 || true' EXIT; \
+	if [[ -z "$${SOHOA_ELASTICSEARCH_URL:-}" ]]; then \
+	  export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
+	fi; \
 	export SOHOA_OCRMYPDF_CORPUS=$$(deploy/dev/ocrmypdf-corpus.sh | tail -1); \
-	SOHOA_SOAK=1 SOHOA_SOAK_PAGES=200 $(GO) test -race -count=1 -timeout 60m -v -run 'TestWorkerKilledMidBatch|TestHostileBatch' ./internal/app/
+	status=0; SOHOA_SOAK=1 SOHOA_SOAK_PAGES=$(SOAK_PAGES) $(GO) test -race -count=1 -timeout 240m -v \
+	  -run '^(TestFaultSoak|TestWorkerKilledMidBatch|TestHostileBatch)$$' ./internal/app/ > var/soak.log 2>&1 || status=$$?; \
+	grep -E '^\s*--- |soak:' var/soak.log || true; \
+	echo "full soak output: var/soak.log"; \
+	exit $$status
 
 # make run-es: sohoa with a local Elasticsearch from Maven Central.
 run-es: build

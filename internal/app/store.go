@@ -14,9 +14,22 @@ import (
 	"github.com/sohoa/sohoa/internal/vault"
 )
 
+// wrapStore, when set, wraps the blob store openStore returns. Only tests
+// set it (export_test.go), to inject store faults such as a full disk into
+// an in-process instance.
+var wrapStore func(blob.Store) blob.Store
+
 // openStore opens the blob store: the S3-compatible store when configured,
 // else files under the data directory.
 func openStore(ctx context.Context, cfg Config) (blob.Store, error) {
+	s, err := openBackend(ctx, cfg)
+	if err != nil || wrapStore == nil {
+		return s, err
+	}
+	return wrapStore(s), nil
+}
+
+func openBackend(ctx context.Context, cfg Config) (blob.Store, error) {
 	if cfg.S3.Endpoint != "" {
 		s, err := blob.OpenS3(ctx, cfg.S3)
 		if err != nil {

@@ -132,8 +132,9 @@ func (p *Pipeline) Batches(ctx context.Context, limit int, lang string) ([]*Batc
 }
 
 // Retry re-enqueues the failed documents of a batch and those with failed
-// pages, as a new attempt. Rejected uploads (bad files) cannot be retried:
-// they need a new upload. It returns how many documents were re-enqueued.
+// pages, as a new attempt, and resumes its unfinished documents. Rejected
+// uploads (bad files) cannot be retried: they need a new upload. It returns
+// how many documents were re-enqueued or resumed.
 func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
 	b, err := p.cat.GetBatch(ctx, id)
 	if err != nil {
@@ -150,6 +151,17 @@ func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
 		}
 		if err != nil {
 			return n, err
+		}
+		if !d.Status.Terminal() {
+			// Still queued or processing: if Redis lost its tasks (restarted
+			// without its data), the current attempt starts again from the
+			// blob store, reusing the pages already read. While its tasks
+			// exist, their IDs make this a no-op.
+			if err := p.enqueueSplit(ctx, d.ID, d.Attempt); err != nil {
+				return n, err
+			}
+			n++
+			continue
 		}
 		retry := d.Status == domain.DocFailed || (d.Status == domain.DocDone && len(d.PageErrors) > 0)
 		if !retry {

@@ -34,6 +34,7 @@ type Instance struct {
 	logs   *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
+	stop   sync.Once
 }
 
 // Start runs an instance with role all on a free port, a fresh data
@@ -73,13 +74,16 @@ func Start(t testing.TB, mutate func(*app.Config)) *Instance {
 	return in
 }
 
-// Stop shuts the instance down and waits for it (at most a minute).
+// Stop shuts the instance down and waits for it (at most a minute). Calls
+// after the first return at once.
 func (in *Instance) Stop() {
-	in.cancel()
-	select {
-	case <-in.done:
-	case <-time.After(60 * time.Second):
-	}
+	in.stop.Do(func() {
+		in.cancel()
+		select {
+		case <-in.done:
+		case <-time.After(60 * time.Second):
+		}
+	})
 }
 
 // Token creates a token with role through the API and returns its secret.
