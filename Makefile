@@ -40,7 +40,7 @@ run: build
 # stopped on exit; under CI=true a missing service fails the tests.
 test: deps-test
 	@mkdir -p var; set -euo pipefail; \
-	export SOHOA_TEST_REDIS_URL=$$(deploy/dev/redis.sh start test | tail -1); \
+	redis_url=$$(deploy/dev/redis.sh start test | tail -1); export SOHOA_TEST_REDIS_URL=$$redis_url; \
 	trap 'deploy/dev/redis.sh stop test; deploy/elasticsearch-dev/es.sh stop >/dev/null 2>&1 || true' EXIT; \
 	SOHOA_OCRMYPDF_CORPUS=$$(deploy/dev/ocrmypdf-corpus.sh | tail -1) || SOHOA_OCRMYPDF_CORPUS=; \
 	export SOHOA_OCRMYPDF_CORPUS; \
