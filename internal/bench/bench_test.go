@@ -198,7 +198,7 @@ func TestEndToEnd(t *testing.T) {
 	defer cancel()
 	rep, err := Run(ctx, Config{
 		Pages: 2, PagesPerDoc: 1, Parallel: 2, RedisURL: rurl, FirstDB: db, WorkDir: t.TempDir(),
-		SohoaBin: "/nonexistent/so-it-builds", Skip: map[string]bool{"ocrmypdf": true, "scaling": true, "search": true},
+		SohoaBin: "/nonexistent/so-it-builds", Skip: map[string]bool{"ocrmypdf": true, "scaling": true, "search": true, "hostile": true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -274,17 +274,28 @@ func TestHostileReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
 	}
+	if strings.Contains(md, "heap profile") {
+		t.Errorf("the API is within its target, yet the report points to its heap profile:\n%s", md)
+	}
 	if strings.Contains(md, "`linn.png`") {
 		t.Errorf("a corpus file that was read is listed among the bad files:\n%s", md)
 	}
-	// Without the corpus, the section says why.
+	// Without the corpus, the section says why; an API over its target
+	// points to its heap profile.
 	rep.Hostile.CorpusFiles, rep.Hostile.CorpusNote = 0, "no corpus directory given"
+	rep.Hostile.Processes[0].PeakRSS, rep.Hostile.HeapProfile = 400<<20, "/work/run-hostile/api-heap.pb.gz"
 	buf.Reset()
 	if err := rep.WriteMarkdown(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if want := "not OCRmyPDF's test corpus (no corpus directory given)"; !strings.Contains(buf.String(), want) {
-		t.Errorf("report without the corpus lacks %q", want)
+	for _, want := range []string{
+		"not OCRmyPDF's test corpus (no corpus directory given)",
+		"| `--role api` | 400 MiB | ≤ 300 MiB | **no** |",
+		"its heap profile at the end of the run is /work/run-hostile/api-heap.pb.gz",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report without the corpus, API over target, lacks %q:\n%s", want, buf.String())
+		}
 	}
 }
 

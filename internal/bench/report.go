@@ -363,7 +363,7 @@ func writeHostile(p func(string, ...any), h *HostileRun) {
 	p("\n")
 	p("Peak RSS (VmHWM from `/proc/<pid>/status`) of each process against issue 16's targets. Reader children (page decoding, rendering and OCR, package child) " +
 		"are separate processes with their own cap (`reader_memory_mb`, default 1536 MiB of address space beyond their start) and are not counted in the worker's figure; " +
-		"a child restarted during the run has a row per process, the stopped one with its last sampled figure.\n\n")
+		"a child restarted during the run has a row per process, the stopped one with its last sampled figure. The worker's CPU time includes its children's.\n\n")
 	p("| process | peak RSS | target | met | CPU time |\n|---|---:|---:|---|---:|\n")
 	for _, ps := range h.Processes {
 		target := int64(0)
@@ -395,6 +395,9 @@ func writeHostile(p func(string, ...any), h *HostileRun) {
 		}
 	}
 	p("\n")
+	if api := h.Processes; len(api) > 0 && api[0].Role == "api" && api[0].PeakRSS > APITargetRSS && h.HeapProfile != "" {
+		p("The API process is over its target: its heap profile at the end of the run is %s (kept with -keep; `go tool pprof -top -sample_index=alloc_space bin/sohoa %s`).\n\n", h.HeapProfile, h.HeapProfile)
+	}
 }
 
 // cell makes s fit in one Markdown table cell.
