@@ -187,6 +187,7 @@ func hostileInputs(dir, corpusDir string, largeSize int64) ([]hostileInput, int,
 // process's peak RSS. A batch that ends badly is reported, not an error;
 // an error is a run that could not be measured.
 func RunHostile(ctx context.Context, cfg Config, db int) (HostileRun, error) {
+	cfg.defaults()
 	run := HostileRun{Topology: hostileTopology, CorpusDir: cfg.OCRmyPDFCorpus}
 	if run.CorpusDir == "" {
 		run.CorpusNote = "no corpus directory given: -ocrmypdf-corpus or " + hostile.OCRmyPDFCorpusEnv + ", which make bench sets after fetching it with deploy/dev/ocrmypdf-corpus.sh"
@@ -262,6 +263,9 @@ func RunHostile(ctx context.Context, cfg Config, db int) (HostileRun, error) {
 	// The worker's readers: every child seen, the running ones with their
 	// final figures.
 	w := &run.Processes[len(run.Processes)-1]
+	for _, rs := range readers {
+		rs.Stopped = true // unless still running now
+	}
 	for _, rs := range w.Readers {
 		readers[rs.PID] = &rs
 	}
