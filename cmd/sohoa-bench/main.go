@@ -18,6 +18,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/bench"
 	"github.com/sohoa/sohoa/internal/omp"
+	"github.com/sohoa/sohoa/internal/testenv/hostile"
 )
 
 func main() {
@@ -52,7 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	queries := fs.Int("search-queries", 300, "timed queries per size")
 	repeat := fs.Int("repeat", 1, "alternating rounds of raw tesseract and sohoa; the median of each is reported")
 	jsonOut := fs.String("json", "", "also write the raw figures as JSON to this file")
-	skip := fs.String("skip", "", "comma-separated parts to skip: raw, pipeline, ocrmypdf, scaling, search")
+	skip := fs.String("skip", "", "comma-separated parts to skip: raw, pipeline, ocrmypdf, scaling, search, hostile")
+	corpusDir := fs.String("ocrmypdf-corpus", os.Getenv(hostile.OCRmyPDFCorpusEnv), "OCRmyPDF's test corpus for the hostile batch (default $"+hostile.OCRmyPDFCorpusEnv+"; deploy/dev/ocrmypdf-corpus.sh fetches it)")
 	work := fs.String("work", "", "work directory (default: temporary)")
 	keep := fs.Bool("keep", false, "keep the work directory")
 	if err := fs.Parse(args); err != nil {
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := bench.Config{
 		Pages: *pages, PagesPerDoc: *perDoc, DPI: *dpi, Degrade: *degrade, Parallel: *parallel,
 		SohoaBin: *bin, RedisURL: *redisURL, FirstDB: *firstDB, ElasticsearchURL: *esURL,
-		SearchQueries: *queries, Repeat: *repeat, WorkDir: *work, Keep: *keep, Skip: map[string]bool{},
+		SearchQueries: *queries, Repeat: *repeat, OCRmyPDFCorpus: *corpusDir, WorkDir: *work, Keep: *keep, Skip: map[string]bool{},
 		Log: slog.New(slog.NewTextHandler(stderr, nil)),
 	}
 	for _, s := range strings.Split(*sizes, ",") {
@@ -74,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.SearchSizes = append(cfg.SearchSizes, n)
 	}
-	known := map[string]bool{"raw": true, "pipeline": true, "ocrmypdf": true, "scaling": true, "search": true}
+	known := map[string]bool{"raw": true, "pipeline": true, "ocrmypdf": true, "scaling": true, "search": true, "hostile": true}
 	for _, s := range strings.Split(*skip, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue

@@ -3,10 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -195,7 +198,7 @@ func TestEndToEnd(t *testing.T) {
 	defer cancel()
 	rep, err := Run(ctx, Config{
 		Pages: 2, PagesPerDoc: 1, Parallel: 2, RedisURL: rurl, FirstDB: db, WorkDir: t.TempDir(),
-		SohoaBin: "/nonexistent/so-it-builds", Skip: map[string]bool{"ocrmypdf": true, "scaling": true, "search": true},
+		SohoaBin: "/nonexistent/so-it-builds", Skip: map[string]bool{"ocrmypdf": true, "scaling": true, "search": true, "hostile": true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -215,5 +218,125 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if rep.Ratio() <= 0 || !strings.HasPrefix(rep.RatioLine(), "throughput ratio vs raw tesseract: ") {
 		t.Errorf("ratio line %q", rep.RatioLine())
+	}
+}
+
+// TestHostileReport renders the hostile batch's section from made-up
+// figures: a worker over its target, a reader child restarted, a corpus
+// file that failed and one that was read.
+func TestHostileReport(t *testing.T) {
+	rep := &Report{
+		Started: time.Date(2026, 12, 7, 14, 0, 0, 0, time.UTC), Finished: time.Date(2026, 12, 7, 14, 10, 0, 0, time.UTC),
+		Machine: Machine{CPU: "Test CPU", Cores: 2},
+		Hostile: &HostileRun{
+			Topology: hostileTopology, Files: 58, Bytes: 507 << 20, CorpusDir: "/cache/resources", CorpusFiles: 53,
+			Status: "done_with_errors", Upload: 12 * time.Second, Wall: 300 * time.Second,
+			Health:      HealthPolls{Checks: 1500, Failures: 2, Max: 10 * time.Second, FirstFailure: "after 700 checks: GET /healthz: 503 Service Unavailable"},
+			ReaderStops: 1,
+			Documents: []HostileDoc{
+				{Name: "good-page.pdf", Input: inputGood, Status: "done", Pages: 1, PagesDone: 1},
+				{Name: "pdf-bomb.pdf", Input: inputBomb, Status: "rejected", Code: "pdf_too_large", Reason: "tệp PDF giải nén quá lớn | PDF inflates too far"},
+				{Name: "linn.png", Input: inputCorpus, Status: "done", Pages: 1, PagesDone: 1},
+				{Name: "poster.pdf", Input: inputCorpus, Status: "failed", Code: "page_timeout", Reason: "quá thời gian\nread timed out", Pages: 1},
+				{Name: "truncated.jpg", Input: inputTruncated, Status: "failed", Reason: "ảnh trang hỏng", Pages: 1},
+			},
+			Processes: []ProcStat{
+				{Role: "api", Workers: 1, PeakRSS: 180 << 20, CPU: 20 * time.Second},
+				{Role: "worker", Workers: 2, PeakRSS: 700 << 20, CPU: 400 * time.Second, Readers: []ReaderStat{
+					{Name: "ocr-1", PID: 11, PeakRSS: 900 << 20, CPU: 100 * time.Second, Stopped: true},
+					{Name: "ocr-1", PID: 15, PeakRSS: 300 << 20, CPU: 50 * time.Second},
+				}},
+			},
+		},
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{
+		"## Hostile inputs and memory",
+		"58 files (507 MiB)",
+		"the 53 files of OCRmyPDF 16.10.4's test corpus",
+		"Batch status **done_with_errors** after 300.0 s (upload 12.0 s",
+		"Documents by status: done 2, failed 2, rejected 1 (5 in all).",
+		"1500 checks, slowest 10000.0 ms, **2 failed** (the first after 700 checks: GET /healthz: 503 Service Unavailable).",
+		"Reader children stopped and restarted: 1",
+		"| `good-page.pdf` | " + inputGood + " | done | 1 of 1 | - | - |",
+		"| `pdf-bomb.pdf` | " + inputBomb + " | rejected | 0 of 0 | pdf_too_large | tệp PDF giải nén quá lớn \\| PDF inflates too far |",
+		"| `poster.pdf` | " + inputCorpus + " | failed | 0 of 1 | page_timeout | quá thời gian read timed out |",
+		"| `--role api` | 180 MiB | ≤ 300 MiB | yes | 20.0 s |",
+		"| `--role worker` (2 OCR workers) | 700 MiB | ≤ 600 MiB | **no** | 400.0 s |",
+		"| ↳ reader child `ocr-1` (pid 11, stopped) | 900 MiB | own cap | - | 100.0 s |",
+		"| ↳ reader child `ocr-1` (pid 15) | 300 MiB | own cap | - | 50.0 s |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "heap profile") {
+		t.Errorf("the API is within its target, yet the report points to its heap profile:\n%s", md)
+	}
+	if strings.Contains(md, "`linn.png`") {
+		t.Errorf("a corpus file that was read is listed among the bad files:\n%s", md)
+	}
+	// Without the corpus, the section says why; an API over its target
+	// points to its heap profile.
+	rep.Hostile.CorpusFiles, rep.Hostile.CorpusNote = 0, "no corpus directory given"
+	rep.Hostile.Processes[0].PeakRSS, rep.Hostile.HeapProfile = 400<<20, "/work/run-hostile/api-heap.pb.gz"
+	buf.Reset()
+	if err := rep.WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"not OCRmyPDF's test corpus (no corpus directory given)",
+		"| `--role api` | 400 MiB | ≤ 300 MiB | **no** |",
+		"its heap profile at the end of the run is /work/run-hostile/api-heap.pb.gz",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report without the corpus, API over target, lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestInputOf(t *testing.T) {
+	kind := map[string]string{"pdf-bomb.pdf": inputBomb, "ocrmypdf.odt": inputCorpus}
+	cases := []struct{ doc, want string }{
+		{"pdf-bomb.pdf", inputBomb},
+		{"ocrmypdf.odt/Pictures/1.png", inputCorpus},
+		{"other.pdf", "unknown"},
+		{"other.pdf/x.png", "unknown"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.doc, func(t *testing.T) {
+			if got := inputOf(kind, tc.doc); got != tc.want {
+				t.Errorf("inputOf(%q) = %q, want %q", tc.doc, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestPollHealth counts checks, the slowest answer and failures of a
+// server that answers 503 to its third check.
+func TestPollHealth(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 3 {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for n.Load() < 6 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	h := pollHealth(ctx, srv.URL+"/healthz", 5*time.Millisecond)
+	if h.Checks < 5 || h.Failures != 1 || h.Max < 5*time.Millisecond || !strings.Contains(h.FirstFailure, "after 2 checks") || !strings.Contains(h.FirstFailure, "503") {
+		t.Errorf("polls = %+v, want at least 5 checks, 1 failure after 2 checks (503), slowest at least 5 ms", h)
 	}
 }

@@ -90,6 +90,7 @@ type Report struct {
 	OCRmyPDF           *OCRRun
 	Scaling            []PipelineRun
 	Search             []SearchRun
+	Hostile            *HostileRun `json:",omitempty"`
 	Notes              []string
 }
 
@@ -303,6 +304,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		p("\n")
 	}
+	if h := r.Hostile; h != nil {
+		writeHostile(p, h)
+	}
 	if len(r.Notes) > 0 {
 		p("## Notes\n\n")
 		for _, n := range r.Notes {
@@ -314,4 +318,97 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		p("%s\n", r.RatioLine())
 	}
 	return bw.Flush()
+}
+
+// writeHostile writes the section on the hostile batch.
+func writeHostile(p func(string, ...any), h *HostileRun) {
+	p("## Hostile inputs and memory\n\n")
+	p("Issue 16's batch: %d files (%s) uploaded at once through the API of one `sohoa serve --role api` process, read by one `--role worker` process with %d OCR workers, "+
+		"sharing one Redis and one data directory. In upload order: %s; %s; %s; a %s; ",
+		h.Files, mib(h.Bytes), h.Topology.WorkersPerProc, inputGood, inputBomb, inputLying, inputLarge)
+	if h.CorpusFiles > 0 {
+		p("the %d files of OCRmyPDF 16.10.4's test corpus (2400-dpi pages, posters, JBIG2, CCITT, CMYK, an ODT); ", h.CorpusFiles)
+	} else {
+		p("not OCRmyPDF's test corpus (%s); ", h.CorpusNote)
+	}
+	p("a %s.\n\n", inputTruncated)
+	p("Batch status **%s** after %s (upload %s, until the done documents were searchable). Documents by status:", h.Status, secs(h.Wall), secs(h.Upload))
+	counts := h.ByStatus()
+	statuses := make([]string, 0, len(counts))
+	for st := range counts {
+		statuses = append(statuses, st)
+	}
+	slices.Sort(statuses)
+	for i, st := range statuses {
+		sep := ","
+		if i == 0 {
+			sep = ""
+		}
+		p("%s %s %d", sep, st, counts[st])
+	}
+	p(" (%d in all).\n\n", len(h.Documents))
+	hp := h.Health
+	p("`GET /healthz` every 200 ms while the batch ran: %d checks, slowest %s, ", hp.Checks, ms(hp.Max))
+	if hp.Failures == 0 {
+		p("no failure.\n\n")
+	} else {
+		p("**%d failed** (the first %s).\n\n", hp.Failures, cell(hp.FirstFailure))
+	}
+	p("Reader children stopped and restarted: %d (`reader child stopped` in the worker's log).\n\n", h.ReaderStops)
+	p("Each generated file, and each file of the corpus that did not end done:\n\n")
+	p("| file | input | status | pages read | reason code | reason |\n|---|---|---|---:|---|---|\n")
+	for _, d := range h.Bad() {
+		p("| `%s` | %s | %s | %d of %d | %s | %s |\n", d.Name, d.Input, d.Status, d.PagesDone, d.Pages, dash(d.Code), dash(cell(d.Reason)))
+	}
+	p("\n")
+	p("Peak RSS (VmHWM from `/proc/<pid>/status`) of each process against issue 16's targets. Reader children (page decoding, rendering and OCR, package child) " +
+		"are separate processes with their own cap (`reader_memory_mb`, default 1536 MiB of address space beyond their start) and are not counted in the worker's figure; " +
+		"a child restarted during the run has a row per process, the stopped one with its last sampled figure. The worker's CPU time includes its children's.\n\n")
+	p("| process | peak RSS | target | met | CPU time |\n|---|---:|---:|---|---:|\n")
+	for _, ps := range h.Processes {
+		target := int64(0)
+		switch ps.Role {
+		case "api":
+			target = APITargetRSS
+		case "worker":
+			target = WorkerTargetRSS
+		}
+		name := fmt.Sprintf("`--role %s`", ps.Role)
+		if ps.Role == "worker" {
+			name += fmt.Sprintf(" (%d OCR workers)", ps.Workers)
+		}
+		if target > 0 {
+			met := "**no**"
+			if ps.PeakRSS <= target {
+				met = "yes"
+			}
+			p("| %s | %s | ≤ %s | %s | %s |\n", name, mib(ps.PeakRSS), mib(target), met, secs(ps.CPU))
+		} else {
+			p("| %s | %s | - | - | %s |\n", name, mib(ps.PeakRSS), secs(ps.CPU))
+		}
+		for _, rs := range ps.Readers {
+			state := ""
+			if rs.Stopped {
+				state = ", stopped"
+			}
+			p("| ↳ reader child `%s` (pid %d%s) | %s | own cap | - | %s |\n", rs.Name, rs.PID, state, mib(rs.PeakRSS), secs(rs.CPU))
+		}
+	}
+	p("\n")
+	if api := h.Processes; len(api) > 0 && api[0].Role == "api" && api[0].PeakRSS > APITargetRSS && h.HeapProfile != "" {
+		p("The API process is over its target: its heap profile at the end of the run is %s (kept with -keep; `go tool pprof -top -sample_index=alloc_space bin/sohoa %s`).\n\n", h.HeapProfile, h.HeapProfile)
+	}
+}
+
+// cell makes s fit in one Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ").Replace(strings.TrimSpace(s))
+}
+
+// dash is s, or "-" when it is empty.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

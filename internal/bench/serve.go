@@ -55,8 +55,12 @@ type ProcStat struct {
 // ReaderStat is what one reader child of a sohoa process used.
 type ReaderStat struct {
 	Name    string // pool and slot, e.g. "ocr-1"
+	PID     int
 	PeakRSS int64
 	CPU     time.Duration
+	// Stopped is set when the child had exited by the end of the run
+	// (killed or restarted); its figures are the last ones sampled.
+	Stopped bool `json:",omitempty"`
 }
 
 // PipelineRun is the outcome of one end-to-end run.
@@ -200,12 +204,25 @@ func (p *proc) stat() (ProcStat, error) {
 		return ps, err
 	}
 	ps.CPU = cpu + waited // waited: children that already exited
-	kids, err := childPIDs(pid)
-	if err != nil {
+	if ps.Readers, err = readerStats(pid); err != nil {
 		return ps, err
 	}
+	for _, rs := range ps.Readers {
+		ps.CPU += rs.CPU
+	}
+	return ps, nil
+}
+
+// readerStats reads peak RSS and CPU time of each running reader child of
+// pid, sorted by name.
+func readerStats(pid int) ([]ReaderStat, error) {
+	kids, err := childPIDs(pid)
+	if err != nil {
+		return nil, err
+	}
+	var out []ReaderStat
 	for _, k := range kids {
-		rs := ReaderStat{Name: readerName(k)}
+		rs := ReaderStat{Name: readerName(k), PID: k}
 		if rs.Name == "" {
 			continue // not a reader child
 		}
@@ -218,11 +235,10 @@ func (p *proc) stat() (ProcStat, error) {
 			continue
 		}
 		rs.CPU = own + waited
-		ps.CPU += rs.CPU
-		ps.Readers = append(ps.Readers, rs)
+		out = append(out, rs)
 	}
-	sort.Slice(ps.Readers, func(i, j int) bool { return ps.Readers[i].Name < ps.Readers[j].Name })
-	return ps, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }
 
 // peakRSS is VmHWM of pid from /proc/<pid>/status, in bytes.
@@ -377,59 +393,124 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// RunPipeline starts the processes of top over a fresh data directory and
-// Redis database db, uploads the PDFs through the API, and measures until
-// every finished document is searchable.
-func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db int) (PipelineRun, error) {
-	run := PipelineRun{Topology: top, Documents: len(set.PDFs)}
-	dir := filepath.Join(cfg.WorkDir, "run-"+strings.NewReplacer(" ", "", "+", "-").Replace(top.Name))
-	if err := os.RemoveAll(dir); err != nil {
-		return run, fmt.Errorf("bench: %w", err)
+// topology is the running processes of one Topology over a fresh data
+// directory and Redis database.
+type topology struct {
+	dir, dataDir string
+	rc           *redis.Client
+	procs        []*proc
+	listen       string
+	client       *client.Client
+}
+
+// startTopology starts the processes of top over a fresh data directory
+// under cfg.WorkDir/name and Redis database db, and returns when the API
+// serves and every worker has started. close stops them.
+func startTopology(ctx context.Context, cfg Config, top Topology, name string, db int) (*topology, error) {
+	t := &topology{dir: filepath.Join(cfg.WorkDir, name)}
+	if err := os.RemoveAll(t.dir); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	dataDir := filepath.Join(dir, "data")
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return run, fmt.Errorf("bench: %w", err)
+	t.dataDir = filepath.Join(t.dir, "data")
+	if err := os.MkdirAll(t.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	rurl, rc, err := redisDB(ctx, cfg.RedisURL, db)
 	if err != nil {
-		return run, err
+		return nil, err
 	}
-	defer rc.Close()
-	listen, err := freePort()
-	if err != nil {
-		return run, fmt.Errorf("bench: %w", err)
+	t.rc = rc
+	if t.listen, err = freePort(); err != nil {
+		t.close()
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	var procs []*proc
-	defer func() {
-		for _, p := range procs {
-			p.stop()
-		}
-	}()
 	// The API (or all-in-one) process starts first: it creates the master
 	// key and the admin token that the workers then share.
 	role, workers := "all", top.AllWorkers
 	if top.WorkerProcs > 0 {
 		role, workers = "api", 1
 	}
-	api, err := startServe(cfg.SohoaBin, role, workers, listen, dataDir, rurl, filepath.Join(dir, role+".log"))
+	api, err := startServe(cfg.SohoaBin, role, workers, t.listen, t.dataDir, rurl, filepath.Join(t.dir, role+".log"))
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	t.procs = append(t.procs, api)
+	if err := api.waitLog(ctx, "sohoa serving", 2*time.Minute); err != nil {
+		t.close()
+		return nil, err
+	}
+	for i := range top.WorkerProcs {
+		w, err := startServe(cfg.SohoaBin, "worker", top.WorkersPerProc, "127.0.0.1:0", t.dataDir, rurl, filepath.Join(t.dir, fmt.Sprintf("worker-%d.log", i+1)))
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		t.procs = append(t.procs, w)
+		if err := w.waitLog(ctx, "workers started", 2*time.Minute); err != nil {
+			t.close()
+			return nil, err
+		}
+	}
+	t.client = &client.Client{Base: "http://" + t.listen, Token: benchAdminToken, HTTP: &http.Client{Timeout: 10 * time.Minute}}
+	return t, nil
+}
+
+// close stops the processes and closes the Redis client.
+func (t *topology) close() {
+	for _, p := range t.procs {
+		p.stop()
+	}
+	t.procs = nil
+	t.rc.Close()
+}
+
+// stats reads every process's peak RSS and CPU time.
+func (t *topology) stats() ([]ProcStat, error) {
+	var out []ProcStat
+	for _, p := range t.procs {
+		st, err := p.stat()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// waitSearchable waits until want records of batch are searchable, for at
+// most 30 minutes after start.
+func waitSearchable(ctx context.Context, cl *client.Client, batch string, want int, start time.Time) error {
+	for {
+		res, err := cl.Search(ctx, "", url.Values{"batch": {batch}})
+		if err != nil {
+			return fmt.Errorf("bench: search batch: %w", err)
+		}
+		if res.Total >= want {
+			return nil
+		}
+		if time.Since(start) > 30*time.Minute {
+			return fmt.Errorf("bench: only %d of %d records searchable after 30 minutes", res.Total, want)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// RunPipeline starts the processes of top over a fresh data directory and
+// Redis database db, uploads the PDFs through the API, and measures until
+// every finished document is searchable.
+func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db int) (PipelineRun, error) {
+	run := PipelineRun{Topology: top, Documents: len(set.PDFs)}
+	t, err := startTopology(ctx, cfg, top, "run-"+strings.NewReplacer(" ", "", "+", "-").Replace(top.Name), db)
 	if err != nil {
 		return run, err
 	}
-	procs = append(procs, api)
-	if err := api.waitLog(ctx, "sohoa serving", 2*time.Minute); err != nil {
-		return run, err
-	}
-	for i := range top.WorkerProcs {
-		w, err := startServe(cfg.SohoaBin, "worker", top.WorkersPerProc, "127.0.0.1:0", dataDir, rurl, filepath.Join(dir, fmt.Sprintf("worker-%d.log", i+1)))
-		if err != nil {
-			return run, err
-		}
-		procs = append(procs, w)
-		if err := w.waitLog(ctx, "workers started", 2*time.Minute); err != nil {
-			return run, err
-		}
-	}
-	cl := &client.Client{Base: "http://" + listen, Token: benchAdminToken, HTTP: &http.Client{Timeout: 10 * time.Minute}}
+	defer t.close()
+	cl, rc := t.client, t.rc
 	mem0 := redisUsedMemory(ctx, rc)
 
 	sampleCtx, stopSampling := context.WithCancel(ctx)
@@ -470,36 +551,18 @@ func RunPipeline(ctx context.Context, cfg Config, set *PageSet, top Topology, db
 	if want != len(set.PDFs) {
 		return run, fmt.Errorf("bench: batch %s finished %s with %d of %d documents done: %+v", up.ID, b.Status, want, len(set.PDFs), b.Documents)
 	}
-	for {
-		res, err := cl.Search(ctx, "", url.Values{"batch": {up.ID}})
-		if err != nil {
-			return run, fmt.Errorf("bench: search batch: %w", err)
-		}
-		if res.Total >= want {
-			break
-		}
-		if time.Since(start) > 30*time.Minute {
-			return run, fmt.Errorf("bench: only %d of %d records searchable after 30 minutes", res.Total, want)
-		}
-		select {
-		case <-ctx.Done():
-			return run, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	if err := waitSearchable(ctx, cl, up.ID, want, start); err != nil {
+		return run, err
 	}
 	run.Wall = time.Since(start)
-	for _, p := range procs {
-		st, err := p.stat()
-		if err != nil {
-			return run, err
-		}
-		run.Processes = append(run.Processes, st)
+	if run.Processes, err = t.stats(); err != nil {
+		return run, err
 	}
 	stopSampling()
 	run.RedisPeakBytes = <-peak
 	run.RedisBytes = redisUsedMemory(ctx, rc) - mem0
 	run.RedisKeys, _ = rc.DBSize(ctx).Result()
-	run.StoreBytes = dirSize(filepath.Join(dataDir, "store"))
-	run.IndexBytes = dirSize(filepath.Join(dataDir, "index"))
+	run.StoreBytes = dirSize(filepath.Join(t.dataDir, "store"))
+	run.IndexBytes = dirSize(filepath.Join(t.dataDir, "index"))
 	return run, nil
 }
