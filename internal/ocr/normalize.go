@@ -30,6 +30,12 @@ static int sohoa_rescale(const l_uint8* data, size_t size, float f, int dpi, l_u
 	pixDestroy(&s);
 	return rc == 0 ? 0 : -1;
 }
+
+// sohoa_header reads an image's size from its header; 0 on success.
+static int sohoa_header(const l_uint8* data, size_t size, int* w, int* h) {
+	l_int32 format, bps, spp, iscmap;
+	return pixReadHeaderMem(data, size, &format, w, h, &bps, &spp, &iscmap);
+}
 */
 import "C"
 
@@ -65,13 +71,37 @@ func rescale(img []byte, f float64, dpi int) ([]byte, error) {
 	return C.GoBytes(unsafe.Pointer(out), C.int(size)), nil
 }
 
-// downscaleFactor is the scale at which a page of the given resolution is
-// read: 1 at or below maxReadDPI (or unknown), else down to targetReadDPI.
-func downscaleFactor(dpi int) float64 {
-	if dpi <= maxReadDPI {
-		return 1
+// maxReadPixels bounds the pixels of a page image as Tesseract reads it:
+// an A2 sheet at 300 dpi. Tesseract keeps several copies of a page (grey,
+// binary, its own structures: about 20 bytes a pixel measured on 80
+// megapixel pages, 1.6 GiB), so a poster or a page of unknown resolution
+// rendered at its full size is read reduced, its type being large anyway.
+const maxReadPixels = 36_000_000
+
+// downscaleFactor is the scale at which a page of the given resolution and
+// size is read: 1 at or below maxReadDPI (or unknown) and maxReadPixels,
+// else down to targetReadDPI, and further down to maxReadPixels.
+func downscaleFactor(dpi, w, h int) float64 {
+	f := 1.0
+	if dpi > maxReadDPI {
+		f = float64(targetReadDPI) / float64(dpi)
 	}
-	return float64(targetReadDPI) / float64(dpi)
+	if px := float64(w) * float64(h) * f * f; px > maxReadPixels {
+		f *= math.Sqrt(maxReadPixels / px)
+	}
+	return f
+}
+
+// imageSize reads an image's size from its header (0, 0 when it cannot).
+func imageSize(img []byte) (w, h int) {
+	if len(img) == 0 {
+		return 0, 0
+	}
+	var cw, ch C.int
+	if C.sohoa_header((*C.l_uint8)(unsafe.Pointer(&img[0])), C.size_t(len(img)), &cw, &ch) != 0 {
+		return 0, 0
+	}
+	return int(cw), int(ch)
 }
 
 // scaleWords maps a reading of a page scaled by f back to the page's own

@@ -3,6 +3,7 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"math"
 	"testing"
 
 	"github.com/sohoa/sohoa/internal/corpus"
@@ -62,11 +63,21 @@ func TestHighResolutionReadAt300(t *testing.T) {
 
 func TestDownscaleFactor(t *testing.T) {
 	for _, c := range []struct {
-		dpi  int
-		want float64
-	}{{0, 1}, {200, 1}, {300, 1}, {400, 1}, {600, 0.5}, {2400, 0.125}} {
-		if got := downscaleFactor(c.dpi); got != c.want {
-			t.Errorf("downscaleFactor(%d) = %v, want %v", c.dpi, got, c.want)
+		dpi, w, h int
+		want      float64
+	}{
+		{0, 2480, 3508, 1}, {200, 1654, 2339, 1}, {300, 2480, 3508, 1}, {400, 3307, 4677, 1},
+		{600, 4960, 7016, 0.5}, {2400, 4000, 2867, 0.125},
+		{0, 9000, 9000, 2.0 / 3},    // 81 megapixels of unknown resolution: down to 36
+		{300, 7500, 15000, 0.5657},  // a poster at 300 dpi
+		{600, 14000, 20000, 0.3586}, // A1 at 600 dpi: 300 dpi would still be 70 megapixels
+	} {
+		got := downscaleFactor(c.dpi, c.w, c.h)
+		if math.Abs(got-c.want) > 0.001 {
+			t.Errorf("downscaleFactor(%d dpi, %dx%d) = %.4f, want %.4f", c.dpi, c.w, c.h, got, c.want)
+		}
+		if px := float64(c.w) * float64(c.h) * got * got; px > maxReadPixels+1 {
+			t.Errorf("%dx%d read at %.0f pixels, above %d", c.w, c.h, px, maxReadPixels)
 		}
 	}
 }

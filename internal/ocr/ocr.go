@@ -206,11 +206,17 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		}
 	}()
 	start := time.Now()
-	// Pages scanned far above what OCR needs are read at 300 dpi; the word
-	// boxes are mapped back to the page's own pixels at the end.
-	scale := downscaleFactor(opt.DPI)
+	// Pages scanned far above what OCR needs are read at 300 dpi, and huge
+	// pages reduced to maxReadPixels; the word boxes are mapped back to the
+	// page's own pixels at the end.
+	iw, ih := imageSize(img)
+	scale := downscaleFactor(opt.DPI, iw, ih)
 	if scale != 1 {
-		small, err := rescale(img, scale, targetReadDPI)
+		dpi := targetReadDPI
+		if opt.DPI > 0 {
+			dpi = int(math.Round(float64(opt.DPI) * scale))
+		}
+		small, err := rescale(img, scale, dpi)
 		if err != nil {
 			return domain.Page{}, fmt.Errorf("%w: %v", ErrUnreadableImage, err)
 		}
@@ -282,8 +288,8 @@ func (e *Engine) Recognize(ctx context.Context, img []byte, opt Options) (p doma
 		p.Marks = marks
 	}
 	scaleWords(&p, scale)
-	if scale < 1 {
-		p.ReadDPI = targetReadDPI
+	if scale < 1 && opt.DPI > 0 {
+		p.ReadDPI = int(math.Round(float64(opt.DPI) * scale))
 	}
 	p.OCRSeconds = time.Since(start).Seconds()
 	p.DoneAt = time.Now().UTC()
