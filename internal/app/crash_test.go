@@ -162,10 +162,10 @@ func (p *process) kill9() {
 // TestWorkerKilledMidBatch is invariant 6: a worker process is killed with
 // SIGKILL halfway through a batch and restarted; the batch completes with
 // every page read, one record per document, and records identical to an
-// undisturbed run. SOHOA_SOAK_PAGES sets the batch size (default 40; make
+// undisturbed run. SOHOA_SOAK_PAGES sets the batch size (default 20; make
 // soak uses 200).
 func TestWorkerKilledMidBatch(t *testing.T) {
-	files, pages := soakBatch(t, 40)
+	files, pages := soakBatch(t, 20)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	killWorkers(t, ctx, files, undisturbedRun(t, ctx, files), []int{pages / 2})

@@ -2,6 +2,7 @@ package pdfa
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/sohoa/sohoa/internal/catalog"
@@ -19,7 +20,8 @@ type Catalog interface {
 
 // FromCatalog builds the searchable PDF/A of a finished document from its
 // stored page images, OCR words and record (MetadataFor). A page that
-// failed OCR keeps its image without a text layer.
+// failed OCR keeps its image without a text layer; a page that failed
+// before it had an image (in the split) is left out.
 func FromCatalog(ctx context.Context, cat Catalog, id domain.DocumentID) ([]byte, error) {
 	d, err := cat.GetDocument(ctx, id)
 	if err != nil {
@@ -31,15 +33,23 @@ func FromCatalog(ctx context.Context, cat Catalog, id domain.DocumentID) ([]byte
 	}
 	pages := make([]Page, 0, d.Pages)
 	for n := domain.PageNo(1); int(n) <= d.Pages; n++ {
-		img, err := cat.GetPageImage(ctx, id, n)
-		if err != nil {
-			return nil, fmt.Errorf("pdfa %s page %d: %w", id, n, err)
-		}
 		pg, err := cat.GetPage(ctx, id, n)
 		if err != nil {
 			return nil, fmt.Errorf("pdfa %s page %d: %w", id, n, err)
 		}
+		img, err := cat.GetPageImage(ctx, id, n)
+		if errors.Is(err, catalog.ErrNotFound) && pg.Error != "" {
+			// A page that could not even be taken out of the file (its
+			// reason is in the record) has no image to archive.
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pdfa %s page %d: %w", id, n, err)
+		}
 		pages = append(pages, Page{Image: img, Width: pg.Width, Height: pg.Height, DPI: pg.DPI, Words: pg.Words})
+	}
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("pdfa %s: no page image to archive", id)
 	}
 	out, err := Build(ctx, MetadataFor(rec), pages)
 	if err != nil {

@@ -392,6 +392,7 @@ func TestFinalize(t *testing.T) {
 		pages          []domain.Page
 		extraction     Extraction
 		stale          bool
+		noImage        domain.PageNo // a page that failed in the split, with no image stored
 		wantStatus     domain.DocStatus
 		wantProblem    *domain.Rejection
 		wantPageErrors map[domain.PageNo]string
@@ -430,6 +431,18 @@ func TestFinalize(t *testing.T) {
 			wantIndex:      indexed,
 		},
 		{
+			name:    "a page that failed in the split has no image: done, the PDF/A without it",
+			pages:   []domain.Page{good, {No: 2, Error: diedReading.VI}},
+			noImage: 2,
+			extraction: Extraction{Class: "decision", Fields: map[string]catalog.Field{
+				"issuer": {Value: "UBND tỉnh Cà Mau", Sensitivity: domain.Public},
+				"cccd":   {Value: cccd, Sensitivity: domain.Personal},
+			}},
+			wantStatus: domain.DocDone, wantPDF: true,
+			wantPageErrors: map[domain.PageNo]string{2: diedReading.VI},
+			wantIndex:      indexed,
+		},
+		{
 			name: "task of an earlier attempt does nothing", stale: true,
 			pages:      []domain.Page{good},
 			wantStatus: domain.DocProcessing,
@@ -445,8 +458,10 @@ func TestFinalize(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, pg := range tc.pages {
-				if err := f.cat.PutPageImage(ctx, d.ID, pg.No, pngPage(t)); err != nil {
-					t.Fatal(err)
+				if pg.No != tc.noImage {
+					if err := f.cat.PutPageImage(ctx, d.ID, pg.No, pngPage(t)); err != nil {
+						t.Fatal(err)
+					}
 				}
 				if err := f.cat.PutPage(ctx, d.ID, &pg); err != nil {
 					t.Fatal(err)

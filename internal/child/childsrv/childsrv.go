@@ -41,12 +41,16 @@ func Main() {
 func run() int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := &server{log: log}
+	_ = syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{}) // no core dumps of untrusted data
 	if mb, err := strconv.Atoi(os.Getenv(child.EnvMemoryMB)); err == nil && mb > 0 {
-		capBytes, err := limitMemory(int64(mb) << 20)
-		if err != nil {
-			log.Warn("reader child: memory cap not set", "err", err)
+		s.memExtra = int64(mb) << 20
+		if !raceDetector {
+			capBytes, err := limitMemory(s.memExtra)
+			if err != nil {
+				log.Warn("reader child: memory cap not set", "err", err)
+			}
+			s.memCap = capBytes
 		}
-		s.memCap, s.memExtra = capBytes, int64(mb)<<20
 		// Collect garbage harder as the heap nears the cap, so a page's
 		// garbage never pushes the child over it.
 		debug.SetMemoryLimit(int64(mb) << 20 / 2)
@@ -93,9 +97,8 @@ func run() int {
 }
 
 // limitMemory caps the process's address space at what it holds now plus
-// extra bytes, and turns core dumps off. It returns the cap.
+// extra bytes. It returns the cap.
 func limitMemory(extra int64) (int64, error) {
-	_ = syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{})
 	size, err := vmSize()
 	if err != nil {
 		return 0, err

@@ -1,0 +1,6 @@
+//go:build race
+
+package app_test
+
+// raceDetector reports a test binary built with -race.
+const raceDetector = true
