@@ -165,6 +165,15 @@ func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
 		}
 		retry := d.Status == domain.DocFailed || (d.Status == domain.DocDone && len(d.PageErrors) > 0)
 		if !retry {
+			if d.Status == domain.DocDone || d.Status == domain.DocQuarantined {
+				// Finished, but its index task may have been lost with
+				// Redis's state: the record is in the blob store, so the
+				// task is queued again. While the finished task is kept
+				// (Config.Retention), its ID makes this a no-op.
+				if err := p.enqueueIndex(ctx, d.ID, d.Attempt); err != nil {
+					return n, err
+				}
+			}
 			continue
 		}
 		d.Attempt++

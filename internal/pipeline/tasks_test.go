@@ -683,3 +683,45 @@ func TestDocumentFlow(t *testing.T) {
 		t.Errorf("record text (-want +got):\n%s", diff)
 	}
 }
+
+// TestRetryAfterRedisLostItsState: a staff retry after Redis lost every
+// task resumes what was unfinished (split again, reusing pages read) and
+// queues the index task of finished documents again, since a record in the
+// blob store whose index task was lost would otherwise never be searchable.
+// While the tasks still exist, the retry changes nothing.
+func TestRetryAfterRedisLostItsState(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	done := f.addDocument(t, "done.pdf", 1)
+	done.Status = domain.DocDone
+	open := f.addDocument(t, "open.pdf", 2)
+	open.Status = domain.DocProcessing
+	for _, d := range []*catalog.Document{done, open} {
+		if err := f.cat.PutDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &catalog.Batch{ID: "b1", Items: []catalog.Item{{Name: "done.pdf", DocumentID: done.ID}, {Name: "open.pdf", DocumentID: open.ID}}}
+	if err := f.cat.PutBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 2; round++ {
+		n, err := f.p.Retry(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("round %d: %d documents resumed, want 1 (the unfinished one)", round, n)
+		}
+		splits, indexes := f.queue.ofType(TypeSplit), f.queue.ofType(TypeIndex)
+		if len(splits) != 1 || splits[0].ID != fmt.Sprintf("split:%s:%d", open.ID, open.Attempt) {
+			t.Errorf("round %d: split tasks %+v, want one for the unfinished document's attempt", round, splits)
+		}
+		if len(indexes) != 1 || indexes[0].ID != fmt.Sprintf("index:%s:%d", done.ID, done.Attempt) {
+			t.Errorf("round %d: index tasks %+v, want one for the finished document", round, indexes)
+		}
+		if got := f.document(t, done.ID); got.Status != domain.DocDone || got.Attempt != done.Attempt {
+			t.Errorf("round %d: the finished document became %s attempt %d", round, got.Status, got.Attempt)
+		}
+	}
+}
