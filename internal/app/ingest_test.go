@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"net/url"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"github.com/sohoa/sohoa/internal/client"
 	"github.com/sohoa/sohoa/internal/corpus"
 	"github.com/sohoa/sohoa/internal/testenv"
+	"github.com/sohoa/sohoa/internal/testenv/hostile"
 )
 
 // TestFormatsAndHostileInputs uploads one batch holding every supported
@@ -107,7 +106,7 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 		{"mat.png", enc(func(b *bytes.Buffer) error { return corpus.WritePNG(b, secretDocs[0].Pages[0], 200) }), "quarantined", "secret_document", ""},
 		{"notes.txt", []byte("Đây không phải là ảnh quét"), "rejected", "unsupported_type", ""},
 		{"empty.pdf", nil, "rejected", "empty_file", ""},
-		{"pixel-bomb.png", pixelBomb(60000, 60000), "rejected", "pixel_limit", ""},
+		{"pixel-bomb.png", hostile.PixelBombPNG(60000, 60000), "rejected", "pixel_limit", ""},
 		{"bomb.zip", bomb, "rejected", "zip_bomb", "bomb.zip/bomb.pdf"},
 		{"nested.zip", nested, "rejected", "zip_too_deep", "nested.zip/l2.zip/l3.zip"},
 		{"big.pdf", append(pdf2, make([]byte, 9<<20)...), "rejected", "file_too_large", ""},
@@ -195,27 +194,4 @@ func TestFormatsAndHostileInputs(t *testing.T) {
 			t.Errorf("English reason for the encrypted PDF: %q", d.Error)
 		}
 	}
-}
-
-// pixelBomb is a valid PNG header declaring a huge image, with a tiny body.
-func pixelBomb(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		crc := crc32.NewIEEE()
-		crc.Write([]byte(typ))
-		crc.Write(data)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 0 // 8-bit greyscale
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
 }

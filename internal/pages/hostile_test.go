@@ -5,12 +5,13 @@ package pages
 // seed corpus needs no binary files in testdata.
 
 import (
+	hostilefiles "github.com/sohoa/sohoa/internal/testenv/hostile"
+
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -81,25 +82,8 @@ func patchJPEGSize(tb testing.TB, b []byte, w, h int) []byte {
 	return b
 }
 
-// pixelBombPNG is a valid PNG header declaring a w×h image, with a tiny body.
-func pixelBombPNG(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8] = 8 // 8-bit greyscale
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
+// pixelBombPNG: see hostilefiles.PixelBombPNG.
+var pixelBombPNG = hostilefiles.PixelBombPNG
 
 // pdfOf assembles a PDF from object bodies: objs[i] is object i+1, object 1
 // the catalog.
