@@ -31,7 +31,12 @@ for t in "${targets[@]}"; do
   pkg=${t% *} name=${t#* }
   log=$(mktemp)
   t0=$SECONDS
-  if "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 200x "$pkg" >"$log" 2>&1; then
+  run() { "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 200x "$pkg" >"$log" 2>&1; }
+  # go test sometimes reports the end of -fuzztime itself as a failure
+  # ("context deadline exceeded", no input written) when a worker is busy
+  # at that moment; such a run is tried once more, and fails if it happens
+  # again.
+  if run || { grep -q 'context deadline exceeded' "$log" && ! grep -q 'testdata/fuzz/' "$log" && run; }; then
     printf 'ok    %-22s %-22s %3ds\n' "$name" "$pkg" $((SECONDS - t0))
   else
     failed=$((failed + 1))

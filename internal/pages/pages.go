@@ -219,6 +219,10 @@ func (s *imageSource) Page(ctx context.Context, n domain.PageNo) (Image, error) 
 		if err != nil {
 			return Image{}, corrupt(string(img.Format), err)
 		}
+		w, h, _, err := ImageSize(b)
+		if err != nil || w != img.Width || h != img.Height {
+			return Image{}, corrupt(string(img.Format), fmt.Errorf("decoded as %dx%d, header says %dx%d (%v)", w, h, img.Width, img.Height, err))
+		}
 		img.Data, img.Format = b, PNG
 	}
 	return img, nil

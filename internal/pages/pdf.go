@@ -208,7 +208,16 @@ func (s *pdfSource) Page(ctx context.Context, n domain.PageNo) (img Image, err e
 	if err != nil {
 		return Image{}, err
 	}
-	return Image{No: n, Data: b, Format: PNG, Width: p.w, Height: p.h, DPI: p.dpi, Render: true}, nil
+	// The rendering's own size, not the plan's: a damaged page box can
+	// make Poppler draw something else than the page size says.
+	w, h, _, err := ImageSize(b)
+	if err != nil {
+		return Image{}, corrupt("PDF", fmt.Errorf("page %d: rendering unreadable: %w", n, err))
+	}
+	if err := checkPixels(w, h, s.lim); err != nil {
+		return Image{}, err
+	}
+	return Image{No: n, Data: b, Format: PNG, Width: w, Height: h, DPI: p.dpi, Render: true}, nil
 }
 
 // extract takes page n's single image as the PDF stores it. The stream is
