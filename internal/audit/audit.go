@@ -17,8 +17,15 @@
 //
 // Appends are serialised across goroutines (a mutex) and across processes on
 // one machine (flock on the log file), and fsynced before Append returns.
-// Callers must never put personal values, token secrets or key material in
-// an event: log IDs, and query text with personal values removed.
+// Reasons are stored encrypted under a key derived from the log key, and a
+// search's text (Details[QueryTextDetail], see SearchDetails) only as its
+// keyed hash. Callers must never put personal values, token secrets or key
+// material anywhere else in an event: log IDs, counts and field names.
+//
+// The head is also appended to an anchor file on another path (and other
+// sinks such as syslog), which the server can add to but should not be able
+// to rewrite; Verify with the anchor then detects a log rewritten even by
+// someone holding the key.
 package audit
 
 import (
@@ -208,6 +215,20 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// AnchorPath, when set, is a file on another path than the log (best
+	// on another filesystem or host, writable but not rewritable by the
+	// server) to which the chain head is appended (see Anchor).
+	AnchorPath string
+	// AnchorSinks receive the same anchor lines (e.g. syslog). Verify
+	// cannot read them back; they are for the operator.
+	AnchorSinks []io.Writer
+	// AnchorEvery anchors the head after this many appends by this Log.
+	// Default 1 (every append).
+	AnchorEvery int
+	// AnchorInterval, when positive, also anchors the head this often if
+	// entries were appended since the last anchor. The head is always
+	// anchored on Close.
+	AnchorInterval time.Duration
 }
 
 // Log is an open audit log. It is safe for concurrent use by many
@@ -218,6 +239,11 @@ type Log struct {
 	cfg  Config
 	mu   sync.Mutex
 	f    *os.File // O_RDWR|O_APPEND
+
+	anchor      *os.File // O_WRONLY|O_APPEND, nil without AnchorPath
+	anchored    uint64   // last seq this Log anchored
+	sinceAnchor int      // appends since then
+	stop, done  chan struct{}
 }
 
 // HeadPath returns the head file path of the log at path.
@@ -235,6 +261,9 @@ func OpenWithConfig(path string, cfg Config) (*Log, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.AnchorEvery <= 0 {
+		cfg.AnchorEvery = 1
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("audit: open %s: %w", path, err)
 	}
@@ -249,17 +278,70 @@ func OpenWithConfig(path string, cfg Config) (*Log, error) {
 			return nil, fmt.Errorf("audit: chmod %s: %w", path, err)
 		}
 	}
-	return &Log{path: path, cfg: cfg, f: f}, nil
+	l := &Log{path: path, cfg: cfg, f: f}
+	if cfg.AnchorPath != "" {
+		if l.anchor, err = openAnchor(cfg.AnchorPath); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	if err := l.initHead(); err != nil {
+		l.closeFiles()
+		return nil, err
+	}
+	if cfg.AnchorInterval > 0 && (l.anchor != nil || len(cfg.AnchorSinks) > 0) {
+		l.stop, l.done = make(chan struct{}), make(chan struct{})
+		go l.anchorLoop(cfg.AnchorInterval, l.stop, l.done)
+	}
+	return l, nil
+}
+
+// initHead writes the head of a new, empty log (seq 0), so that Verify can
+// tell a log that was never written from one whose head was deleted.
+func (l *Log) initHead() error {
+	if err := l.lock(); err != nil {
+		return err
+	}
+	defer l.unlock()
+	fi, err := l.f.Stat()
+	if err != nil {
+		return fmt.Errorf("audit: stat: %w", err)
+	}
+	if _, err := os.Stat(HeadPath(l.path)); fi.Size() > 0 || !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	h := head{}
+	if l.cfg.Key != nil {
+		h.MAC = headMAC(l.cfg.Key, h)
+	}
+	if err := writeHead(l.path, h); err != nil {
+		return fmt.Errorf("audit: open: %w", err)
+	}
+	return nil
+}
+
+func (l *Log) closeFiles() error {
+	err := l.f.Close()
+	if l.anchor != nil {
+		err = errors.Join(err, l.anchor.Close())
+	}
+	return err
 }
 
 // Path returns the log file path.
 func (l *Log) Path() string { return l.path }
 
-// Close closes the log.
+// Close anchors the head if entries were appended since the last anchor,
+// and closes the log.
 func (l *Log) Close() error {
+	if l.stop != nil {
+		close(l.stop)
+		<-l.done
+	}
+	err := l.Anchor()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.f.Close()
+	return errors.Join(err, l.closeFiles())
 }
 
 func (l *Log) lock() error {
@@ -291,6 +373,10 @@ func (l *Log) Append(ctx context.Context, e Event) (Entry, error) {
 	}
 	if e.Action == "" {
 		return Entry{}, errors.New("audit: append: event has no action")
+	}
+	e, err := l.private(e)
+	if err != nil {
+		return Entry{}, err
 	}
 	if err := l.lock(); err != nil {
 		return Entry{}, err
@@ -376,6 +462,11 @@ func (l *Log) Append(ctx context.Context, e Event) (Entry, error) {
 	}
 	if err := writeHead(l.path, nh); err != nil {
 		return Entry{}, fmt.Errorf("audit: append: %w", err)
+	}
+	if l.sinceAnchor++; l.sinceAnchor >= l.cfg.AnchorEvery {
+		if err := l.writeAnchor(nh); err != nil {
+			return Entry{}, err
+		}
 	}
 	return ln.entry(), nil
 }

@@ -34,6 +34,11 @@ const (
 	// KindAnomaly: an appender found the log and head inconsistent and
 	// recorded it in an entry.
 	KindAnomaly = "anomaly"
+	// KindMissing: the log file itself is missing.
+	KindMissing = "missing"
+	// KindAnchor: the anchor file is missing or unreadable, or holds a
+	// head the log does not (entries removed, or the log rewritten).
+	KindAnchor = "anchor"
 )
 
 // Problem is one verification failure and where it is.
@@ -53,6 +58,8 @@ type Problem struct {
 func (p Problem) String() string {
 	var loc string
 	switch {
+	case p.Kind == KindAnchor || p.Kind == KindMissing:
+		return p.Kind + ": " + p.Detail
 	case p.Line > 0 && p.Seq > 0:
 		loc = fmt.Sprintf("line %d (seq %d)", p.Line, p.Seq)
 	case p.Line > 0:
@@ -77,6 +84,12 @@ type Report struct {
 	HeadSeq uint64 `json:"head_seq"`
 	// Keyed reports whether HMACs were checked.
 	Keyed bool `json:"keyed"`
+	// AnchorPath is the anchor file checked ("" when none was).
+	AnchorPath string `json:"anchor_path,omitempty"`
+	// Anchors is the number of anchors read; AnchorSeq the highest
+	// anchored sequence number the log matched.
+	Anchors   int    `json:"anchors,omitempty"`
+	AnchorSeq uint64 `json:"anchor_seq,omitempty"`
 	// Problems lists every failure, in file order, head last.
 	Problems []Problem `json:"problems,omitempty"`
 	// Warnings are benign findings (an append interrupted by a crash).
@@ -97,6 +110,9 @@ func (r Report) String() string {
 	if r.Keyed {
 		b.WriteString(" (HMAC checked)")
 	}
+	if r.AnchorPath != "" {
+		fmt.Fprintf(&b, " (%d anchors in %s, last anchored seq %d)", r.Anchors, r.AnchorPath, r.AnchorSeq)
+	}
 	for _, p := range r.Problems {
 		b.WriteString("\n  " + p.String())
 	}
@@ -114,8 +130,36 @@ func Verify(path string) (Report, error) { return VerifyWithKey(path, nil) }
 
 // VerifyWithKey is Verify that also checks the HMACs made with key.
 func VerifyWithKey(path string, key []byte) (Report, error) {
-	r := Report{Path: path, Keyed: key != nil}
+	return VerifyWith(path, VerifyOptions{Key: key})
+}
+
+// VerifyOptions says what VerifyWith checks beyond the chain.
+type VerifyOptions struct {
+	// Key checks the HMACs of entries, head and anchors.
+	Key []byte
+	// AnchorPath checks the log against the anchor file (Config.AnchorPath):
+	// it must exist, and every anchored head must be in the log.
+	AnchorPath string
+}
+
+// VerifyWith checks the audit log at path, its head file and, with
+// opts.AnchorPath, its anchors. A missing log or head is a problem.
+func VerifyWith(path string, opts VerifyOptions) (Report, error) {
+	key := opts.Key
+	r := Report{Path: path, Keyed: key != nil, AnchorPath: opts.AnchorPath}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		r.Problems = append(r.Problems, Problem{Kind: KindMissing, Detail: "log file " + path + " is missing"})
+		if _, err := os.Stat(HeadPath(path)); err != nil {
+			r.Problems = append(r.Problems, Problem{Kind: KindHead, Detail: "head file " + HeadPath(path) + " is missing"})
+		}
+		if opts.AnchorPath != "" {
+			if err := checkAnchors(&r, opts.AnchorPath, key, nil, 0); err != nil {
+				return r, err
+			}
+		}
+		return r, fmt.Errorf("%w: %d problems, first: %s", ErrTampered, len(r.Problems), r.Problems[0])
+	}
 	if err != nil {
 		return r, fmt.Errorf("audit: verify: %w", err)
 	}
@@ -233,9 +277,8 @@ func VerifyWithKey(path string, key []byte) (Report, error) {
 	hd, herr := readHead(path)
 	switch {
 	case errors.Is(herr, fs.ErrNotExist):
-		if len(lines) > 0 {
-			add(Problem{Kind: KindHead, Detail: "head file " + HeadPath(path) + " is missing"})
-		}
+		// Open writes the head of a new log, so even an empty log has one.
+		add(Problem{Kind: KindHead, Detail: "head file " + HeadPath(path) + " is missing"})
 	case herr != nil:
 		add(Problem{Kind: KindHead, Detail: "head file unreadable: " + herr.Error()})
 	default:
@@ -257,6 +300,19 @@ func VerifyWithKey(path string, key []byte) (Report, error) {
 		case hd.Seq < last.Seq:
 			add(Problem{Seq: hd.Seq, Kind: KindHead,
 				Detail: fmt.Sprintf("head records seq %d but the log goes on to seq %d: head file edited or rolled back, or entries appended around the log", hd.Seq, last.Seq)})
+		}
+	}
+	if opts.AnchorPath != "" {
+		hashes := make(map[uint64]string, len(lines))
+		for _, in := range lines {
+			if in.ln != nil {
+				if _, dup := hashes[in.ln.Seq]; !dup {
+					hashes[in.ln.Seq] = in.ln.Hash
+				}
+			}
+		}
+		if err := checkAnchors(&r, opts.AnchorPath, key, hashes, r.LastSeq); err != nil {
+			return r, err
 		}
 	}
 	if !r.OK() {
