@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -19,12 +20,40 @@ import (
 
 // cmdUser manages web sign-in accounts in the data directory.
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usageText = "usage: sohoa user create --username U --name N --role R | passwd U | disable U | list"
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, usageText)
-		return usageError{"user: expected a subcommand"}
+	const usageText = "sohoa user create --username U --name N --role R | passwd U | disable U | list  [--config FILE]"
+	sub, args, err := subcommand("user", usageText, args, stdout, "create", "passwd", "disable", "list")
+	if err != nil {
+		return err
 	}
-	core, err := openCore(stderr)
+	var fs *flag.FlagSet
+	var username, name, role *string
+	nargs := 0
+	switch sub {
+	case "create":
+		fs = flagSet("user create", "sohoa user create --username U --name N --role R: tạo tài khoản đăng nhập web / create a web account.\nThe password is read from the terminal (or one line of standard input), never from a flag.", stderr)
+		username = fs.String("username", "", "sign-in name")
+		name = fs.String("name", "", "full name shown in the audit log")
+		role = fs.String("role", "", "uploader, searcher, pii_reader, operator or admin")
+	case "passwd":
+		fs = flagSet("user passwd", "sohoa user passwd USERNAME: đổi mật khẩu / set a web account's password (read from the terminal or standard input).", stderr)
+		nargs = 1
+	case "disable":
+		fs = flagSet("user disable", "sohoa user disable USERNAME: khoá tài khoản / disable a web account.", stderr)
+		nargs = 1
+	default: // list
+		fs = flagSet("user list", "sohoa user list: liệt kê tài khoản / list web accounts.", stderr)
+	}
+	cfgPath := configFlag(fs)
+	if err := parse(fs, args, nargs, nargs); err != nil {
+		return err
+	}
+	var r auth.Role
+	if sub == "create" {
+		if r, err = auth.ParseRole(*role); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	core, err := openCore(*cfgPath, stderr)
 	if err != nil {
 		return err
 	}
@@ -33,19 +62,8 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := core.Audit.Append(ctx, audit.Event{Actor: audit.Actor{Name: "cli"}, Role: "admin", Action: audit.Action(action), Object: object, Details: details})
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "create":
-		fs := flagSet("user create", "sohoa user create --username U --name N --role R: tạo tài khoản đăng nhập web / create a web account.\nThe password is read from the terminal (or one line of standard input), never from a flag.", stderr)
-		username := fs.String("username", "", "sign-in name")
-		name := fs.String("name", "", "full name shown in the audit log")
-		role := fs.String("role", "", "uploader, searcher, pii_reader, operator or admin")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		r, err := auth.ParseRole(*role)
-		if err != nil {
-			return usageError{err.Error()}
-		}
 		pw, err := readPassword(stderr)
 		if err != nil {
 			return err
@@ -57,28 +75,22 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "user %s (%s) created\n", *username, r)
 		return record("user_create", "user:"+*username, map[string]string{"role": string(r), "name": fmt.Sprint(u.Name)})
 	case "passwd":
-		if len(args) != 2 {
-			return usageError{usageText}
-		}
 		pw, err := readPassword(stderr)
 		if err != nil {
 			return err
 		}
-		if err := core.Auth.SetPassword(ctx, args[1], pw); err != nil {
+		if err := core.Auth.SetPassword(ctx, fs.Arg(0), pw); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "password changed")
-		return record("user_passwd", "user:"+args[1], nil)
+		return record("user_passwd", "user:"+fs.Arg(0), nil)
 	case "disable":
-		if len(args) != 2 {
-			return usageError{usageText}
-		}
-		if err := core.Auth.DisableUser(ctx, args[1]); err != nil {
+		if err := core.Auth.DisableUser(ctx, fs.Arg(0)); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "user disabled")
-		return record("user_disable", "user:"+args[1], nil)
-	case "list":
+		return record("user_disable", "user:"+fs.Arg(0), nil)
+	default: // list
 		users, err := core.Auth.Users(ctx)
 		if err != nil {
 			return err
@@ -87,7 +99,6 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(users)
 	}
-	return usageError{usageText}
 }
 
 // readPassword reads a password without echo from a terminal, or one line
@@ -108,19 +119,19 @@ func readPassword(stderr io.Writer) (string, error) {
 
 // cmdRecords: sohoa records purge ID --reason R (through the API, admin token).
 func cmdRecords(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) < 1 || args[0] != "purge" {
-		fmt.Fprintln(stderr, "usage: sohoa records purge [--server URL] [--token T] --reason R DOCUMENT_ID")
-		return usageError{"records: expected 'purge'"}
+	_, args, err := subcommand("records", "sohoa records purge [--server URL] [--token T] --reason R DOCUMENT_ID", args, stdout, "purge")
+	if err != nil {
+		return err
 	}
 	fs := flagSet("records purge", "sohoa records purge --reason R DOCUMENT_ID: xoá vĩnh viễn một văn bản (huỷ khoá dữ liệu) / erase a document by destroying its key.", stderr)
 	server, token := clientFlags(fs)
-	reason := fs.String("reason", "", "why (written to the audit log; required)")
-	if err := fs.Parse(args[1:]); err != nil {
+	reason := fs.String("reason", "", "why (kept encrypted in the audit log; required)")
+	if err := parse(fs, args, 1, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || *reason == "" {
+	if *reason == "" {
 		fs.Usage()
-		return usageError{"records purge: give one document ID and --reason"}
+		return usageError{"records purge: give --reason"}
 	}
 	c := newClient(*server, *token)
 	if err := c.Do(ctx, "DELETE", "/api/v1/documents/"+url.PathEscape(fs.Arg(0))+"?reason="+url.QueryEscape(*reason), nil); err != nil {
@@ -134,7 +145,7 @@ func cmdRecords(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flagSet("reindex", "sohoa reindex: dựng lại chỉ mục tìm kiếm từ kho lưu trữ / rebuild the search index from the blob store.", stderr)
 	server, token := clientFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
 	var st map[string]int
@@ -147,29 +158,30 @@ func cmdReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // cmdExchange: partner tokens and feed backfill.
 func cmdExchange(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sohoa exchange token | backfill")
-		return usageError{"exchange: expected a subcommand"}
+	sub, args, err := subcommand("exchange", "sohoa exchange token | backfill [--config FILE]", args, stdout, "token", "backfill")
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "token":
+	if sub == "token" {
+		fs := flagSet("exchange token", "sohoa exchange token: tạo mã cho cơ quan đối tác / make a partner token and its SHA-256 for the partners file.", stderr)
+		if err := parse(fs, args, 0, 0); err != nil {
+			return err
+		}
 		tok, sum := exchange.NewToken()
 		fmt.Fprintf(stdout, "token (give to the partner, shown once): %s\ntoken_sha256 (put in the partners file): %s\n", tok, sum)
 		return nil
-	case "backfill":
-		core, err := openCore(stderr)
-		if err != nil {
-			return err
-		}
-		defer core.Close()
-		n, err := exchange.NewFeed(core.Store, exchange.FeedConfig{}).Backfill(ctx, core.Catalog)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%d records published to the exchange feed\n", n)
-		return nil
 	}
-	return usageError{"exchange: unknown subcommand " + args[0]}
+	core, err := coreCommand("exchange backfill", "sohoa exchange backfill: đưa mọi hồ sơ vào luồng trao đổi / publish every record to the exchange feed.", args, stderr)
+	if err != nil {
+		return err
+	}
+	defer core.Close()
+	n, err := exchange.NewFeed(core.Store, exchange.FeedConfig{}).Backfill(ctx, core.Catalog)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d records published to the exchange feed\n", n)
+	return nil
 }
 
 // cmdExport downloads a batch's archive package (searcher; personal data
@@ -179,7 +191,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	server, token := clientFlags(fs)
 	batch := fs.String("batch", "", "batch ID")
 	out := fs.String("out", "", "ZIP file to write")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if *batch == "" || *out == "" {

@@ -25,15 +25,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flagSet("serve", "sohoa serve: chạy API, giao diện web và bộ xử lý / run the API, web UI and workers.\nSettings: SOHOA_CONFIG and SOHOA_* variables (README.md).", stderr)
 	role := fs.String("role", "", "what this process runs: all, api or worker (default all, or SOHOA_ROLE)")
 	debugLog := fs.Bool("debug", false, "debug logging")
-	if err := fs.Parse(args); err != nil {
+	cfgPath := configFlag(fs)
+	if err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := app.LoadFile(*cfgPath)
+	if err != nil {
 		return err
 	}
 	if *role != "" {
-		os.Setenv("SOHOA_ROLE", *role)
-	}
-	cfg, err := app.Load()
-	if err != nil {
-		return err
+		cfg.Role = *role
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
 	}
 	log := newLogger(stderr, cfg.LogFormat, *debugLog)
 	log.Info("starting sohoa", "omp_thread_limit", omp.ThreadLimit(), "tesseract", gosseract.Version(), "go", runtime.Version())
@@ -79,12 +83,8 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dossier := fs.String("dossier", "", "dossier code")
 	retention := fs.String("retention", "", "retention code (01 permanent ... 07 other)")
 	note := fs.String("note", "", "note")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 1, -1); err != nil {
 		return err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return usageError{"ingest: no files given"}
 	}
 	c := newClient(*server, *token)
 	tty := isTerminal(stderr)
@@ -152,7 +152,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	from := fs.String("from", "", "issued on or after (YYYY-MM-DD)")
 	to := fs.String("to", "", "issued on or before (YYYY-MM-DD)")
 	size := fs.Int("size", 10, "hits to show")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 0, -1); err != nil {
 		return err
 	}
 	q := strings.Join(fs.Args(), " ")
@@ -176,21 +176,23 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: sohoa token create --role ROLE --name NAME")
-		return usageError{"token: expected 'create'"}
+	const usageText = "sohoa token create --role ROLE --name NAME [--config FILE]"
+	_, args, err := subcommand("token", usageText, args, stdout, "create")
+	if err != nil {
+		return err
 	}
 	fs := flagSet("token create", "sohoa token create --role R --name N: tạo mã truy cập trong thư mục dữ liệu / create a token in the data directory.\nRoles: uploader, searcher, pii_reader, operator, admin. The token is printed once.", stderr)
 	role := fs.String("role", "", "role")
 	name := fs.String("name", "", "who or what the token is for")
-	if err := fs.Parse(args[1:]); err != nil {
+	cfgPath := configFlag(fs)
+	if err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
 	r, err := auth.ParseRole(*role)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	core, err := openCore(stderr)
+	core, err := openCore(*cfgPath, stderr)
 	if err != nil {
 		return err
 	}
@@ -207,8 +209,30 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func openCore(stderr io.Writer) (*app.Core, error) {
-	cfg, err := app.Load()
+// openCore opens the data directory of the configuration at cfgPath (""
+// for none).
+func openCore(cfgPath string, stderr io.Writer) (*app.Core, error) {
+	cfg, err := app.LoadFile(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	return app.OpenCore(cfg, newLogger(stderr, cfg.LogFormat, false))
+}
+
+// configCommand parses the flags of a command that takes only --config and
+// loads that configuration; help and usage errors read nothing.
+func configCommand(name, help string, args []string, stderr io.Writer) (app.Config, error) {
+	fs := flagSet(name, help, stderr)
+	cfgPath := configFlag(fs)
+	if err := parse(fs, args, 0, 0); err != nil {
+		return app.Config{}, err
+	}
+	return app.LoadFile(*cfgPath)
+}
+
+// coreCommand is configCommand that then opens the data directory.
+func coreCommand(name, help string, args []string, stderr io.Writer) (*app.Core, error) {
+	cfg, err := configCommand(name, help, args, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +240,17 @@ func openCore(stderr io.Writer) (*app.Core, error) {
 }
 
 func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sohoa keys status|rotate|rewrap")
-		return usageError{"keys: expected a subcommand"}
+	const usageText = "sohoa keys status|rotate|rewrap [--config FILE]"
+	sub, args, err := subcommand("keys", usageText, args, stdout, "status", "rotate", "rewrap")
+	if err != nil {
+		return err
 	}
-	core, err := openCore(stderr)
+	help := map[string]string{
+		"status": "sohoa keys status: trạng thái khoá / show the master keys and data keys.",
+		"rotate": "sohoa keys rotate: tạo khoá chủ mới và bọc lại khoá dữ liệu / add a new master key and re-wrap every data key.",
+		"rewrap": "sohoa keys rewrap: bọc lại khoá dữ liệu bằng khoá chủ hiện hành / re-wrap every data key under the active master key.",
+	}[sub]
+	core, err := coreCommand("keys "+sub, help, args, stderr)
 	if err != nil {
 		return err
 	}
@@ -229,7 +259,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := core.Audit.Append(ctx, audit.Event{Actor: audit.Actor{Name: "cli"}, Role: "admin", Action: action, Details: details})
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "status":
 		st, err := core.Vault.Status(ctx)
 		if err != nil {
@@ -248,7 +278,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "new active master key %s; %d data keys re-wrapped\n", id, n)
 		return record(audit.ActionKeyRotate, map[string]string{"key_id": id, "rewrapped": fmt.Sprint(n)})
-	case "rewrap":
+	default: // rewrap
 		n, err := core.Vault.Rewrap(ctx, nil)
 		if err != nil {
 			return err
@@ -256,26 +286,36 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "%d data keys re-wrapped under %s\n", n, core.Keyring.ActiveID())
 		return record(audit.ActionKeyRewrap, map[string]string{"rewrapped": fmt.Sprint(n)})
 	}
-	return usageError{"keys: unknown subcommand " + args[0]}
 }
 
+// cmdAudit: sohoa audit verify checks the log, its head and its anchors
+// with the audit key. It opens nothing for writing and creates nothing.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "usage: sohoa audit verify")
-		return usageError{"audit: expected 'verify'"}
-	}
-	core, err := openCore(stderr)
+	const usageText = "sohoa audit verify [--config FILE]"
+	_, args, err := subcommand("audit", usageText, args, stdout, "verify")
 	if err != nil {
 		return err
 	}
-	path := app.AuditPath(core.Config)
-	core.Close()
-	rep, err := audit.VerifyWithKey(path, app.AuditKey(core.Keyring))
+	cfg, err := configCommand("audit verify", "sohoa audit verify: kiểm tra nhật ký kiểm toán / verify the audit log.\n"+
+		"Checks every entry's hash, sequence and HMAC (audit.key_file), the head file, and that every head\n"+
+		"anchored in audit.anchor_file is still in the log. Exits non-zero on any problem.", args, stderr)
+	if err != nil {
+		return err
+	}
+	opts, err := app.AuditVerifyOptions(cfg)
+	if err != nil {
+		return err
+	}
+	rep, err := audit.VerifyWith(app.AuditPath(cfg), opts)
 	fmt.Fprintln(stdout, rep.String())
 	return err
 }
 
-func cmdVersion(stdout io.Writer) error {
+func cmdVersion(args []string, stdout, stderr io.Writer) error {
+	fs := flagSet("version", "sohoa version: phiên bản / print the versions of sohoa, Go and Tesseract.", stderr)
+	if err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
 	v := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		v = bi.Main.Version

@@ -7,13 +7,19 @@ import (
 	"github.com/sohoa/sohoa/internal/app"
 )
 
-// cmdConfig: sohoa config check validates SOHOA_CONFIG and SOHOA_* settings.
+// cmdConfig: sohoa config check validates the configuration file (--config
+// or SOHOA_CONFIG) with its SOHOA_* overrides, and the secrets it names.
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: sohoa config check")
-		return usageError{"config: expected 'check'"}
+	_, args, err := subcommand("config", "sohoa config check [--config FILE]", args, stdout, "check")
+	if err != nil {
+		return err
 	}
-	cfg, err := app.Load()
+	fs := flagSet("config check", "sohoa config check: kiểm tra cấu hình / check the configuration file, SOHOA_* variables and the secrets they name.\nNothing is created or opened for writing.", stderr)
+	cfgPath := configFlag(fs)
+	if err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := app.LoadFile(*cfgPath)
 	if err == nil {
 		err = app.CheckSecrets(cfg)
 	}
@@ -21,6 +27,10 @@ func cmdConfig(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, err)
 		return fmt.Errorf("configuration has problems")
 	}
-	fmt.Fprintf(stdout, "configuration OK (role %s, data %s, index %s)\n", cfg.Role, cfg.DataDir, map[bool]string{true: "elasticsearch", false: "embedded"}[cfg.ElasticsearchURL != ""])
+	file := *cfgPath
+	if file == "" {
+		file = "(none)"
+	}
+	fmt.Fprintf(stdout, "configuration OK (file %s, role %s, data %s, index %s)\n", file, cfg.Role, cfg.DataDir, map[bool]string{true: "elasticsearch", false: "embedded"}[cfg.ElasticsearchURL != ""])
 	return nil
 }

@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "config":
 		return cmdConfig(rest, stdout, stderr)
 	case "version", "--version":
-		return cmdVersion(stdout)
+		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -125,4 +125,53 @@ func flagSet(name, help string, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parse parses a command's flags and checks it got between minArgs and
+// maxArgs positional arguments (maxArgs < 0: no limit). -h or --help prints
+// the usage and returns flag.ErrHelp, so that the command does nothing; an
+// unknown flag or a wrong number of arguments is a usageError.
+func parse(fs *flag.FlagSet, args []string, minArgs, maxArgs int) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+	}
+	n := fs.NArg()
+	switch {
+	case n < minArgs:
+		fs.Usage()
+		return usageError{fmt.Sprintf("%s: missing arguments", fs.Name())}
+	case maxArgs >= 0 && n > maxArgs:
+		fs.Usage()
+		return usageError{fmt.Sprintf("%s: unexpected arguments %q", fs.Name(), fs.Args()[maxArgs:])}
+	}
+	return nil
+}
+
+// configFlag adds --config, the YAML configuration file (default
+// SOHOA_CONFIG).
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", os.Getenv("SOHOA_CONFIG"), "configuration file (SOHOA_CONFIG)")
+}
+
+// subcommand splits the args of a command with subcommands (sohoa keys
+// status ...). "-h", "--help" or "help" prints usageText to stdout and
+// returns flag.ErrHelp; no subcommand, or one not in names, is a usageError.
+func subcommand(cmd, usageText string, args []string, stdout io.Writer, names ...string) (string, []string, error) {
+	if len(args) == 0 {
+		return "", nil, usageError{"usage: " + usageText}
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, "usage: "+usageText)
+		return "", nil, flag.ErrHelp
+	}
+	for _, n := range names {
+		if args[0] == n {
+			return n, args[1:], nil
+		}
+	}
+	return "", nil, usageError{fmt.Sprintf("%s: unknown subcommand %q; usage: %s", cmd, args[0], usageText)}
 }

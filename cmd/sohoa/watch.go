@@ -25,12 +25,8 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pipeline := fs.String("pipeline", "", "pipeline name (default: automatic)")
 	fonds := fs.String("fonds", "", "fonds / archive code")
 	dossier := fs.String("dossier", "", "dossier code")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, 1, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return usageError{"watch: give one folder"}
 	}
 	dir := fs.Arg(0)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {

@@ -15,10 +15,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/sohoa/sohoa/internal/archive"
+	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
-	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 )
@@ -132,10 +132,6 @@ func (s *Server) retryBatch(w http.ResponseWriter, r *http.Request) error {
 
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
-// auditQuery is the query text as the audit log keeps it: ID-like numbers,
-// dates and personal names are replaced, so the log holds no such value.
-func auditQuery(q string) string { return extract.RedactQuery(q) }
-
 func parseDate(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
@@ -245,11 +241,8 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The audit keeps the query text but never the personal values looked up.
-	details := map[string]string{"q": auditQuery(q.Text), "total": strconv.Itoa(res.Total)}
-	if lookups > 0 {
-		details["personal_lookups"] = strconv.Itoa(lookups)
-	}
+	// The audit keeps a keyed hash of the text and the filter names, no value.
+	details := audit.SearchDetails(q, lookups, map[string]string{"total": strconv.Itoa(res.Total)})
 	if err := s.auditOrFail(r, "search", "", "", details); err != nil {
 		return err
 	}
@@ -480,10 +473,7 @@ func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Offset += q.Size
 	}
-	details := map[string]string{"q": auditQuery(q.Text), "rows": strconv.Itoa(len(hits)), "format": "csv"}
-	if lookups > 0 {
-		details["personal_lookups"] = strconv.Itoa(lookups)
-	}
+	details := audit.SearchDetails(q, lookups, map[string]string{"rows": strconv.Itoa(len(hits)), "format": "csv"})
 	if err := s.auditOrFail(r, "export", "", "", details); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"log/syslog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -76,7 +77,11 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 		vcfg.KeyFile = cfg.MasterKeyFile // picks up keys rotated by the CLI while serving
 	}
 	v := vault.NewWithConfig(store, kr, vcfg)
-	al, err := audit.OpenWithConfig(AuditPath(cfg), audit.Config{Logger: log, Key: AuditKey(kr)})
+	acfg, err := auditConfig(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	al, err := audit.OpenWithConfig(AuditPath(cfg), acfg)
 	if err != nil {
 		return nil, err
 	}
@@ -92,9 +97,38 @@ func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {
 	return vault.LoadOrCreateKeyFile(cfg.MasterKeyFile)
 }
 
-// AuditKey is the HMAC key of the audit chain, derived from the keyring's
-// non-rotating key so a rewritten log cannot be re-chained without it.
-func AuditKey(kr *vault.Keyring) []byte { return kr.DeriveKey("audit") }
+// AuditKey reads the audit key (audit.key_file): it MACs the chain and
+// encrypts reasons. A development instance creates it when missing; any
+// other must be given one, kept outside the data directory.
+func AuditKey(cfg Config) ([]byte, error) {
+	return audit.LoadKeyFile(cfg.Audit.KeyFile, cfg.Development())
+}
+
+// AuditVerifyOptions are what `sohoa audit verify` and the admin page
+// check the log with: the key (never created here) and the anchor file.
+func AuditVerifyOptions(cfg Config) (audit.VerifyOptions, error) {
+	key, err := audit.LoadKeyFile(cfg.Audit.KeyFile, false)
+	return audit.VerifyOptions{Key: key, AnchorPath: cfg.Audit.AnchorFile}, err
+}
+
+// auditConfig is the audit log's configuration: key, anchor file and, when
+// configured, syslog as a second anchor sink.
+func auditConfig(cfg Config, log *slog.Logger) (audit.Config, error) {
+	key, err := AuditKey(cfg)
+	if err != nil {
+		return audit.Config{}, err
+	}
+	ac := audit.Config{Logger: log, Key: key, AnchorPath: cfg.Audit.AnchorFile,
+		AnchorEvery: cfg.Audit.AnchorEvery, AnchorInterval: cfg.Audit.AnchorInterval}
+	if cfg.Audit.Syslog {
+		w, err := syslog.New(syslog.LOG_AUTHPRIV|syslog.LOG_NOTICE, "sohoa-audit")
+		if err != nil {
+			return audit.Config{}, fmt.Errorf("audit.syslog: %w", err)
+		}
+		ac.AnchorSinks = append(ac.AnchorSinks, w)
+	}
+	return ac, nil
+}
 
 // AuditPath is where the audit log lives.
 func AuditPath(cfg Config) string { return filepath.Join(cfg.DataDir, "audit", "audit.log") }

@@ -18,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/search/es"
 )
@@ -86,13 +87,62 @@ type Config struct {
 	// MaxUploads bounds the uploads in flight in one API process. Env
 	// SOHOA_MAX_UPLOADS. Default 8.
 	MaxUploads int `yaml:"max_uploads"`
+	// Audit holds the audit log's key file and anchor (AuditConfig).
+	Audit AuditConfig `yaml:"audit"`
+}
+
+// AuditConfig keeps what protects the audit log out of the data directory:
+// its key, and the anchor file to which the chain head is appended.
+type AuditConfig struct {
+	// KeyFile holds the key that MACs the chain and encrypts reasons
+	// (base64 of 32 bytes, mode 0600). Env SOHOA_AUDIT_KEY_FILE. Default:
+	// audit.key beside master_key_file. In development (Config.Development)
+	// it is created if missing; otherwise it must exist and lie outside
+	// data_dir.
+	KeyFile string `yaml:"key_file"`
+	// AnchorFile is an append-only file on another path (another disk or a
+	// mount the server can append to but not rewrite) that receives the
+	// chain head. Env SOHOA_AUDIT_ANCHOR_FILE. Default in development:
+	// data_dir/anchor/audit-anchor.log; otherwise required, outside data_dir.
+	AnchorFile string `yaml:"anchor_file"`
+	// Syslog also sends every anchor to the local syslog (facility
+	// authpriv, tag sohoa-audit). Default false.
+	Syslog bool `yaml:"syslog"`
+	// AnchorEvery anchors the head after this many appends. Default 1.
+	AnchorEvery int `yaml:"anchor_every"`
+	// AnchorInterval anchors the head this often when appends were not yet
+	// anchored (matters with anchor_every > 1). Default 1m.
+	AnchorInterval time.Duration `yaml:"anchor_interval"`
+}
+
+// Development reports whether this is a development instance: the master
+// key is the one generated in the data directory, so nothing secret lives
+// outside it. Such an instance may keep its audit key and anchor there too;
+// any other must keep them elsewhere.
+func (c Config) Development() bool {
+	return os.Getenv("SOHOA_MASTER_KEY") == "" && filepath.Clean(c.MasterKeyFile) == filepath.Join(c.DataDir, "keys", "master.json")
+}
+
+// within reports whether path lies inside dir.
+func within(dir, path string) bool {
+	d, err1 := filepath.Abs(dir)
+	p, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // Load reads the YAML file named by SOHOA_CONFIG (if any), applies SOHOA_*
 // environment overrides and defaults, and validates.
-func Load() (Config, error) {
+func Load() (Config, error) { return LoadFile(os.Getenv("SOHOA_CONFIG")) }
+
+// LoadFile is Load with the YAML file at path ("" for none), as given by a
+// command's --config flag.
+func LoadFile(path string) (Config, error) {
 	var c Config
-	if path := os.Getenv("SOHOA_CONFIG"); path != "" {
+	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
@@ -114,6 +164,7 @@ func (c *Config) applyEnv() error {
 		"SOHOA_ADMIN_TOKEN": &c.AdminToken, "SOHOA_ELASTICSEARCH_URL": &c.ElasticsearchURL,
 		"SOHOA_MASTER_KEY_FILE": &c.MasterKeyFile, "SOHOA_ROLE": &c.Role, "SOHOA_PIPELINES_DIR": &c.PipelinesDir,
 		"SOHOA_LOG_FORMAT": &c.LogFormat, "SOHOA_EXCHANGE_PARTNERS": &c.ExchangePartnersFile,
+		"SOHOA_AUDIT_KEY_FILE": &c.Audit.KeyFile, "SOHOA_AUDIT_ANCHOR_FILE": &c.Audit.AnchorFile,
 		"SOHOA_S3_ENDPOINT": &c.S3.Endpoint, "SOHOA_S3_ACCESS_KEY": &c.S3.AccessKey, "SOHOA_S3_SECRET_KEY": &c.S3.SecretKey,
 	}
 	for k, p := range str {
@@ -164,6 +215,18 @@ func (c *Config) Defaults() {
 	}
 	if c.MaxUploads == 0 {
 		c.MaxUploads = 8
+	}
+	if c.Audit.KeyFile == "" && os.Getenv("SOHOA_MASTER_KEY") == "" {
+		c.Audit.KeyFile = filepath.Join(filepath.Dir(c.MasterKeyFile), "audit.key")
+	}
+	if c.Audit.AnchorFile == "" && c.Development() {
+		c.Audit.AnchorFile = filepath.Join(c.DataDir, "anchor", "audit-anchor.log")
+	}
+	if c.Audit.AnchorEvery == 0 {
+		c.Audit.AnchorEvery = 1
+	}
+	if c.Audit.AnchorInterval == 0 {
+		c.Audit.AnchorInterval = time.Minute
 	}
 }
 
@@ -221,6 +284,25 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploads < 1 || c.MaxUploads > 1024 {
 		bad("max_uploads", "%d is not between 1 and 1024", c.MaxUploads)
+	}
+	if !c.Development() {
+		// Whoever holds the data directory must not also hold what
+		// detects a rewritten audit log.
+		switch {
+		case c.Audit.KeyFile == "":
+			bad("audit.key_file", "required when the master key is not in data_dir (SOHOA_AUDIT_KEY_FILE)")
+		case within(c.DataDir, c.Audit.KeyFile):
+			bad("audit.key_file", "%s is inside data_dir; keep it outside, like the master key", c.Audit.KeyFile)
+		}
+		switch {
+		case c.Audit.AnchorFile == "":
+			bad("audit.anchor_file", "required when the master key is not in data_dir: an append-only file on another path (SOHOA_AUDIT_ANCHOR_FILE)")
+		case within(c.DataDir, c.Audit.AnchorFile):
+			bad("audit.anchor_file", "%s is inside data_dir; use another path the server cannot rewrite", c.Audit.AnchorFile)
+		}
+	}
+	if c.Audit.AnchorEvery < 0 || c.Audit.AnchorInterval < 0 {
+		bad("audit.anchor_every", "anchor_every and anchor_interval cannot be negative")
 	}
 	if c.MaxUploadsPerToken < 1 || c.MaxUploadsPerToken > c.MaxUploads {
 		bad("max_uploads_per_token", "%d is not between 1 and max_uploads (%d)", c.MaxUploadsPerToken, c.MaxUploads)
@@ -302,6 +384,11 @@ func CheckSecrets(c Config) error {
 			errs = append(errs, fmt.Errorf("config: master_key_file: missing secret: %s does not exist", c.MasterKeyFile))
 		case err == nil && fi.Mode().Perm()&0o077 != 0:
 			errs = append(errs, fmt.Errorf("config: master_key_file: %s has mode %04o; run chmod 600 %s", c.MasterKeyFile, fi.Mode().Perm(), c.MasterKeyFile))
+		}
+	}
+	if !c.Development() && c.Audit.KeyFile != "" {
+		if _, err := audit.LoadKeyFile(c.Audit.KeyFile, false); err != nil {
+			errs = append(errs, fmt.Errorf("config: audit.key_file: %w", err))
 		}
 	}
 	if c.S3.Endpoint != "" && (c.S3.AccessKey == "") != (c.S3.SecretKey == "") {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sohoa/sohoa/internal/audit"
 )
 
 // useConfig writes a YAML configuration named after a test case under dir
@@ -21,6 +23,19 @@ func useConfig(t *testing.T, dir, name, yaml string) {
 
 func TestConfigCheck(t *testing.T) {
 	dir := t.TempDir()
+	// A production-like layout: the master key and the audit key in a
+	// secrets directory, the anchor on another path, none in the data dir.
+	secrets := filepath.Join(dir, "secrets")
+	master, auditKey := filepath.Join(secrets, "master.json"), filepath.Join(secrets, "audit.key")
+	if err := os.MkdirAll(secrets, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(master, []byte("{}"), 0o600)
+	if _, err := audit.LoadKeyFile(auditKey, true); err != nil {
+		t.Fatal(err)
+	}
+	anchor := filepath.Join(dir, "anchor", "audit-anchor.log")
+	prod := "master_key_file: " + master + "\n"
 	cases := []struct {
 		name  string
 		yaml  string
@@ -30,7 +45,13 @@ func TestConfigCheck(t *testing.T) {
 		{"wrong type", "listen: 127.0.0.1:9000\nelasticsearch:\n  shards: two\n", []string{"elasticsearch.shards (line 3)", "!!str"}},
 		{"unknown key", "listen: 127.0.0.1:9000\nlisen: x\n", []string{"lisen", "not found"}},
 		{"bad values", "role: everything\nworkers: 0\nredis_url: http://x\n", []string{"role:", "redis_url:"}},
-		{"missing secret", "master_key_file: " + filepath.Join(dir, "nope.json") + "\n", []string{"master_key_file: missing secret"}},
+		{"missing secret", "master_key_file: " + filepath.Join(dir, "nope.json") + "\naudit:\n  anchor_file: " + anchor + "\n",
+			[]string{"master_key_file: missing secret", "audit.key_file: audit key"}},
+		{"production audit", prod + "audit:\n  anchor_file: " + anchor + "\n", nil},
+		{"production without anchor", prod, []string{"audit.anchor_file: required"}},
+		{"production audit in data dir", prod + "audit:\n  key_file: " + filepath.Join(dir, "data", "audit.key") +
+			"\n  anchor_file: " + filepath.Join(dir, "data", "x", "anchor.log") + "\n",
+			[]string{"audit.key_file: " + filepath.Join(dir, "data", "audit.key") + " is inside data_dir", "audit.anchor_file: " + filepath.Join(dir, "data", "x", "anchor.log") + " is inside data_dir"}},
 		{"es password", "elasticsearch_url: http://127.0.0.1:9200\nelasticsearch:\n  username: sohoa\n", []string{"elasticsearch.password: missing secret"}},
 	}
 	for _, c := range cases {

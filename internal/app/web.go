@@ -23,16 +23,21 @@ type webDeps struct {
 	uploads *pipeline.UploadLimiter
 }
 
-// auditLog gives the web interface the audit log's tail and a keyed
-// verification of the whole chain.
+// auditLog gives the web interface (its administrators' audit page) the
+// audit log's tail with reasons decrypted, and a keyed verification of the
+// whole chain against the anchor file.
 type auditLog struct {
 	log  *audit.Log
 	path string
-	key  []byte
+	opts audit.VerifyOptions
 }
 
-func (a auditLog) Tail(n int) ([]audit.Entry, error) { return a.log.Tail(n) }
-func (a auditLog) Verify() (audit.Report, error)     { return audit.VerifyWithKey(a.path, a.key) }
+func (a auditLog) Tail(n int) ([]audit.Entry, error) {
+	es, err := a.log.Tail(n)
+	return a.log.RevealReasons(es), err
+}
+
+func (a auditLog) Verify() (audit.Report, error) { return audit.VerifyWith(a.path, a.opts) }
 
 // webRoutes returns the routes of the browser interface, mounted beside the
 // API on the same server.
@@ -41,10 +46,14 @@ func webRoutes(d webDeps) ([]api.Route, error) {
 	if err != nil {
 		return nil, err
 	}
+	vopts, err := AuditVerifyOptions(d.cfg)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := web.New(web.Deps{
 		Pipeline: d.pipe, Catalog: d.core.Catalog, Search: d.index, Auth: d.core.Auth, Audit: auditor{d.core.Audit},
 		Blind: d.core.Vault, Keys: d.core.Vault,
-		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), key: AuditKey(d.core.Keyring)},
+		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), opts: vopts},
 		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20, Uploads: d.uploads,
 	})
 	if err != nil {

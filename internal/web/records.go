@@ -16,10 +16,10 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
-	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/search"
 )
 
@@ -166,17 +166,15 @@ func (s *Server) personSearch(w http.ResponseWriter, r *http.Request, v *view) e
 	return s.runSearch(w, r, v, searchData{Person: true, Form: searchForm{Page: 1}}, q, n)
 }
 
-// runSearch runs q, audits it as the API does (query text, never personal
-// values) and renders the results.
+// runSearch runs q, audits it as the API does (audit.SearchDetails: a keyed
+// hash of the text and the filter names, never a value) and renders the
+// results.
 func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, v *view, d searchData, q search.Query, lookups int) error {
 	res, err := s.d.Search.Search(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	details := map[string]string{"q": extract.RedactQuery(q.Text), "total": strconv.Itoa(res.Total)}
-	if lookups > 0 {
-		details["personal_lookups"] = strconv.Itoa(lookups)
-	}
+	details := audit.SearchDetails(q, lookups, map[string]string{"total": strconv.Itoa(res.Total)})
 	if err := s.audit(r, v, "search", "", "", details); err != nil {
 		return err
 	}
