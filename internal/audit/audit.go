@@ -220,7 +220,8 @@ type Config struct {
 	// server) to which the chain head is appended (see Anchor).
 	AnchorPath string
 	// AnchorSinks receive the same anchor lines (e.g. syslog). Verify
-	// cannot read them back; they are for the operator.
+	// cannot read them back; they are for the operator. Close closes those
+	// that are io.Closers.
 	AnchorSinks []io.Writer
 	// AnchorEvery anchors the head after this many appends by this Log.
 	// Default 1 (every append).
@@ -324,6 +325,11 @@ func (l *Log) closeFiles() error {
 	err := l.f.Close()
 	if l.anchor != nil {
 		err = errors.Join(err, l.anchor.Close())
+	}
+	for _, w := range l.cfg.AnchorSinks {
+		if c, ok := w.(io.Closer); ok {
+			err = errors.Join(err, c.Close())
+		}
 	}
 	return err
 }

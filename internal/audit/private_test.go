@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -264,6 +265,8 @@ func TestAnchorEvery(t *testing.T) {
 	path, anchorPath := filepath.Join(dir, "a.log"), filepath.Join(dir, "anchor")
 	cfg := keyedConfig(anchorPath)
 	cfg.AnchorEvery = 5
+	var sink bytes.Buffer
+	cfg.AnchorSinks = []io.Writer{&sink}
 	l, err := OpenWithConfig(path, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -293,6 +296,10 @@ func TestAnchorEvery(t *testing.T) {
 	if got := anchoredSeqs(); len(got) != 3 || got[2] != 12 {
 		t.Errorf("anchors after Close: %v, want [5 10 12]", got)
 	}
+	if n := strings.Count(sink.String(), "sohoa audit anchor {\"seq\":"); n != 3 {
+		t.Errorf("%d anchors sent to the other sink, want 3:\n%s", n, sink.String())
+	}
+	cfg.AnchorSinks = nil
 
 	cfg.AnchorEvery, cfg.AnchorInterval = 1000, 10*time.Millisecond
 	l, err = OpenWithConfig(path, cfg)
