@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -81,9 +82,22 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	retired, err := retireLegacyAudit(cfg, kr, acfg.Key)
+	if err != nil {
+		return nil, err
+	}
 	al, err := audit.OpenWithConfig(AuditPath(cfg), acfg)
 	if err != nil {
 		return nil, err
+	}
+	if retired != nil {
+		log.Warn("the audit log was keyed with the master key; it was kept aside and a new log keyed with audit.key_file started",
+			"retired", retired["previous_log"], "seq", retired["previous_seq"])
+		if _, err := al.Append(context.Background(), audit.Event{Actor: audit.Actor{Name: "sohoa"}, Role: "system",
+			Action: "audit_key_change", Details: retired}); err != nil {
+			al.Close()
+			return nil, err
+		}
 	}
 	return &Core{Config: cfg, Log: log, Store: store, Keyring: kr, Vault: v, Catalog: catalog.New(store, v),
 		Auth: auth.NewStore(store), Audit: al, closeLocker: closeLocker}, nil
@@ -102,6 +116,30 @@ func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {
 // other must be given one, kept outside the data directory.
 func AuditKey(cfg Config) ([]byte, error) {
 	return audit.LoadKeyFile(cfg.Audit.KeyFile, cfg.Development())
+}
+
+// legacyAuditKey is the audit key of earlier versions, derived from the
+// master keyring (which, by default, lives in the data directory).
+func legacyAuditKey(kr *vault.Keyring) []byte { return kr.DeriveKey("audit") }
+
+// retireLegacyAudit keeps aside a log written under legacyAuditKey (it
+// would no longer verify under key) so a new one starts; it returns the
+// details the new log's first entry records, or nil when nothing was
+// retired. The retired log verifies with the legacy key.
+func retireLegacyAudit(cfg Config, kr *vault.Keyring, key []byte) (map[string]string, error) {
+	path := AuditPath(cfg)
+	if ok, err := audit.HeadKeyedWith(path, key); ok || err != nil {
+		return nil, err
+	}
+	if ok, err := audit.HeadKeyedWith(path, legacyAuditKey(kr)); !ok || err != nil {
+		return nil, err
+	}
+	suffix := ".legacy-" + time.Now().UTC().Format("20060102T150405Z")
+	seq, hash, err := audit.Retire(path, suffix)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"previous_log": filepath.Base(path + suffix), "previous_seq": strconv.FormatUint(seq, 10), "previous_hash": hash}, nil
 }
 
 // AuditVerifyOptions are what `sohoa audit verify` and the admin page

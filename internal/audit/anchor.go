@@ -200,3 +200,34 @@ func checkAnchors(r *Report, anchorPath string, key []byte, hashes map[uint64]st
 	}
 	return nil
 }
+
+// HeadKeyedWith reports whether the head file of the log at path carries a
+// valid HMAC under key: whether the log was written with that key. A
+// missing head is (false, nil).
+func HeadKeyedWith(path string, key []byte) (bool, error) {
+	h, err := readHead(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("audit: %s: %w", HeadPath(path), err)
+	}
+	return h.MAC != "" && hmac.Equal([]byte(h.MAC), []byte(headMAC(key, h))), nil
+}
+
+// Retire renames the log at path and its head to path+suffix (and its
+// head), so that a new log can start, and returns the retired log's last
+// sequence number and hash for the new log's first entry to record.
+func Retire(path, suffix string) (seq uint64, hash string, err error) {
+	h, err := readHead(path)
+	if err != nil {
+		return 0, "", fmt.Errorf("audit: retire %s: %w", path, err)
+	}
+	if err := os.Rename(path, path+suffix); err != nil {
+		return 0, "", fmt.Errorf("audit: retire: %w", err)
+	}
+	if err := os.Rename(HeadPath(path), HeadPath(path+suffix)); err != nil {
+		return 0, "", fmt.Errorf("audit: retire: %w", err)
+	}
+	return h.Seq, h.Hash, nil
+}
