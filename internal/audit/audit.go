@@ -89,9 +89,13 @@ type Event struct {
 	// Object is the batch or document ID acted on (or a token/key ID).
 	Object string `json:"object,omitempty"`
 	// Reason is the caller's stated reason, required for sensitive reads.
+	// Append stores it encrypted under the log key (ReasonPrefix); an
+	// administrator reads it with RevealReasons.
 	Reason string `json:"reason,omitempty"`
-	// Details holds other facts (query text minus personal values, page
-	// number, result count, ...). Never personal values or secrets.
+	// Details holds other facts (filter names, page number, result
+	// count, ...), never personal values or secrets. A search's text goes
+	// under QueryTextDetail (see SearchDetails), which Append replaces by
+	// its keyed hash.
 	Details map[string]string `json:"details,omitempty"`
 }
 
