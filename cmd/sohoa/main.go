@@ -60,6 +60,8 @@ Cách dùng / usage:
   sohoa version                           phiên bản / versions
 
 Mỗi lệnh có --help. Each command has --help.
+Lệnh đọc cấu hình nhận --config FILE (mặc định SOHOA_CONFIG).
+Commands that read the configuration take --config FILE (default SOHOA_CONFIG).
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

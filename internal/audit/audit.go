@@ -249,6 +249,7 @@ type Log struct {
 	anchored    uint64   // last seq this Log anchored
 	sinceAnchor int      // appends since then
 	stop, done  chan struct{}
+	stopOnce    sync.Once
 }
 
 // HeadPath returns the head file path of the log at path.
@@ -344,10 +345,12 @@ func (l *Log) Path() string { return l.path }
 // Close anchors the head if entries were appended since the last anchor,
 // and closes the log.
 func (l *Log) Close() error {
-	if l.stop != nil {
-		close(l.stop)
-		<-l.done
-	}
+	l.stopOnce.Do(func() {
+		if l.stop != nil {
+			close(l.stop)
+			<-l.done
+		}
+	})
 	err := l.Anchor()
 	l.mu.Lock()
 	defer l.mu.Unlock()
