@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -215,66 +216,47 @@ func (s *Store) Users(ctx context.Context) ([]UserInfo, error) {
 	return out, nil
 }
 
-// Login checks username and password and returns the user's principal, or
-// an error wrapping ErrUnauthorized that does not say which of the two was
-// wrong (or that the user is disabled). It costs one Argon2id evaluation
-// whether or not the user exists; at most Config.MaxConcurrentLogins run at
-// once, so a flood of sign-ins cannot exhaust memory.
-func (s *Store) Login(ctx context.Context, username, password string) (Principal, error) {
-	if wait := s.lockedOut(username); wait > 0 {
-		return Principal{}, fmt.Errorf("%w: too many wrong passwords for this user; try again in %s", ErrThrottled, wait.Round(time.Second))
+// Login checks username and password, given from client (ClientIP), and
+// returns the user's principal, or an error wrapping ErrUnauthorized that
+// does not say which of the two was wrong (or that the user is disabled).
+// It costs one Argon2id evaluation whether or not the user exists; at most
+// Config.MaxConcurrentLogins run at once, so a flood of sign-ins cannot
+// exhaust memory. A client that gave too many wrong passwords, for this
+// username or in all, is refused with a *ThrottledError (wrapping
+// ErrThrottled) before the password is checked; other clients are not
+// affected, so nobody can lock a user out (throttle.go).
+func (s *Store) Login(ctx context.Context, client, username, password string) (Principal, error) {
+	userKey, clientKey := "pw|"+client+"|"+username, "pwc|"+client
+	if err := s.throttle.take(limit{userKey, s.throttle.cfg.FreeFailures}, limit{clientKey, s.throttle.cfg.ClientFailures}); err != nil {
+		return Principal{}, err
 	}
 	p, err := s.login(ctx, username, password)
-	if errors.Is(err, ErrUnauthorized) && ValidUsername(username) {
-		s.loginFailed(username)
-	} else if err == nil {
-		s.mu.Lock()
-		delete(s.failures, username)
-		s.mu.Unlock()
+	if !errors.Is(err, ErrUnauthorized) { // success, or not the client's fault
+		s.throttle.forgive(userKey, err == nil)
+		s.throttle.forgive(clientKey, false)
 	}
 	return p, err
 }
 
-// lockedOut returns how long username's sign-ins stay refused, or 0.
-func (s *Store) lockedOut(username string) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, ok := s.failures[username]
-	if !ok {
-		return 0
+// VerifyFrom is Verify for a token presented by client (ClientIP): a client
+// that presented too many unknown or wrong tokens is refused with a
+// *ThrottledError (wrapping ErrThrottled) without looking the token up, and
+// each token refused with ErrUnauthorized counts against it.
+func (s *Store) VerifyFrom(ctx context.Context, client, token string) (Principal, error) {
+	key := limit{"tok|" + client, s.throttle.cfg.TokenFailures}
+	if err := s.throttle.check(key); err != nil {
+		return Principal{}, err
 	}
-	left := f.first.Add(s.cfg.LoginLockout).Sub(s.now())
-	if left <= 0 {
-		delete(s.failures, username)
-		return 0
+	p, err := s.Verify(ctx, token)
+	if errors.Is(err, ErrUnauthorized) {
+		s.throttle.fail(key.key)
 	}
-	if f.n < s.cfg.MaxLoginFailures {
-		return 0
-	}
-	return left
+	return p, err
 }
 
-// loginFailed counts a wrong password for username. Unknown usernames
-// count too, so the lockout says nothing about which names exist; the map
-// is bounded by dropping expired entries when it grows.
-func (s *Store) loginFailed(username string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.failures) > 10_000 {
-		for k, f := range s.failures {
-			if now.Sub(f.first) > s.cfg.LoginLockout {
-				delete(s.failures, k)
-			}
-		}
-	}
-	f := s.failures[username]
-	if f.n == 0 || now.Sub(f.first) > s.cfg.LoginLockout {
-		f = loginFailures{first: now}
-	}
-	f.n++
-	s.failures[username] = f
-}
+// ClientOf returns the client of r as throttling counts it: ClientIP with
+// Config.TrustedProxies.
+func (s *Store) ClientOf(r *http.Request) string { return ClientIP(r, s.cfg.TrustedProxies) }
 
 func (s *Store) login(ctx context.Context, username, password string) (Principal, error) {
 	select {

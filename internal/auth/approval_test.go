@@ -1,0 +1,104 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestTokenApproval: under second_admin, privileged tokens an admin issues
+// are unusable until another admin approves them (issue #18: an admin could
+// mint themselves a pii_reader token).
+func TestTokenApproval(t *testing.T) {
+	ctx := context.Background()
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{TokenApproval: TokenApprovalSecondAdmin})
+	_, alice, _ := s.Create(ctx, RoleAdmin, "alice")
+	_, bob, _ := s.Create(ctx, RoleAdmin, "bob")
+	_, op, _ := s.Create(ctx, RoleOperator, "ops")
+
+	for _, tc := range []struct {
+		role        Role
+		wantPending bool
+	}{
+		{RolePIIReader, true}, {RoleAdmin, true}, {RoleSearcher, false}, {RoleUploader, false}, {RoleOperator, false},
+	} {
+		t.Run(string(tc.role), func(t *testing.T) {
+			tok, info, err := s.Issue(ctx, alice, tc.role, "for "+string(tc.role))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Pending != tc.wantPending || info.RequestedBy != alice.TokenID || info.RequestedByName != "alice" {
+				t.Fatalf("issued %+v", info)
+			}
+			d := IssueAuditDetails(info)
+			if d["issuer"] != alice.TokenID || d["role"] != string(tc.role) || d["name"] != "for "+string(tc.role) {
+				t.Errorf("audit details %v", d)
+			}
+			_, err = s.VerifyFrom(ctx, "192.0.2.1", tok)
+			if !tc.wantPending {
+				if err != nil {
+					t.Errorf("unapproved %s token refused: %v", tc.role, err)
+				}
+				if _, err := s.Approve(ctx, info.ID, bob); !errors.Is(err, ErrNotPending) {
+					t.Errorf("approving an active token = %v, want ErrNotPending", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrUnauthorized) || !errors.Is(err, ErrPending) || d["status"] != "pending" {
+				t.Fatalf("pending token: Verify = %v, details %v", err, d)
+			}
+			if _, err := s.Session(ctx, mustSession(t, s, info.ID)); err == nil {
+				t.Error("a session opened on a pending token is accepted")
+			}
+			if _, err := s.Approve(ctx, info.ID, alice); !errors.Is(err, ErrSelfApproval) {
+				t.Errorf("self-approval = %v, want ErrSelfApproval", err)
+			}
+			if _, err := s.Approve(ctx, info.ID, op); !errors.Is(err, ErrUnauthorized) {
+				t.Errorf("approval by an operator = %v, want refusal", err)
+			}
+			got, err := s.Approve(ctx, info.ID, bob)
+			if err != nil || got.Pending || got.ApprovedBy != bob.TokenID || got.Approved == nil {
+				t.Fatalf("Approve by bob = %+v, %v", got, err)
+			}
+			if p, err := s.VerifyFrom(ctx, "192.0.2.1", tok); err != nil || p.Role != tc.role {
+				t.Errorf("approved token: %+v, %v", p, err)
+			}
+			if _, err := s.Approve(ctx, info.ID, bob); !errors.Is(err, ErrNotPending) {
+				t.Errorf("second approval = %v, want ErrNotPending", err)
+			}
+		})
+	}
+	// A pending admin token does not count as an admin, and a revoked
+	// request cannot be approved.
+	_, req, _ := s.Issue(ctx, alice, RolePIIReader, "revoked request")
+	_ = s.Revoke(ctx, req.ID)
+	if _, err := s.Approve(ctx, req.ID, bob); !errors.Is(err, ErrNotPending) {
+		t.Errorf("approving a revoked request = %v", err)
+	}
+	if _, err := s.Approve(ctx, "0123456789abcdef", bob); !errors.Is(err, ErrNotFound) {
+		t.Errorf("approving an unknown token = %v", err)
+	}
+
+	// Without the policy, Issue makes usable tokens that still name their issuer.
+	plain := NewStore(b)
+	tok, info, err := plain.Issue(ctx, alice, RolePIIReader, "direct")
+	if err != nil || info.Pending || info.RequestedBy != alice.TokenID {
+		t.Fatalf("Issue without policy = %+v, %v", info, err)
+	}
+	if _, err := plain.Verify(ctx, tok); err != nil {
+		t.Error(err)
+	}
+	if d := IssueAuditDetails(info); d["granted"] != "pii_reader,searcher" || d["privileged"] != "true" || d["status"] != "active" {
+		t.Errorf("audit details %v", d)
+	}
+}
+
+func mustSession(t *testing.T, s *Store, tokenID string) string {
+	t.Helper()
+	sess, err := s.NewSession(context.Background(), Principal{TokenID: tokenID, Name: "x", Role: RolePIIReader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess.ID
+}
