@@ -115,14 +115,15 @@ func (s *Server) throughput(now time.Time, total int) (float64, time.Duration) {
 
 // adminData is the administration page.
 type adminData struct {
-	Tokens   []auth.TokenInfo
-	Users    []auth.UserInfo
-	Roles    []auth.Role
-	NewToken string // shown once after creation
-	NewName  string
-	Keys     *vault.Status
-	KeysErr  string
-	MinPass  int
+	Tokens     []auth.TokenInfo
+	Users      []auth.UserInfo
+	Roles      []auth.Role
+	NewToken   string // shown once after creation
+	NewName    string
+	NewPending bool // the new token waits for a second admin
+	Keys       *vault.Status
+	KeysErr    string
+	MinPass    int
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -152,6 +153,9 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, v *view, stat
 	return nil
 }
 
+// createToken issues a token; under auth.token_approval: second_admin a
+// privileged one is pending until another admin approves it. The audit
+// entry names the issuer, the roles granted and the token's name.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, v *view) error {
 	role, err := auth.ParseRole(r.PostFormValue("role"))
 	if err != nil {
@@ -159,16 +163,40 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, v *view) er
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	tok, p, err := s.d.Auth.Create(r.Context(), role, name)
+	tok, info, err := s.d.Auth.Issue(r.Context(), *v.User, role, name)
 	if err != nil {
 		v.Error = v.T("admin.tokenfailed")
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
-	if err := s.audit(r, v, "token_create", p.TokenID, "", map[string]string{"role": string(role), "name": p.Name}); err != nil {
-		_ = s.d.Auth.Revoke(r.Context(), p.TokenID)
+	if err := s.audit(r, v, "token_create", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.d.Auth.Revoke(r.Context(), info.ID)
 		return err
 	}
-	return s.showAdmin(w, r, v, http.StatusCreated, adminData{NewToken: tok, NewName: p.Name})
+	return s.showAdmin(w, r, v, http.StatusCreated, adminData{NewToken: tok, NewName: info.Name, NewPending: info.Pending})
+}
+
+// approveToken makes a pending token usable; the admin who asked for it
+// cannot.
+func (s *Server) approveToken(w http.ResponseWriter, r *http.Request, v *view) error {
+	info, err := s.d.Auth.Approve(r.Context(), r.PathValue("id"), *v.User)
+	switch {
+	case errors.Is(err, auth.ErrNotFound):
+		return errStatus(http.StatusNotFound, "err.notfound")
+	case errors.Is(err, auth.ErrSelfApproval):
+		v.Error = v.T("admin.selfapprove")
+		return s.showAdmin(w, r, v, http.StatusForbidden, adminData{})
+	case errors.Is(err, auth.ErrNotPending):
+		v.Error = v.T("admin.notpending")
+		return s.showAdmin(w, r, v, http.StatusConflict, adminData{})
+	case err != nil:
+		return err
+	}
+	if err := s.audit(r, v, "token_approve", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.d.Auth.Revoke(r.Context(), info.ID)
+		return err
+	}
+	http.Redirect(w, r, "/admin#tokens", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -187,6 +187,7 @@ func (s *Server) Routes() []api.Route {
 		{Pattern: "GET /admin", Handler: page(auth.RoleAdmin, s.adminPage)},
 		{Pattern: "POST /admin/tokens", Handler: page(auth.RoleAdmin, s.createToken)},
 		{Pattern: "POST /admin/tokens/{id}/revoke", Handler: page(auth.RoleAdmin, s.revokeToken)},
+		{Pattern: "POST /admin/tokens/{id}/approve", Handler: page(auth.RoleAdmin, s.approveToken)},
 		{Pattern: "POST /admin/users", Handler: page(auth.RoleAdmin, s.createUser)},
 		{Pattern: "POST /admin/users/{name}/disable", Handler: page(auth.RoleAdmin, s.disableUser)},
 		{Pattern: "GET /admin/audit", Handler: page(auth.RoleAdmin, s.auditPage)},
