@@ -94,6 +94,47 @@ func TestTokenApproval(t *testing.T) {
 	}
 }
 
+// TestUserApproval: under second_admin an admin cannot give themselves a
+// pii_reader or admin account instead of a token: such users made by an
+// admin cannot sign in until another admin approves them.
+func TestUserApproval(t *testing.T) {
+	ctx := context.Background()
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{TokenApproval: TokenApprovalSecondAdmin})
+	_, alice, _ := s.Create(ctx, RoleAdmin, "alice")
+	_, bob, _ := s.Create(ctx, RoleAdmin, "bob")
+	const pw = "a long enough password"
+	u, err := s.CreateUserBy(ctx, alice, "lan.nguyen", "Nguyễn Thị Lan", RolePIIReader, pw)
+	if err != nil || !u.Pending || u.RequestedBy != alice.TokenID {
+		t.Fatalf("CreateUserBy = %+v, %v", u, err)
+	}
+	if _, err := s.Login(ctx, "192.0.2.1", "lan.nguyen", pw); !errors.Is(err, ErrUnauthorized) || !errors.Is(err, ErrPending) {
+		t.Errorf("pending user signs in: %v", err)
+	}
+	if _, err := s.ApproveUser(ctx, "lan.nguyen", alice); !errors.Is(err, ErrSelfApproval) {
+		t.Errorf("self-approval = %v", err)
+	}
+	if _, err := s.ApproveUser(ctx, "lan.nguyen", Principal{TokenID: "user:lan.nguyen", Name: "Lan", Role: RoleAdmin}); !errors.Is(err, ErrSelfApproval) {
+		t.Errorf("approval by the user = %v", err)
+	}
+	if got, err := s.ApproveUser(ctx, "lan.nguyen", bob); err != nil || got.Pending || got.ApprovedBy != bob.TokenID {
+		t.Fatalf("ApproveUser by bob = %+v, %v", got, err)
+	}
+	if p, err := s.Login(ctx, "192.0.2.1", "lan.nguyen", pw); err != nil || p.Role != RolePIIReader {
+		t.Errorf("approved user: %+v, %v", p, err)
+	}
+	// Users of other roles, and users made from the command line, need no approval.
+	if u, err := s.CreateUserBy(ctx, alice, "hung", "Trần Hùng", RoleUploader, pw); err != nil || u.Pending {
+		t.Errorf("uploader user = %+v, %v", u, err)
+	}
+	if u, err := s.CreateUser(ctx, "chi", "Lê Chi", RoleAdmin, pw); err != nil || u.Pending {
+		t.Errorf("CLI admin user = %+v, %v", u, err)
+	}
+	if _, err := s.ApproveUser(ctx, "nobody", bob); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown user: %v", err)
+	}
+}
+
 func mustSession(t *testing.T, s *Store, tokenID string) string {
 	t.Helper()
 	sess, err := s.NewSession(context.Background(), Principal{TokenID: tokenID, Name: "x", Role: RolePIIReader})

@@ -123,7 +123,7 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	switch {
 	case rec.User != "":
 		u, err := s.getUser(ctx, rec.User)
-		if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled != nil) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (u.Disabled != nil || u.Pending)) {
 			return Session{}, fmt.Errorf("%w: user gone or disabled", ErrUnauthorized)
 		}
 		if err != nil {

@@ -102,6 +102,7 @@ type userRecord struct {
 	Hash     string     `json:"hash"`
 	Created  time.Time  `json:"created"`
 	Disabled *time.Time `json:"disabled,omitempty"`
+	Approval
 }
 
 // UserInfo describes a user without the password hash.
@@ -111,6 +112,7 @@ type UserInfo struct {
 	Role     Role       `json:"role"`
 	Created  time.Time  `json:"created"`
 	Disabled *time.Time `json:"disabled,omitempty"`
+	Approval
 }
 
 // UserPrincipalPrefix starts the Principal.TokenID of a user signed in with
@@ -122,7 +124,7 @@ func (u userRecord) principal() Principal {
 }
 
 func (u userRecord) info() UserInfo {
-	return UserInfo{Username: u.Username, Name: u.Name, Role: u.Role, Created: u.Created, Disabled: u.Disabled}
+	return UserInfo{Username: u.Username, Name: u.Name, Role: u.Role, Created: u.Created, Disabled: u.Disabled, Approval: u.Approval}
 }
 
 func checkPasswordPolicy(password string) error {
@@ -137,6 +139,10 @@ func checkPasswordPolicy(password string) error {
 // Argon2id hash of the password is stored. This is what `sohoa user
 // create` calls.
 func (s *Store) CreateUser(ctx context.Context, username, name string, role Role, password string) (UserInfo, error) {
+	return s.createUser(ctx, username, name, role, password, Approval{})
+}
+
+func (s *Store) createUser(ctx context.Context, username, name string, role Role, password string, ap Approval) (UserInfo, error) {
 	if !ValidUsername(username) {
 		return UserInfo{}, fmt.Errorf("auth: create user: username must be 2-64 characters a-z, 0-9, '.', '_', '-' starting with a letter")
 	}
@@ -154,7 +160,7 @@ func (s *Store) CreateUser(ctx context.Context, username, name string, role Role
 	} else if !errors.Is(err, ErrNotFound) {
 		return UserInfo{}, fmt.Errorf("auth: create user %s: %w", username, err)
 	}
-	u := userRecord{Username: username, Name: name, Role: role, Hash: HashPassword(password, DefaultKDF), Created: s.now().UTC()}
+	u := userRecord{Username: username, Name: name, Role: role, Hash: HashPassword(password, DefaultKDF), Created: s.now().UTC(), Approval: ap}
 	if err := s.putUser(ctx, u); err != nil {
 		return UserInfo{}, fmt.Errorf("auth: create user %s: %w", username, err)
 	}
@@ -278,6 +284,9 @@ func (s *Store) login(ctx context.Context, username, password string) (Principal
 	}
 	if u.Disabled != nil {
 		return Principal{}, fmt.Errorf("%w: wrong username or password", ErrUnauthorized)
+	}
+	if u.Pending {
+		return Principal{}, fmt.Errorf("%w: user %s: %w", ErrUnauthorized, username, ErrPending)
 	}
 	return u.principal(), nil
 }

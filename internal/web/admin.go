@@ -175,20 +175,30 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, v *view) er
 	return s.showAdmin(w, r, v, http.StatusCreated, adminData{NewToken: tok, NewName: info.Name, NewPending: info.Pending})
 }
 
+// approvalFailed answers a failed approval (err != nil) and reports
+// whether it did: 404 for an unknown token or user, the admin page with a
+// message for a self-approval or something not pending, else err.
+func (s *Server) approvalFailed(w http.ResponseWriter, r *http.Request, v *view, err error) (bool, error) {
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, auth.ErrNotFound):
+		return true, errStatus(http.StatusNotFound, "err.notfound")
+	case errors.Is(err, auth.ErrSelfApproval):
+		v.Error = v.T("admin.selfapprove")
+		return true, s.showAdmin(w, r, v, http.StatusForbidden, adminData{})
+	case errors.Is(err, auth.ErrNotPending):
+		v.Error = v.T("admin.notpending")
+		return true, s.showAdmin(w, r, v, http.StatusConflict, adminData{})
+	}
+	return true, err
+}
+
 // approveToken makes a pending token usable; the admin who asked for it
 // cannot.
 func (s *Server) approveToken(w http.ResponseWriter, r *http.Request, v *view) error {
 	info, err := s.d.Auth.Approve(r.Context(), r.PathValue("id"), *v.User)
-	switch {
-	case errors.Is(err, auth.ErrNotFound):
-		return errStatus(http.StatusNotFound, "err.notfound")
-	case errors.Is(err, auth.ErrSelfApproval):
-		v.Error = v.T("admin.selfapprove")
-		return s.showAdmin(w, r, v, http.StatusForbidden, adminData{})
-	case errors.Is(err, auth.ErrNotPending):
-		v.Error = v.T("admin.notpending")
-		return s.showAdmin(w, r, v, http.StatusConflict, adminData{})
-	case err != nil:
+	if done, err := s.approvalFailed(w, r, v, err); done {
 		return err
 	}
 	if err := s.audit(r, v, "token_approve", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
@@ -221,7 +231,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, v *view) err
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	u, err := s.d.Auth.CreateUser(r.Context(), username, strings.TrimSpace(r.PostFormValue("name")), role, r.PostFormValue("password"))
+	u, err := s.d.Auth.CreateUserBy(r.Context(), *v.User, username, strings.TrimSpace(r.PostFormValue("name")), role, r.PostFormValue("password"))
 	if err != nil {
 		switch {
 		case errors.Is(err, auth.ErrUserExists):
@@ -233,7 +243,28 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, v *view) err
 		}
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
-	if err := s.audit(r, v, "user_create", auth.UserPrincipalPrefix+u.Username, "", map[string]string{"role": string(role)}); err != nil {
+	if err := s.audit(r, v, "user_create", auth.UserPrincipalPrefix+u.Username, "", userAuditDetails(u)); err != nil {
+		_ = s.d.Auth.DisableUser(r.Context(), u.Username)
+		return err
+	}
+	http.Redirect(w, r, "/admin#users", http.StatusSeeOther)
+	return nil
+}
+
+// userAuditDetails are the details of the user_create and user_approve
+// audit entries: those of a token with the same role, issuer and state.
+func userAuditDetails(u auth.UserInfo) map[string]string {
+	return auth.IssueAuditDetails(auth.TokenInfo{Name: u.Name, Role: u.Role, Approval: u.Approval})
+}
+
+// approveUser lets a pending user sign in; the admin who created them
+// cannot.
+func (s *Server) approveUser(w http.ResponseWriter, r *http.Request, v *view) error {
+	u, err := s.d.Auth.ApproveUser(r.Context(), r.PathValue("name"), *v.User)
+	if done, err := s.approvalFailed(w, r, v, err); done {
+		return err
+	}
+	if err := s.audit(r, v, "user_approve", auth.UserPrincipalPrefix+u.Username, "", userAuditDetails(u)); err != nil {
 		_ = s.d.Auth.DisableUser(r.Context(), u.Username)
 		return err
 	}

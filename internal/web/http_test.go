@@ -16,6 +16,7 @@ import (
 	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/auth"
+	"github.com/sohoa/sohoa/internal/blob"
 )
 
 // session is a signed-in HTTP client with its CSRF token.
@@ -396,19 +397,36 @@ func TestTokenApprovalWeb(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Không thể tự duyệt") {
 		t.Errorf("self-approval: status %d", resp.StatusCode)
 	}
-	// A second admin (here a user the first created) approves, with CSRF.
+	// Nor give themselves an admin account: it waits too.
 	resp, _ = post(t, first.c, base+"/admin/users", url.Values{"csrf": {first.csrf}, "username": {"binh.tran"}, "name": {"Trần Bình"},
 		"role": {"admin"}, "password": {"second admin password"}}, nil)
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("create second admin: %d", resp.StatusCode)
+		t.Fatalf("create admin user: %d", resp.StatusCode)
 	}
-	second := newClient(t)
-	_, page := get(t, second, base+"/login")
-	lm := loginCSRF.FindStringSubmatch(page)
-	if resp, _ := post(t, second, base+"/login", url.Values{"login_csrf": {lm[1]}, "username": {"binh.tran"}, "password": {"second admin password"}}, nil); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("second admin sign-in: %d", resp.StatusCode)
+	signInPassword := func(username, password string) (*http.Client, int) {
+		c := newClient(t)
+		_, page := get(t, c, base+"/login")
+		lm := loginCSRF.FindStringSubmatch(page)
+		resp, _ := post(t, c, base+"/login", url.Values{"login_csrf": {lm[1]}, "username": {username}, "password": {password}}, nil)
+		return c, resp.StatusCode
 	}
-	_, page = get(t, second, base+"/admin")
+	if _, status := signInPassword("binh.tran", "second admin password"); status == http.StatusSeeOther {
+		t.Error("a pending admin user signed in")
+	}
+	// A second admin, made from the command line (which has the data
+	// directory), approves with CSRF.
+	fs, err := blob.NewFS(filepath.Join(in.Config.DataDir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.NewStore(fs).CreateUser(context.Background(), "chi.le", "Lê Chi", auth.RoleAdmin, "second admin password"); err != nil {
+		t.Fatal(err)
+	}
+	second, status := signInPassword("chi.le", "second admin password")
+	if status != http.StatusSeeOther {
+		t.Fatalf("second admin sign-in: %d", status)
+	}
+	_, page := get(t, second, base+"/admin")
 	csrf := formCSRF.FindStringSubmatch(page)
 	if !strings.Contains(page, "/admin/tokens/"+id+"/approve") {
 		t.Error("the admin page offers no approval for the pending token")
@@ -420,6 +438,12 @@ func TestTokenApprovalWeb(t *testing.T) {
 		t.Fatalf("approval: %d", resp.StatusCode)
 	}
 	signIn(t, base, tok) // now usable
+	if resp, _ := post(t, second, base+"/admin/users/binh.tran/approve", url.Values{"csrf": {csrf[1]}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("user approval: %d", resp.StatusCode)
+	}
+	if _, status := signInPassword("binh.tran", "second admin password"); status != http.StatusSeeOther {
+		t.Errorf("approved admin user: sign-in %d", status)
+	}
 
 	logs, err := os.ReadFile(filepath.Join(in.Config.DataDir, "audit", "audit.log"))
 	if err != nil {

@@ -235,7 +235,7 @@ var messages = map[string][2]string{
 	"admin.approve":      {"Duyệt", "Approve"},
 	"admin.tokenpending": {"Mã này chưa dùng được: một quản trị viên khác phải duyệt nó trên trang này.", "This token cannot be used yet: another admin must approve it on this page."},
 	"admin.selfapprove":  {"Không thể tự duyệt yêu cầu của chính mình: cần một quản trị viên khác.", "You cannot approve your own request: another admin must."},
-	"admin.notpending":   {"Mã này không chờ duyệt (đã dùng được hoặc đã thu hồi).", "This token is not waiting for approval (already usable, or revoked)."},
+	"admin.notpending":   {"Mục này không chờ duyệt (đã dùng được, đã thu hồi hoặc đã khoá).", "This is not waiting for approval (already usable, revoked or disabled)."},
 	"admin.activekey":    {"Khoá chính đang dùng", "Active master key"},
 	"admin.datakeys":     {"Số khoá dữ liệu", "Data keys"},
 	"admin.erased":       {"Đã xoá bằng huỷ khoá", "Crypto-erased"},
