@@ -11,10 +11,7 @@ import (
 // mint themselves a pii_reader token).
 func TestTokenApproval(t *testing.T) {
 	ctx := context.Background()
-	_, b, _ := newStore(t)
-	s := NewStoreWithConfig(b, Config{TokenApproval: TokenApprovalSecondAdmin})
-	_, alice, _ := s.Create(ctx, RoleAdmin, "alice")
-	_, bob, _ := s.Create(ctx, RoleAdmin, "bob")
+	s, b, alice, bob := twoAdmins(t)
 	_, op, _ := s.Create(ctx, RoleOperator, "ops")
 
 	for _, tc := range []struct {
@@ -99,10 +96,7 @@ func TestTokenApproval(t *testing.T) {
 // admin cannot sign in until another admin approves them.
 func TestUserApproval(t *testing.T) {
 	ctx := context.Background()
-	_, b, _ := newStore(t)
-	s := NewStoreWithConfig(b, Config{TokenApproval: TokenApprovalSecondAdmin})
-	_, alice, _ := s.Create(ctx, RoleAdmin, "alice")
-	_, bob, _ := s.Create(ctx, RoleAdmin, "bob")
+	s, _, alice, bob := twoAdmins(t)
 	const pw = "a long enough password"
 	u, err := s.CreateUserBy(ctx, alice, "lan.nguyen", "Nguyễn Thị Lan", RolePIIReader, pw)
 	if err != nil || !u.Pending || u.RequestedBy != alice.TokenID {
@@ -133,6 +127,17 @@ func TestUserApproval(t *testing.T) {
 	if _, err := s.ApproveUser(ctx, "nobody", bob); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown user: %v", err)
 	}
+}
+
+// twoAdmins returns a store under second_admin, its backend, and two admin
+// tokens' principals.
+func twoAdmins(t *testing.T) (s *Store, b Backend, alice, bob Principal) {
+	t.Helper()
+	_, fs, _ := newStore(t)
+	s = NewStoreWithConfig(fs, Config{TokenApproval: TokenApprovalSecondAdmin})
+	_, alice, _ = s.Create(context.Background(), RoleAdmin, "alice")
+	_, bob, _ = s.Create(context.Background(), RoleAdmin, "bob")
+	return s, fs, alice, bob
 }
 
 func mustSession(t *testing.T, s *Store, tokenID string) string {
