@@ -449,15 +449,19 @@ func TestTokenApprovalWeb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var create, approve bool
+	var create, approve, userApprove bool
 	for _, line := range strings.Split(string(logs), "\n") {
-		if strings.Contains(line, `"object":"`+id+`"`) {
+		byChi := strings.Contains(line, `"actor":{"token_id":"user:chi.le"`)
+		switch {
+		case strings.Contains(line, `"object":"`+id+`"`):
 			create = create || strings.Contains(line, `"token_create"`) && strings.Contains(line, `"granted":"pii_reader,searcher"`) &&
 				strings.Contains(line, `"status":"pending"`) && strings.Contains(line, `"issuer_name":"bootstrap admin"`)
-			approve = approve || strings.Contains(line, `"token_approve"`) && strings.Contains(line, `"user:binh.tran"`)
+			approve = approve || strings.Contains(line, `"token_approve"`) && byChi
+		case strings.Contains(line, `"object":"user:binh.tran"`):
+			userApprove = userApprove || strings.Contains(line, `"user_approve"`) && byChi
 		}
 	}
-	if !create || !approve {
-		t.Errorf("audit: token_create with issuer and roles %v, token_approve by the second admin %v\n%s", create, approve, logs)
+	if !create || !approve || !userApprove {
+		t.Errorf("audit: token_create with issuer and roles %v, token_approve %v and user_approve %v by the second admin\n%s", create, approve, userApprove, logs)
 	}
 }
