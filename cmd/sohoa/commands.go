@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/user"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -201,8 +202,17 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// The issuer is whoever ran the command: the CLI acts with the data
+	// directory's rights, so its tokens need no approval, but the audit
+	// names the OS account, the roles granted and the token's name.
+	osUser := os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		osUser = u.Username
+	}
 	if _, err := core.Audit.Append(ctx, audit.Event{Actor: audit.Actor{Name: "cli"}, Role: "admin",
-		Action: audit.ActionTokenCreate, Object: p.TokenID, Details: map[string]string{"role": string(r), "name": p.Name}}); err != nil {
+		Action: audit.ActionTokenCreate, Object: p.TokenID, Details: auth.IssueAuditDetails(auth.TokenInfo{ID: p.TokenID, Name: p.Name,
+			Role: r, Approval: auth.Approval{RequestedBy: "cli", RequestedByName: osUser}})}); err != nil {
+		_ = core.Auth.Revoke(ctx, p.TokenID)
 		return err
 	}
 	fmt.Fprintln(stdout, tok)

@@ -122,6 +122,7 @@ func (s *Server) routes(extra []Route) {
 		{"POST /api/v1/reindex", auth.RoleOperator, h(s.postReindex)},
 		{"POST /api/v1/tokens", auth.RoleAdmin, h(s.postToken)},
 		{"GET /api/v1/tokens", auth.RoleAdmin, h(s.listTokens)},
+		{"POST /api/v1/tokens/{id}/approve", auth.RoleAdmin, h(s.approveToken)},
 	}
 	s.table = append(s.table, extra...)
 	for _, r := range s.table {
@@ -229,6 +230,10 @@ func (s *Server) auditOrFail(r *http.Request, action, object, reason string, det
 	return nil
 }
 
+// readyz runs the readiness checks. Anonymous callers learn only
+// {"status":"ok"} (200) or {"status":"not_ready"} (503): check errors name
+// hosts, paths and versions. A caller with an operator token also gets
+// {"ready", "checks": {name: "ok" or the error}}.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -242,11 +247,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 			status[name] = "ok"
 		}
 	}
-	code := http.StatusOK
+	code, body := http.StatusOK, map[string]any{"status": "ok"}
 	if !ok {
-		code = http.StatusServiceUnavailable
+		code, body["status"] = http.StatusServiceUnavailable, "not_ready"
 	}
-	writeJSON(w, code, map[string]any{"ready": ok, "checks": status})
+	if tok, found := auth.FromRequest(r); found && s.auth != nil {
+		if p, err := s.auth.VerifyFrom(r.Context(), s.auth.ClientOf(r), tok); err == nil && p.Has(auth.RoleOperator) {
+			body["ready"], body["checks"] = ok, status
+		}
+	}
+	writeJSON(w, code, body)
 	return nil
 }
 

@@ -383,6 +383,11 @@ func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// postToken issues a token. Under auth.token_approval: second_admin a
+// pii_reader, reviewer or admin token is created pending ("status":
+// "pending") and works only once another admin approves it
+// (approveToken). The audit entry names the issuer (its actor), the roles
+// granted and the token's name.
 func (s *Server) postToken(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Role string `json:"role"`
@@ -397,14 +402,50 @@ func (s *Server) postToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errBadRequest("bad_role", "Vai trò không hợp lệ: "+req.Role, "invalid role: "+req.Role)
 	}
-	tok, p, err := s.auth.Create(r.Context(), role, req.Name)
+	tok, info, err := s.auth.Issue(r.Context(), principal(r), role, req.Name)
 	if err != nil {
 		return errBadRequest("bad_token_request", "Không tạo được mã truy cập: "+err.Error(), "cannot create token: "+err.Error())
 	}
-	if err := s.auditOrFail(r, "token_create", p.TokenID, "", map[string]string{"role": string(role), "name": p.Name}); err != nil {
+	if err := s.auditOrFail(r, "token_create", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.auth.Revoke(r.Context(), info.ID)
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "id": p.TokenID, "role": p.Role, "name": p.Name})
+	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "id": info.ID, "role": info.Role, "name": info.Name,
+		"status": tokenStatus(info)})
+	return nil
+}
+
+func tokenStatus(t auth.TokenInfo) string {
+	if t.Pending {
+		return "pending"
+	}
+	return "active"
+}
+
+// approveToken makes a pending token usable: POST
+// /api/v1/tokens/{id}/approve by an admin other than the one who asked
+// for it (403 self_approval); 409 not_pending for a token that does not
+// wait for approval.
+func (s *Server) approveToken(w http.ResponseWriter, r *http.Request) error {
+	info, err := s.auth.Approve(r.Context(), r.PathValue("id"), principal(r))
+	switch {
+	case errors.Is(err, auth.ErrNotFound):
+		return errNotFound("token")
+	case errors.Is(err, auth.ErrSelfApproval):
+		return &apiError{http.StatusForbidden, "self_approval", "Không thể tự duyệt mã truy cập do chính mình yêu cầu; cần một quản trị viên khác",
+			"a token cannot be approved by the admin who asked for it; another admin must approve it"}
+	case errors.Is(err, auth.ErrNotPending):
+		return &apiError{http.StatusConflict, "not_pending", "Mã truy cập này không chờ duyệt (đã dùng được hoặc đã thu hồi)",
+			"this token is not waiting for approval (already usable, or revoked)"}
+	case err != nil:
+		return err
+	}
+	if err := s.auditOrFail(r, "token_approve", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.auth.Revoke(r.Context(), info.ID)
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": info.ID, "role": info.Role, "name": info.Name, "status": tokenStatus(info),
+		"requested_by": info.RequestedBy, "approved_by": info.ApprovedBy})
 	return nil
 }
 

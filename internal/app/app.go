@@ -100,7 +100,7 @@ func OpenCore(cfg Config, log *slog.Logger) (*Core, error) {
 		}
 	}
 	return &Core{Config: cfg, Log: log, Store: store, Keyring: kr, Vault: v, Catalog: catalog.New(store, v),
-		Auth: auth.NewStore(store), Audit: al, closeLocker: closeLocker}, nil
+		Auth: auth.NewStoreWithConfig(store, cfg.authStoreConfig()), Audit: al, closeLocker: closeLocker}, nil
 }
 
 func loadKeyring(cfg Config) (*vault.Keyring, bool, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sohoa/sohoa/internal/audit"
+	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/search/es"
 )
@@ -89,6 +91,25 @@ type Config struct {
 	MaxUploads int `yaml:"max_uploads"`
 	// Audit holds the audit log's key file and anchor (AuditConfig).
 	Audit AuditConfig `yaml:"audit"`
+	// Auth is the sign-in and token policy (auth.*).
+	Auth AuthSettings `yaml:"auth"`
+}
+
+// AuthSettings are the auth.* keys.
+type AuthSettings struct {
+	// TokenApproval is none or second_admin: pii_reader, reviewer and admin
+	// tokens issued on the API or the web page stay pending until another
+	// admin approves them. Env SOHOA_AUTH_TOKEN_APPROVAL. Default none.
+	TokenApproval string `yaml:"token_approval"`
+	// SecureCookie sets the Secure flag on the session cookie even over
+	// plain HTTP (it is always set over TLS). Env SOHOA_AUTH_SECURE_COOKIE.
+	// Default: true unless Listen is a loopback address.
+	SecureCookie *bool `yaml:"secure_cookie"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For names the client for sign-in throttling. Env
+	// SOHOA_AUTH_TRUSTED_PROXIES (comma-separated). Default none: the
+	// connection's address is the client.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // AuditConfig keeps what protects the audit log out of the data directory:
@@ -172,6 +193,22 @@ func (c *Config) applyEnv() error {
 			*p = v
 		}
 	}
+	if v, ok := os.LookupEnv("SOHOA_AUTH_TOKEN_APPROVAL"); ok {
+		c.Auth.TokenApproval = v
+	}
+	if v := os.Getenv("SOHOA_AUTH_SECURE_COOKIE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("config: SOHOA_AUTH_SECURE_COOKIE: %q is not true or false", v)
+		}
+		c.Auth.SecureCookie = &b
+	}
+	if v := os.Getenv("SOHOA_AUTH_TRUSTED_PROXIES"); v != "" {
+		c.Auth.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			c.Auth.TrustedProxies = append(c.Auth.TrustedProxies, strings.TrimSpace(p))
+		}
+	}
 	ints := map[string]*int{
 		"SOHOA_WORKERS": &c.Workers, "SOHOA_MAX_UPLOADS_PER_TOKEN": &c.MaxUploadsPerToken, "SOHOA_MAX_UPLOADS": &c.MaxUploads,
 	}
@@ -228,6 +265,54 @@ func (c *Config) Defaults() {
 	if c.Audit.AnchorInterval == 0 {
 		c.Audit.AnchorInterval = time.Minute
 	}
+	if c.Auth.TokenApproval == "" {
+		c.Auth.TokenApproval = auth.TokenApprovalNone
+	}
+	if c.Auth.SecureCookie == nil {
+		secure := !loopbackListen(c.Listen)
+		c.Auth.SecureCookie = &secure
+	}
+}
+
+// loopbackListen reports whether the address listen (host:port) accepts
+// connections from this machine only: localhost or a loopback IP. An empty
+// host listens everywhere.
+func loopbackListen(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// trustedProxies parses auth.trusted_proxies: addresses or CIDR prefixes.
+func (a AuthSettings) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range a.TrustedProxies {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", s)
+		}
+		addr = addr.Unmap()
+		out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+	}
+	return out, nil
+}
+
+// authStoreConfig is the token store's configuration (after Defaults and
+// Validate).
+func (c Config) authStoreConfig() auth.Config {
+	proxies, _ := c.Auth.trustedProxies() // checked by Validate
+	return auth.Config{TokenApproval: c.Auth.TokenApproval, SecureCookie: c.Auth.SecureCookie != nil && *c.Auth.SecureCookie,
+		TrustedProxies: proxies}
 }
 
 // Validate reports every problem, each with its YAML key.
@@ -306,6 +391,12 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploadsPerToken < 1 || c.MaxUploadsPerToken > c.MaxUploads {
 		bad("max_uploads_per_token", "%d is not between 1 and max_uploads (%d)", c.MaxUploadsPerToken, c.MaxUploads)
+	}
+	if !auth.ValidTokenApproval(c.Auth.TokenApproval) {
+		bad("auth.token_approval", "%q is not none or second_admin", c.Auth.TokenApproval)
+	}
+	if _, err := c.Auth.trustedProxies(); err != nil {
+		bad("auth.trusted_proxies", "%v", err)
 	}
 	return errors.Join(errs...)
 }

@@ -79,6 +79,23 @@ func TestConfigCheck(t *testing.T) {
 	}
 }
 
+// loadExpecting runs Load; with wantErr it checks that Load fails with an
+// error containing it and returns false, else it returns the configuration.
+func loadExpecting(t *testing.T, wantErr string) (Config, bool) {
+	t.Helper()
+	cfg, err := Load()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("error = %v, want one containing %q", err, wantErr)
+		}
+		return cfg, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, true
+}
+
 // TestUploadLimitSettings: max_uploads_per_token and max_uploads default to
 // 2 and 8, come from YAML or the environment, and are validated.
 func TestUploadLimitSettings(t *testing.T) {
@@ -104,18 +121,65 @@ func TestUploadLimitSettings(t *testing.T) {
 			for _, k := range []string{"SOHOA_MAX_UPLOADS_PER_TOKEN", "SOHOA_MAX_UPLOADS"} {
 				t.Setenv(k, c.env[k])
 			}
-			cfg, err := Load()
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("error = %v, want one containing %q", err, c.wantErr)
-				}
+			cfg, ok := loadExpecting(t, c.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if cfg.MaxUploadsPerToken != c.perToken || cfg.MaxUploads != c.all {
 				t.Errorf("limits = %d per token, %d overall; want %d, %d", cfg.MaxUploadsPerToken, cfg.MaxUploads, c.perToken, c.all)
+			}
+		})
+	}
+}
+
+// TestAuthSettings: auth.secure_cookie defaults on beyond loopback and off
+// on loopback; auth.token_approval and auth.trusted_proxies are validated;
+// the environment overrides the file.
+func TestAuthSettings(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name       string
+		yaml       string
+		env        map[string]string
+		wantSecure bool
+		approval   string
+		proxies    int
+		wantErr    string
+	}{
+		{"loopback default", "listen: 127.0.0.1:8080\n", nil, false, "none", 0, ""},
+		{"localhost default", "listen: localhost:8080\n", nil, false, "none", 0, ""},
+		{"ipv6 loopback default", "listen: '[::1]:8080'\n", nil, false, "none", 0, ""},
+		{"all interfaces default", "listen: 0.0.0.0:8080\n", nil, true, "none", 0, ""},
+		{"empty host default", "listen: ':8080'\n", nil, true, "none", 0, ""},
+		{"lan address default", "listen: 192.168.1.10:8080\n", nil, true, "none", 0, ""},
+		{"explicit off beyond loopback", "listen: 0.0.0.0:8080\nauth:\n  secure_cookie: false\n", nil, false, "none", 0, ""},
+		{"explicit on loopback", "auth:\n  secure_cookie: true\n", nil, true, "none", 0, ""},
+		{"env over yaml", "auth:\n  secure_cookie: true\n  token_approval: none\n",
+			map[string]string{"SOHOA_AUTH_SECURE_COOKIE": "false", "SOHOA_AUTH_TOKEN_APPROVAL": "second_admin", "SOHOA_AUTH_TRUSTED_PROXIES": "10.0.0.1, 10.2.0.0/16"},
+			false, "second_admin", 2, ""},
+		{"second admin", "auth:\n  token_approval: second_admin\n  trusted_proxies: [10.0.0.5, 'fd00::/8']\n", nil, false, "second_admin", 2, ""},
+		{"bad approval", "auth:\n  token_approval: two_admins\n", nil, false, "", 0, "auth.token_approval"},
+		{"bad proxy", "auth:\n  trusted_proxies: [proxy.internal]\n", nil, false, "", 0, "auth.trusted_proxies"},
+		{"bad env bool", "", map[string]string{"SOHOA_AUTH_SECURE_COOKIE": "yes please"}, false, "", 0, "SOHOA_AUTH_SECURE_COOKIE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			useConfig(t, dir, c.name, c.yaml)
+			for _, k := range []string{"SOHOA_AUTH_SECURE_COOKIE", "SOHOA_AUTH_TOKEN_APPROVAL", "SOHOA_AUTH_TRUSTED_PROXIES", "SOHOA_LISTEN"} {
+				if v, ok := c.env[k]; ok {
+					t.Setenv(k, v)
+				} else {
+					t.Setenv(k, "") // restored after the test
+					os.Unsetenv(k)
+				}
+			}
+			cfg, ok := loadExpecting(t, c.wantErr)
+			if !ok {
+				return
+			}
+			ac := cfg.authStoreConfig()
+			if ac.SecureCookie != c.wantSecure || ac.TokenApproval != c.approval || len(ac.TrustedProxies) != c.proxies {
+				t.Errorf("auth config %+v, want secure %v, approval %s, %d proxies", ac, c.wantSecure, c.approval, c.proxies)
 			}
 		})
 	}

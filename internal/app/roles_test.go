@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/auth"
 )
@@ -16,7 +18,10 @@ func TestRoleMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs a running instance")
 	}
-	in := apptest.Start(t, nil)
+	// Each route's calls come from their own client address (forwarded by
+	// a trusted proxy, 127.0.0.1): the bad token of every route must not add
+	// up to the token throttle of one client.
+	in := apptest.Start(t, func(c *app.Config) { c.Auth.TrustedProxies = []string{"127.0.0.1"} })
 	tokens := map[auth.Role]string{}
 	for _, r := range auth.Roles() {
 		if r == auth.RoleAdmin {
@@ -28,7 +33,8 @@ func TestRoleMatrix(t *testing.T) {
 	if len(in.Routes) < 8 {
 		t.Fatalf("only %d routes", len(in.Routes))
 	}
-	for _, rt := range in.Routes {
+	for i, rt := range in.Routes {
+		client := fmt.Sprintf("198.18.%d.%d", i/250, i%250+1)
 		method, path, ok := strings.Cut(rt.Pattern, " ")
 		if !ok {
 			method, path = http.MethodGet, rt.Pattern
@@ -46,6 +52,7 @@ func TestRoleMatrix(t *testing.T) {
 				if token != "" {
 					req.Header.Set("Authorization", "Bearer "+token)
 				}
+				req.Header.Set("X-Forwarded-For", client)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Fatal(err)

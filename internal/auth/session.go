@@ -123,7 +123,7 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	switch {
 	case rec.User != "":
 		u, err := s.getUser(ctx, rec.User)
-		if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled != nil) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (u.Disabled != nil || u.Pending)) {
 			return Session{}, fmt.Errorf("%w: user gone or disabled", ErrUnauthorized)
 		}
 		if err != nil {
@@ -132,7 +132,7 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 		p = u.principal()
 	default:
 		t, err := s.get(ctx, rec.TokenID)
-		if errors.Is(err, ErrNotFound) || (err == nil && t.Revoked != nil) {
+		if errors.Is(err, ErrNotFound) || (err == nil && (t.Revoked != nil || t.Pending)) {
 			return Session{}, fmt.Errorf("%w: token gone or revoked", ErrUnauthorized)
 		}
 		if err != nil {
@@ -179,19 +179,25 @@ func (s *Store) PurgeSessions(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetSessionCookie sends the cookie of sess: HttpOnly, SameSite=Lax, Path=/,
-// Secure when r came over TLS, expiring with the session.
-func SetSessionCookie(w http.ResponseWriter, r *http.Request, sess Session) {
+// SetSessionCookie sends the cookie of sess: HttpOnly, SameSite=Strict (a
+// link or form from another site arrives without it), Path=/, expiring with
+// the session, and Secure when r came over TLS or Config.SecureCookie is
+// set.
+func (s *Store) SetSessionCookie(w http.ResponseWriter, r *http.Request, sess Session) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.ID, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, Expires: sess.Expires,
+		Secure: s.SecureCookie(r), SameSite: http.SameSiteStrictMode, Expires: sess.Expires,
 		MaxAge: int(time.Until(sess.Expires).Seconds())})
 }
 
 // ClearSessionCookie tells the browser to forget the session cookie.
-func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
+func (s *Store) ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+		Secure: s.SecureCookie(r), SameSite: http.SameSiteStrictMode, MaxAge: -1})
 }
+
+// SecureCookie reports whether cookies sent in answer to r get the Secure
+// flag: when r came over TLS or Config.SecureCookie is set.
+func (s *Store) SecureCookie(r *http.Request) bool { return s.cfg.SecureCookie || r.TLS != nil }
 
 // SessionFromRequest returns the session named by r's session cookie, or an
 // error wrapping ErrUnauthorized when there is none or it is not valid.

@@ -3,12 +3,15 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,7 +91,7 @@ func TestUsers(t *testing.T) {
 		}
 		return nil
 	})
-	p, err := NewStore(b).Login(ctx, "lan.nguyen", pw)
+	p, err := NewStore(b).Login(ctx, "192.0.2.1", "lan.nguyen", pw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +104,7 @@ func TestUsers(t *testing.T) {
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.Login(ctx, tc.user, tc.pw); !errors.Is(err, ErrUnauthorized) {
+			if _, err := s.Login(ctx, "192.0.2.1", tc.user, tc.pw); !errors.Is(err, ErrUnauthorized) {
 				t.Errorf("Login = %v, want ErrUnauthorized", err)
 			}
 		})
@@ -109,13 +112,13 @@ func TestUsers(t *testing.T) {
 	if err := s.SetPassword(ctx, "lan.nguyen", "a new long password"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Login(ctx, "lan.nguyen", pw); !errors.Is(err, ErrUnauthorized) {
+	if _, err := s.Login(ctx, "192.0.2.1", "lan.nguyen", pw); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("old password after SetPassword: %v", err)
 	}
 	if err := s.DisableUser(ctx, "lan.nguyen"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Login(ctx, "lan.nguyen", "a new long password"); !errors.Is(err, ErrUnauthorized) {
+	if _, err := s.Login(ctx, "192.0.2.1", "lan.nguyen", "a new long password"); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("Login of a disabled user: %v", err)
 	}
 	list, err := s.Users(ctx)
@@ -165,7 +168,7 @@ func TestSessions(t *testing.T) {
 	if _, err := s.CreateUser(ctx, "hung", "Trần Hùng", RoleOperator, "operator password 1"); err != nil {
 		t.Fatal(err)
 	}
-	up, err := s.Login(ctx, "hung", "operator password 1")
+	up, err := s.Login(ctx, "192.0.2.1", "hung", "operator password 1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +203,7 @@ func TestSessions(t *testing.T) {
 func TestRequireCookie(t *testing.T) {
 	s, _, _ := newStore(t)
 	ctx := context.Background()
-	_, op, _ := s.Create(ctx, RoleOperator, "ops")
+	opTok, op, _ := s.Create(ctx, RoleOperator, "ops")
 	sess, err := s.NewSession(ctx, op)
 	if err != nil {
 		t.Fatal(err)
@@ -213,20 +216,31 @@ func TestRequireCookie(t *testing.T) {
 	})))
 	defer srv.Close()
 	for _, tc := range []struct {
-		name, method, cookie, csrf, fetchSite, auth string
-		want                                        int
+		name, method, cookie, csrf, fetchSite, auth, origin string
+		want                                                int
 	}{
-		{"get with cookie", "GET", sess.ID, "", "", "", 200},
-		{"no cookie", "GET", "", "", "", "", 401},
-		{"unknown cookie", "GET", strings.Repeat("a", 64), "", "", "", 401},
-		{"wrong role", "GET", ssess.ID, "", "", "", 403},
-		{"post without csrf", "POST", sess.ID, "", "", "", 403},
-		{"post cross-site", "POST", sess.ID, "", "cross-site", "", 403},
-		{"post wrong csrf", "POST", sess.ID, strings.Repeat("0", 64), "", "", 403},
-		{"post with csrf", "POST", sess.ID, sess.CSRF, "", "", 200},
-		{"post same-origin", "DELETE", sess.ID, "", "same-origin", "", 200},
-		{"bad bearer beats cookie", "GET", sess.ID, "", "", "Bearer nope", 401},
-		{"other scheme beats cookie", "GET", sess.ID, "", "", "Basic eDp5", 401},
+		{"get with cookie", "GET", sess.ID, "", "", "", "", 200},
+		{"no cookie", "GET", "", "", "", "", "", 401},
+		{"unknown cookie", "GET", strings.Repeat("a", 64), "", "", "", "", 401},
+		{"wrong role", "GET", ssess.ID, "", "", "", "", 403},
+		{"post without csrf", "POST", sess.ID, "", "", "", "", 403},
+		{"post cross-site", "POST", sess.ID, "", "cross-site", "", "", 403},
+		{"post wrong csrf", "POST", sess.ID, strings.Repeat("0", 64), "", "", "", 403},
+		{"post with csrf", "POST", sess.ID, sess.CSRF, "", "", "", 200},
+		{"post same-origin", "DELETE", sess.ID, "", "same-origin", "", "", 200},
+		{"bad bearer beats cookie", "GET", sess.ID, "", "", "Bearer nope", "", 401},
+		{"other scheme beats cookie", "GET", sess.ID, "", "", "Basic eDp5", "", 401},
+		// Issue #18: a hostile page's GET (an <img>, a link, a fetch) must
+		// not use the official's cookie.
+		{"get cross-site", "GET", sess.ID, "", "cross-site", "", "", 403},
+		{"get same-site subdomain", "GET", sess.ID, "", "same-site", "", "", 403},
+		{"get typed in address bar", "GET", sess.ID, "", "none", "", "", 200},
+		{"get same-origin", "GET", sess.ID, "", "same-origin", "", "", 200},
+		{"get foreign origin", "GET", sess.ID, "", "", "", "https://evil.example", 403},
+		{"get null origin", "GET", sess.ID, "", "", "", "null", 403},
+		{"get own origin", "GET", sess.ID, "", "same-origin", "", "self", 200},
+		{"post cross-site with csrf", "POST", sess.ID, sess.CSRF, "cross-site", "", "", 403},
+		{"bearer cross-site", "GET", "", "", "cross-site", "Bearer " + opTok, "https://evil.example", 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tc.method, srv.URL, nil)
@@ -241,6 +255,13 @@ func TestRequireCookie(t *testing.T) {
 			}
 			if tc.auth != "" {
 				req.Header.Set("Authorization", tc.auth)
+			}
+			switch tc.origin {
+			case "":
+			case "self":
+				req.Header.Set("Origin", srv.URL)
+			default:
+				req.Header.Set("Origin", tc.origin)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -258,19 +279,40 @@ func TestRequireCookie(t *testing.T) {
 	}
 }
 
+// TestSessionCookieAttributes: the session cookie is HttpOnly and
+// SameSite=Strict (issue #18: Lax let cross-site GETs carry it), and Secure
+// over TLS or when configured.
 func TestSessionCookieAttributes(t *testing.T) {
 	sess := Session{ID: strings.Repeat("a", 64), Expires: time.Now().Add(time.Hour)}
-	for _, tls := range []bool{false, true} {
-		r := httptest.NewRequest("POST", "/login", nil)
-		if tls {
-			r = httptest.NewRequest("POST", "https://sohoa.example/login", nil)
-		}
-		w := httptest.NewRecorder()
-		SetSessionCookie(w, r, sess)
-		c := w.Result().Cookies()
-		if len(c) != 1 || !c[0].HttpOnly || c[0].SameSite != http.SameSiteLaxMode || c[0].Secure != tls || c[0].Path != "/" {
-			t.Errorf("tls=%v: cookie %+v", tls, c)
-		}
+	for _, tc := range []struct {
+		name           string
+		tls, secureCfg bool
+		wantSecure     bool
+	}{
+		{"plain http, loopback default", false, false, false},
+		{"tls", true, false, true},
+		{"plain http, secure configured", false, true, true},
+		{"tls, secure configured", true, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, b, _ := newStore(t)
+			s := NewStoreWithConfig(b, Config{SecureCookie: tc.secureCfg})
+			r := httptest.NewRequest("POST", "/login", nil)
+			if tc.tls {
+				r = httptest.NewRequest("POST", "https://sohoa.example/login", nil)
+			}
+			for _, set := range []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) { s.SetSessionCookie(w, r, sess) },
+				s.ClearSessionCookie,
+			} {
+				w := httptest.NewRecorder()
+				set(w, r)
+				c := w.Result().Cookies()
+				if len(c) != 1 || !c[0].HttpOnly || c[0].SameSite != http.SameSiteStrictMode || c[0].Secure != tc.wantSecure || c[0].Path != "/" {
+					t.Errorf("cookie %+v, want HttpOnly SameSite=Strict Secure=%v", c, tc.wantSecure)
+				}
+			}
+		})
 	}
 }
 
@@ -280,53 +322,192 @@ func TestLoginConcurrencyBound(t *testing.T) {
 	s.kdf <- struct{}{} // one login in progress
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.Login(ctx, "anyone", "any password 123"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Login(ctx, "192.0.2.1", "anyone", "any password 123"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Login while the bound is reached = %v, want a deadline error", err)
 	}
 	<-s.kdf
-	if _, err := s.Login(context.Background(), "anyone", "any password 123"); !errors.Is(err, ErrUnauthorized) {
+	if _, err := s.Login(context.Background(), "192.0.2.1", "anyone", "any password 123"); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("Login after = %v, want ErrUnauthorized", err)
 	}
 }
 
-// TestLoginLockout: after MaxLoginFailures wrong passwords a username's
-// sign-ins are refused, even with the right password, until the period
-// ends; unknown names lock the same way; a success clears the count.
-func TestLoginLockout(t *testing.T) {
+// TestLoginThrottle: wrong passwords slow down the client that gives them,
+// with backoff, and never lock the user out for everyone (issue #18: ten
+// wrong passwords used to lock a known username out everywhere).
+func TestLoginThrottle(t *testing.T) {
 	_, b, _ := newStore(t)
-	s := NewStoreWithConfig(b, Config{MaxLoginFailures: 3, LoginLockout: time.Minute})
+	s := NewStoreWithConfig(b, Config{Throttle: ThrottleConfig{FreeFailures: 3, ClientFailures: 8, BaseDelay: time.Second, MaxDelay: 8 * time.Second}})
 	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	ctx := context.Background()
 	const pw = "correct horse battery"
+	const attacker, user = "198.51.100.7", "203.0.113.20"
 	if _, err := s.CreateUser(ctx, "lan.nguyen", "Nguyễn Thị Lan", RoleSearcher, pw); err != nil {
 		t.Fatal(err)
 	}
+	wrong := func(client, name string) error {
+		t.Helper()
+		_, err := s.Login(ctx, client, name, "wrong password 1")
+		return err
+	}
 	// Two failures, then a success: the count starts again.
 	for range 2 {
-		if _, err := s.Login(ctx, "lan.nguyen", "wrong password 1"); !errors.Is(err, ErrUnauthorized) {
+		if err := wrong(attacker, "lan.nguyen"); !errors.Is(err, ErrUnauthorized) {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}
-	if _, err := s.Login(ctx, "lan.nguyen", pw); err != nil {
+	if _, err := s.Login(ctx, attacker, "lan.nguyen", pw); err != nil {
 		t.Fatalf("right password after two failures: %v", err)
 	}
+	// Three free failures, then backoff: 1s, 2s, 4s, capped at 8s.
 	for range 3 {
-		if _, err := s.Login(ctx, "lan.nguyen", "wrong password 1"); !errors.Is(err, ErrUnauthorized) {
-			t.Fatalf("wrong password: %v", err)
+		if err := wrong(attacker, "lan.nguyen"); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("free failure: %v", err)
 		}
 	}
-	if _, err := s.Login(ctx, "lan.nguyen", pw); !errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnauthorized) {
-		t.Errorf("right password after 3 failures = %v, want ErrThrottled", err)
+	for i, want := range []int{1, 2, 4, 8, 8} {
+		_, err := s.Login(ctx, attacker, "lan.nguyen", pw)
+		secs, ok := RetryAfter(err)
+		if !errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnauthorized) || !ok || secs != want {
+			t.Fatalf("attempt %d too soon = %v (retry after %d), want ErrThrottled after %ds", i, err, secs, want)
+		}
+		now = now.Add(time.Duration(want) * time.Second)
+		if err := wrong(attacker, "lan.nguyen"); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("attempt %d after waiting: %v", i, err)
+		}
+	}
+	// The real user, at their own address, is not locked out.
+	if _, err := s.Login(ctx, user, "lan.nguyen", pw); err != nil {
+		t.Errorf("real user elsewhere while the attacker is throttled: %v", err)
+	}
+	// Unknown names throttle the same way (no hint that they do not exist).
+	now = now.Add(2 * time.Hour)
+	for range 3 {
+		wrong(user, "nobody.here")
+	}
+	if err := wrong(user, "nobody.here"); !errors.Is(err, ErrThrottled) {
+		t.Errorf("unknown name after 3 failures = %v, want ErrThrottled", err)
+	}
+	// The client's budget over all usernames: 8 failures spread over
+	// names, then every name is throttled for this client only.
+	now = now.Add(2 * time.Hour)
+	for i := range 8 {
+		if err := wrong(attacker, fmt.Sprintf("user%d", i)); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("spray %d: %v", i, err)
+		}
+	}
+	if err := wrong(attacker, "user99"); !errors.Is(err, ErrThrottled) {
+		t.Errorf("9th name from one client = %v, want ErrThrottled", err)
+	}
+	if _, err := s.Login(ctx, user, "lan.nguyen", pw); err != nil {
+		t.Errorf("other client during a spray: %v", err)
+	}
+	// Counts are forgotten after an hour without failures.
+	now = now.Add(61 * time.Minute)
+	if _, err := s.Login(ctx, attacker, "lan.nguyen", pw); err != nil {
+		t.Errorf("after an hour: %v", err)
+	}
+}
+
+// TestLoginThrottleParallel: parallel attempts cannot slip past the
+// backoff by all starting before the first failure is counted.
+func TestLoginThrottleParallel(t *testing.T) {
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{Throttle: ThrottleConfig{FreeFailures: 2}, MaxConcurrentLogins: 64})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	tried := 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Login(context.Background(), "198.51.100.7", "lan.nguyen", "wrong password 1")
+			if errors.Is(err, ErrUnauthorized) {
+				mu.Lock()
+				tried++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if tried != 2 {
+		t.Errorf("%d of 20 parallel attempts checked a password, want 2", tried)
+	}
+}
+
+// TestTokenThrottle: a client presenting wrong tokens is slowed down
+// (issue #18: token sign-in had no throttle); others are not.
+func TestTokenThrottle(t *testing.T) {
+	_, b, _ := newStore(t)
+	s := NewStoreWithConfig(b, Config{Throttle: ThrottleConfig{TokenFailures: 3}})
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	ctx := context.Background()
+	tok, _, _ := s.Create(ctx, RoleSearcher, "official")
+	bad := tok[:len(tok)-1] + "0"
+	if bad == tok {
+		bad = tok[:len(tok)-1] + "1"
 	}
 	for range 3 {
-		s.Login(ctx, "nobody.here", "wrong password 1")
+		if _, err := s.VerifyFrom(ctx, "198.51.100.7", bad); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("wrong token: %v", err)
+		}
 	}
-	if _, err := s.Login(ctx, "nobody.here", "wrong password 1"); !errors.Is(err, ErrThrottled) {
-		t.Errorf("unknown name after 3 failures = %v, want ErrThrottled (no hint that it does not exist)", err)
+	if _, err := s.VerifyFrom(ctx, "198.51.100.7", tok); !errors.Is(err, ErrThrottled) {
+		t.Errorf("4th token from the same client = %v, want ErrThrottled", err)
 	}
-	now = now.Add(61 * time.Second)
-	if _, err := s.Login(ctx, "lan.nguyen", pw); err != nil {
-		t.Errorf("right password after the lockout = %v", err)
+	if _, err := s.VerifyFrom(ctx, "203.0.113.20", tok); err != nil {
+		t.Errorf("right token from another client: %v", err)
+	}
+	now = now.Add(time.Second)
+	if _, err := s.VerifyFrom(ctx, "198.51.100.7", tok); err != nil {
+		t.Errorf("right token after the wait: %v", err)
+	}
+
+	// Over HTTP: Require answers 429 with Retry-After, Vietnamese first.
+	h := s.Require(RoleSearcher, nil, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for i := range 5 {
+		r := httptest.NewRequest("GET", "/api/v1/search", nil)
+		r.RemoteAddr = "192.0.2.50:4000"
+		r.Header.Set("Authorization", "Bearer "+bad)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if i < 3 && w.Code != http.StatusUnauthorized {
+			t.Errorf("bad token %d: %d", i, w.Code)
+		}
+		if i >= 4 && (w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), "Quá nhiều")) {
+			t.Errorf("bad token %d: %d Retry-After %q %s", i, w.Code, w.Header().Get("Retry-After"), w.Body)
+		}
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	proxy := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	for _, tc := range []struct {
+		name, remote, xff string
+		trusted           []netip.Prefix
+		want              string
+	}{
+		{"v4", "203.0.113.9:5000", "", nil, "203.0.113.9"},
+		{"xff ignored by default", "203.0.113.9:5000", "1.2.3.4", nil, "203.0.113.9"},
+		{"xff from untrusted peer", "203.0.113.9:5000", "1.2.3.4", proxy, "203.0.113.9"},
+		{"xff from trusted proxy", "10.1.2.3:5000", "1.2.3.4", proxy, "1.2.3.4"},
+		{"spoofed left hop", "10.1.2.3:5000", "6.6.6.6, 1.2.3.4", proxy, "1.2.3.4"},
+		{"chain of proxies", "10.1.2.3:5000", "1.2.3.4, 10.9.9.9", proxy, "1.2.3.4"},
+		{"garbage hop", "10.1.2.3:5000", "junk", proxy, "10.1.2.3"},
+		{"v6 by /64", "[2001:db8:1:2:3:4:5:6]:443", "", nil, "2001:db8:1:2::/64"},
+		{"v4-mapped", "[::ffff:203.0.113.9]:1", "", nil, "203.0.113.9"},
+		{"unparsable", "pipe", "", nil, "unknown"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tc.remote
+			if tc.xff != "" {
+				r.Header.Set("X-Forwarded-For", tc.xff)
+			}
+			if got := ClientIP(r, tc.trusted); got != tc.want {
+				t.Errorf("ClientIP = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -44,9 +45,9 @@ var (
 	// ErrBadToken reports a bootstrap token that is too short or not
 	// printable ASCII.
 	ErrBadToken = errors.New("auth: unusable token")
-	// ErrThrottled refuses a password sign-in for a username that had too
-	// many wrong passwords recently (Config.MaxLoginFailures). Callers
-	// answer 429.
+	// ErrThrottled refuses a sign-in from a client that failed too often
+	// recently (Config.Throttle); the error is a *ThrottledError that says
+	// how long to wait. Callers answer 429 with Retry-After (RetryAfter).
 	ErrThrottled = errors.New("auth: too many failed sign-ins")
 )
 
@@ -74,13 +75,21 @@ type Config struct {
 	// MaxConcurrentLogins bounds password checks running at once (each
 	// takes DefaultKDF.Memory, 64 MiB); more wait. Default 4.
 	MaxConcurrentLogins int
-	// MaxLoginFailures is how many wrong passwords in a row a username may
-	// get within LoginLockout before its sign-ins are refused for the rest
-	// of that period, without checking the password (ErrThrottled).
-	// Default 10; the count is per process.
-	MaxLoginFailures int
-	// LoginLockout is the period of MaxLoginFailures. Default 15 minutes.
-	LoginLockout time.Duration
+	// Throttle tunes sign-in throttling (throttle.go).
+	Throttle ThrottleConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (ClientIP). Default none: the connection's address is the
+	// client.
+	TrustedProxies []netip.Prefix
+	// SecureCookie sets the Secure flag of the session cookie on every
+	// response, not only those over TLS. The server turns it on by default
+	// when it listens beyond loopback.
+	SecureCookie bool
+	// TokenApproval is TokenApprovalNone (default) or
+	// TokenApprovalSecondAdmin: tokens of the roles NeedsApproval names,
+	// issued through Issue, stay pending (unusable) until another admin
+	// approves them.
+	TokenApproval string
 }
 
 // Store creates, verifies, lists and revokes tokens, and keeps users and
@@ -97,14 +106,8 @@ type Store struct {
 	// kdf bounds concurrent password checks: each holds DefaultKDF.Memory.
 	kdf chan struct{}
 
-	// failures counts wrong passwords by username (guarded by mu).
-	failures map[string]loginFailures
-}
-
-// loginFailures are a username's recent wrong passwords.
-type loginFailures struct {
-	n     int
-	first time.Time
+	// throttle counts failed sign-ins by client and username.
+	throttle *throttle
 }
 
 type cached struct {
@@ -122,6 +125,7 @@ type record struct {
 	Created   time.Time  `json:"created"`
 	Revoked   *time.Time `json:"revoked,omitempty"`
 	Bootstrap bool       `json:"bootstrap,omitempty"`
+	Approval
 }
 
 // TokenInfo describes a token without its secret or hash.
@@ -132,6 +136,7 @@ type TokenInfo struct {
 	Created   time.Time  `json:"created"`
 	Revoked   *time.Time `json:"revoked,omitempty"`
 	Bootstrap bool       `json:"bootstrap,omitempty"`
+	Approval
 }
 
 // NewStore returns a token store over b with the default Config.
@@ -151,14 +156,12 @@ func NewStoreWithConfig(b Backend, cfg Config) *Store {
 	if cfg.MaxConcurrentLogins <= 0 {
 		cfg.MaxConcurrentLogins = 4
 	}
-	if cfg.MaxLoginFailures <= 0 {
-		cfg.MaxLoginFailures = 10
+	if cfg.TokenApproval == "" {
+		cfg.TokenApproval = TokenApprovalNone
 	}
-	if cfg.LoginLockout <= 0 {
-		cfg.LoginLockout = 15 * time.Minute
-	}
-	return &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}, kdf: make(chan struct{}, cfg.MaxConcurrentLogins),
-		failures: map[string]loginFailures{}}
+	s := &Store{b: b, cfg: cfg, now: time.Now, cache: map[string]cached{}, kdf: make(chan struct{}, cfg.MaxConcurrentLogins)}
+	s.throttle = newThrottle(cfg.Throttle, func() time.Time { return s.now() })
+	return s
 }
 
 func hashToken(token string) [sha256.Size]byte { return sha256.Sum256([]byte(token)) }
@@ -236,26 +239,33 @@ func randomHex(nbytes int) string {
 // Create makes a new token with role and name. The token string is returned
 // once and never stored: only its hash is.
 func (s *Store) Create(ctx context.Context, role Role, name string) (token string, p Principal, err error) {
+	token, rec, err := s.create(ctx, role, name, Approval{})
+	return token, rec.principal(), err
+}
+
+// create stores a new token with role, name and approval state.
+func (s *Store) create(ctx context.Context, role Role, name string, ap Approval) (token string, rec record, err error) {
 	if !role.Valid() {
-		return "", Principal{}, fmt.Errorf("auth: create token: unknown role %q (want one of %v)", role, Roles())
+		return "", record{}, fmt.Errorf("auth: create token: unknown role %q (want one of %v)", role, Roles())
 	}
 	if err := validName(name); err != nil {
-		return "", Principal{}, err
+		return "", record{}, err
 	}
 	id := randomHex(idLen / 2)
 	token = tokenPrefix + id + "_" + randomHex(secretLen/2)
 	h := hashToken(token)
-	rec := record{ID: id, Name: name, Role: role, Hash: hex.EncodeToString(h[:]), Created: s.now().UTC()}
+	rec = record{ID: id, Name: name, Role: role, Hash: hex.EncodeToString(h[:]), Created: s.now().UTC(), Approval: ap}
 	if err := s.put(ctx, rec); err != nil {
-		return "", Principal{}, fmt.Errorf("auth: create token: %w", err)
+		return "", record{}, fmt.Errorf("auth: create token: %w", err)
 	}
-	return token, rec.principal(), nil
+	return token, rec, nil
 }
 
 func (r record) principal() Principal { return Principal{TokenID: r.ID, Name: r.Name, Role: r.Role} }
 
 func (r record) info() TokenInfo {
-	return TokenInfo{ID: r.ID, Name: r.Name, Role: r.Role, Created: r.Created, Revoked: r.Revoked, Bootstrap: r.Bootstrap}
+	return TokenInfo{ID: r.ID, Name: r.Name, Role: r.Role, Created: r.Created, Revoked: r.Revoked, Bootstrap: r.Bootstrap,
+		Approval: r.Approval}
 }
 
 func (s *Store) put(ctx context.Context, rec record) error {
@@ -316,6 +326,9 @@ func (s *Store) Verify(ctx context.Context, token string) (Principal, error) {
 	}
 	if rec.Revoked != nil {
 		return Principal{}, fmt.Errorf("%w: token %s: %w", ErrUnauthorized, id, ErrRevoked)
+	}
+	if rec.Pending {
+		return Principal{}, fmt.Errorf("%w: token %s: %w", ErrUnauthorized, id, ErrPending)
 	}
 	p := rec.principal()
 	s.mu.Lock()
@@ -401,7 +414,7 @@ func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	for _, t := range ts {
-		if t.Role == RoleAdmin && t.Revoked == nil {
+		if t.Role == RoleAdmin && t.Revoked == nil && !t.Pending {
 			return true, nil
 		}
 	}

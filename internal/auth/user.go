@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -101,6 +102,7 @@ type userRecord struct {
 	Hash     string     `json:"hash"`
 	Created  time.Time  `json:"created"`
 	Disabled *time.Time `json:"disabled,omitempty"`
+	Approval
 }
 
 // UserInfo describes a user without the password hash.
@@ -110,6 +112,7 @@ type UserInfo struct {
 	Role     Role       `json:"role"`
 	Created  time.Time  `json:"created"`
 	Disabled *time.Time `json:"disabled,omitempty"`
+	Approval
 }
 
 // UserPrincipalPrefix starts the Principal.TokenID of a user signed in with
@@ -121,7 +124,7 @@ func (u userRecord) principal() Principal {
 }
 
 func (u userRecord) info() UserInfo {
-	return UserInfo{Username: u.Username, Name: u.Name, Role: u.Role, Created: u.Created, Disabled: u.Disabled}
+	return UserInfo{Username: u.Username, Name: u.Name, Role: u.Role, Created: u.Created, Disabled: u.Disabled, Approval: u.Approval}
 }
 
 func checkPasswordPolicy(password string) error {
@@ -136,6 +139,10 @@ func checkPasswordPolicy(password string) error {
 // Argon2id hash of the password is stored. This is what `sohoa user
 // create` calls.
 func (s *Store) CreateUser(ctx context.Context, username, name string, role Role, password string) (UserInfo, error) {
+	return s.createUser(ctx, username, name, role, password, Approval{})
+}
+
+func (s *Store) createUser(ctx context.Context, username, name string, role Role, password string, ap Approval) (UserInfo, error) {
 	if !ValidUsername(username) {
 		return UserInfo{}, fmt.Errorf("auth: create user: username must be 2-64 characters a-z, 0-9, '.', '_', '-' starting with a letter")
 	}
@@ -153,7 +160,7 @@ func (s *Store) CreateUser(ctx context.Context, username, name string, role Role
 	} else if !errors.Is(err, ErrNotFound) {
 		return UserInfo{}, fmt.Errorf("auth: create user %s: %w", username, err)
 	}
-	u := userRecord{Username: username, Name: name, Role: role, Hash: HashPassword(password, DefaultKDF), Created: s.now().UTC()}
+	u := userRecord{Username: username, Name: name, Role: role, Hash: HashPassword(password, DefaultKDF), Created: s.now().UTC(), Approval: ap}
 	if err := s.putUser(ctx, u); err != nil {
 		return UserInfo{}, fmt.Errorf("auth: create user %s: %w", username, err)
 	}
@@ -215,66 +222,47 @@ func (s *Store) Users(ctx context.Context) ([]UserInfo, error) {
 	return out, nil
 }
 
-// Login checks username and password and returns the user's principal, or
-// an error wrapping ErrUnauthorized that does not say which of the two was
-// wrong (or that the user is disabled). It costs one Argon2id evaluation
-// whether or not the user exists; at most Config.MaxConcurrentLogins run at
-// once, so a flood of sign-ins cannot exhaust memory.
-func (s *Store) Login(ctx context.Context, username, password string) (Principal, error) {
-	if wait := s.lockedOut(username); wait > 0 {
-		return Principal{}, fmt.Errorf("%w: too many wrong passwords for this user; try again in %s", ErrThrottled, wait.Round(time.Second))
+// Login checks username and password, given from client (ClientIP), and
+// returns the user's principal, or an error wrapping ErrUnauthorized that
+// does not say which of the two was wrong (or that the user is disabled).
+// It costs one Argon2id evaluation whether or not the user exists; at most
+// Config.MaxConcurrentLogins run at once, so a flood of sign-ins cannot
+// exhaust memory. A client that gave too many wrong passwords, for this
+// username or in all, is refused with a *ThrottledError (wrapping
+// ErrThrottled) before the password is checked; other clients are not
+// affected, so nobody can lock a user out (throttle.go).
+func (s *Store) Login(ctx context.Context, client, username, password string) (Principal, error) {
+	userKey, clientKey := "pw|"+client+"|"+username, "pwc|"+client
+	if err := s.throttle.take(limit{userKey, s.throttle.cfg.FreeFailures}, limit{clientKey, s.throttle.cfg.ClientFailures}); err != nil {
+		return Principal{}, err
 	}
 	p, err := s.login(ctx, username, password)
-	if errors.Is(err, ErrUnauthorized) && ValidUsername(username) {
-		s.loginFailed(username)
-	} else if err == nil {
-		s.mu.Lock()
-		delete(s.failures, username)
-		s.mu.Unlock()
+	if !errors.Is(err, ErrUnauthorized) { // success, or not the client's fault
+		s.throttle.forgive(userKey, err == nil)
+		s.throttle.forgive(clientKey, false)
 	}
 	return p, err
 }
 
-// lockedOut returns how long username's sign-ins stay refused, or 0.
-func (s *Store) lockedOut(username string) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, ok := s.failures[username]
-	if !ok {
-		return 0
+// VerifyFrom is Verify for a token presented by client (ClientIP): a client
+// that presented too many unknown or wrong tokens is refused with a
+// *ThrottledError (wrapping ErrThrottled) without looking the token up, and
+// each token refused with ErrUnauthorized counts against it.
+func (s *Store) VerifyFrom(ctx context.Context, client, token string) (Principal, error) {
+	key := limit{"tok|" + client, s.throttle.cfg.TokenFailures}
+	if err := s.throttle.check(key); err != nil {
+		return Principal{}, err
 	}
-	left := f.first.Add(s.cfg.LoginLockout).Sub(s.now())
-	if left <= 0 {
-		delete(s.failures, username)
-		return 0
+	p, err := s.Verify(ctx, token)
+	if errors.Is(err, ErrUnauthorized) {
+		s.throttle.fail(key.key)
 	}
-	if f.n < s.cfg.MaxLoginFailures {
-		return 0
-	}
-	return left
+	return p, err
 }
 
-// loginFailed counts a wrong password for username. Unknown usernames
-// count too, so the lockout says nothing about which names exist; the map
-// is bounded by dropping expired entries when it grows.
-func (s *Store) loginFailed(username string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.failures) > 10_000 {
-		for k, f := range s.failures {
-			if now.Sub(f.first) > s.cfg.LoginLockout {
-				delete(s.failures, k)
-			}
-		}
-	}
-	f := s.failures[username]
-	if f.n == 0 || now.Sub(f.first) > s.cfg.LoginLockout {
-		f = loginFailures{first: now}
-	}
-	f.n++
-	s.failures[username] = f
-}
+// ClientOf returns the client of r as throttling counts it: ClientIP with
+// Config.TrustedProxies.
+func (s *Store) ClientOf(r *http.Request) string { return ClientIP(r, s.cfg.TrustedProxies) }
 
 func (s *Store) login(ctx context.Context, username, password string) (Principal, error) {
 	select {
@@ -296,6 +284,9 @@ func (s *Store) login(ctx context.Context, username, password string) (Principal
 	}
 	if u.Disabled != nil {
 		return Principal{}, fmt.Errorf("%w: wrong username or password", ErrUnauthorized)
+	}
+	if u.Pending {
+		return Principal{}, fmt.Errorf("%w: user %s: %w", ErrUnauthorized, username, ErrPending)
 	}
 	return u.principal(), nil
 }

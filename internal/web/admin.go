@@ -115,14 +115,15 @@ func (s *Server) throughput(now time.Time, total int) (float64, time.Duration) {
 
 // adminData is the administration page.
 type adminData struct {
-	Tokens   []auth.TokenInfo
-	Users    []auth.UserInfo
-	Roles    []auth.Role
-	NewToken string // shown once after creation
-	NewName  string
-	Keys     *vault.Status
-	KeysErr  string
-	MinPass  int
+	Tokens     []auth.TokenInfo
+	Users      []auth.UserInfo
+	Roles      []auth.Role
+	NewToken   string // shown once after creation
+	NewName    string
+	NewPending bool // the new token waits for a second admin
+	Keys       *vault.Status
+	KeysErr    string
+	MinPass    int
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -152,6 +153,9 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, v *view, stat
 	return nil
 }
 
+// createToken issues a token; under auth.token_approval: second_admin a
+// privileged one is pending until another admin approves it. The audit
+// entry names the issuer, the roles granted and the token's name.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, v *view) error {
 	role, err := auth.ParseRole(r.PostFormValue("role"))
 	if err != nil {
@@ -159,16 +163,50 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, v *view) er
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	tok, p, err := s.d.Auth.Create(r.Context(), role, name)
+	tok, info, err := s.d.Auth.Issue(r.Context(), *v.User, role, name)
 	if err != nil {
 		v.Error = v.T("admin.tokenfailed")
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
-	if err := s.audit(r, v, "token_create", p.TokenID, "", map[string]string{"role": string(role), "name": p.Name}); err != nil {
-		_ = s.d.Auth.Revoke(r.Context(), p.TokenID)
+	if err := s.audit(r, v, "token_create", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.d.Auth.Revoke(r.Context(), info.ID)
 		return err
 	}
-	return s.showAdmin(w, r, v, http.StatusCreated, adminData{NewToken: tok, NewName: p.Name})
+	return s.showAdmin(w, r, v, http.StatusCreated, adminData{NewToken: tok, NewName: info.Name, NewPending: info.Pending})
+}
+
+// approvalFailed answers a failed approval (err != nil) and reports
+// whether it did: 404 for an unknown token or user, the admin page with a
+// message for a self-approval or something not pending, else err.
+func (s *Server) approvalFailed(w http.ResponseWriter, r *http.Request, v *view, err error) (bool, error) {
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, auth.ErrNotFound):
+		return true, errStatus(http.StatusNotFound, "err.notfound")
+	case errors.Is(err, auth.ErrSelfApproval):
+		v.Error = v.T("admin.selfapprove")
+		return true, s.showAdmin(w, r, v, http.StatusForbidden, adminData{})
+	case errors.Is(err, auth.ErrNotPending):
+		v.Error = v.T("admin.notpending")
+		return true, s.showAdmin(w, r, v, http.StatusConflict, adminData{})
+	}
+	return true, err
+}
+
+// approveToken makes a pending token usable; the admin who asked for it
+// cannot.
+func (s *Server) approveToken(w http.ResponseWriter, r *http.Request, v *view) error {
+	info, err := s.d.Auth.Approve(r.Context(), r.PathValue("id"), *v.User)
+	if done, err := s.approvalFailed(w, r, v, err); done {
+		return err
+	}
+	if err := s.audit(r, v, "token_approve", info.ID, "", auth.IssueAuditDetails(info)); err != nil {
+		_ = s.d.Auth.Revoke(r.Context(), info.ID)
+		return err
+	}
+	http.Redirect(w, r, "/admin#tokens", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -193,7 +231,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, v *view) err
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	u, err := s.d.Auth.CreateUser(r.Context(), username, strings.TrimSpace(r.PostFormValue("name")), role, r.PostFormValue("password"))
+	u, err := s.d.Auth.CreateUserBy(r.Context(), *v.User, username, strings.TrimSpace(r.PostFormValue("name")), role, r.PostFormValue("password"))
 	if err != nil {
 		switch {
 		case errors.Is(err, auth.ErrUserExists):
@@ -205,7 +243,28 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, v *view) err
 		}
 		return s.showAdmin(w, r, v, http.StatusBadRequest, adminData{})
 	}
-	if err := s.audit(r, v, "user_create", auth.UserPrincipalPrefix+u.Username, "", map[string]string{"role": string(role)}); err != nil {
+	if err := s.audit(r, v, "user_create", auth.UserPrincipalPrefix+u.Username, "", userAuditDetails(u)); err != nil {
+		_ = s.d.Auth.DisableUser(r.Context(), u.Username)
+		return err
+	}
+	http.Redirect(w, r, "/admin#users", http.StatusSeeOther)
+	return nil
+}
+
+// userAuditDetails are the details of the user_create and user_approve
+// audit entries: those of a token with the same role, issuer and state.
+func userAuditDetails(u auth.UserInfo) map[string]string {
+	return auth.IssueAuditDetails(auth.TokenInfo{Name: u.Name, Role: u.Role, Approval: u.Approval})
+}
+
+// approveUser lets a pending user sign in; the admin who created them
+// cannot.
+func (s *Server) approveUser(w http.ResponseWriter, r *http.Request, v *view) error {
+	u, err := s.d.Auth.ApproveUser(r.Context(), r.PathValue("name"), *v.User)
+	if done, err := s.approvalFailed(w, r, v, err); done {
+		return err
+	}
+	if err := s.audit(r, v, "user_approve", auth.UserPrincipalPrefix+u.Username, "", userAuditDetails(u)); err != nil {
 		_ = s.d.Auth.DisableUser(r.Context(), u.Username)
 		return err
 	}

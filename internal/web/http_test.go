@@ -19,6 +19,7 @@ import (
 	"github.com/sohoa/sohoa/internal/app/apptest"
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
+	"github.com/sohoa/sohoa/internal/blob"
 )
 
 // session is a signed-in HTTP client with its CSRF token.
@@ -80,8 +81,8 @@ func signIn(t *testing.T, base, token string) *session {
 		t.Fatalf("sign in: status %d\n%s", resp.StatusCode, body)
 	}
 	for _, ck := range resp.Cookies() {
-		if ck.Name == auth.SessionCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode) {
-			t.Errorf("session cookie %+v is not HttpOnly SameSite=Lax", ck)
+		if ck.Name == auth.SessionCookie && (!ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure) {
+			t.Errorf("session cookie %+v is not HttpOnly SameSite=Strict, without Secure on loopback http", ck)
 		}
 	}
 	s := &session{c: c, base: base}
@@ -215,6 +216,55 @@ func TestHTTPSecurity(t *testing.T) {
 			t.Errorf("status %d", resp.StatusCode)
 		}
 	})
+	t.Run("wrong passwords are throttled for this client, with Retry-After", func(t *testing.T) {
+		c := newClient(t)
+		var resp *http.Response
+		var body string
+		for i := range 6 {
+			_, page := get(t, c, base+"/login")
+			m := loginCSRF.FindStringSubmatch(page)
+			resp, body = post(t, c, base+"/login", url.Values{"login_csrf": {m[1]}, "username": {"throttle.me"}, "password": {"wrong password 123"}}, nil)
+			if i < 5 && resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d: status %d", i+1, resp.StatusCode)
+			}
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" || !strings.Contains(body, "Quá nhiều lần đăng nhập sai") {
+			t.Errorf("6th attempt: status %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	})
+	t.Run("API by cookie refuses cross-site requests", func(t *testing.T) {
+		op := sessions[auth.RoleOperator]
+		for _, tc := range []struct {
+			header map[string]string
+			want   int
+		}{
+			{map[string]string{"Sec-Fetch-Site": "same-origin"}, http.StatusOK},
+			{map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+			{map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		} {
+			req, _ := http.NewRequest("GET", base+"/metrics", nil)
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			resp, err := op.c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Errorf("%v: %d, want %d", tc.header, resp.StatusCode, tc.want)
+			}
+		}
+	})
+	t.Run("sign-in next cannot leave the site", func(t *testing.T) {
+		c := newClient(t)
+		_, page := get(t, c, base+"/login")
+		m := loginCSRF.FindStringSubmatch(page)
+		resp, _ := post(t, c, base+"/login", url.Values{"login_csrf": {m[1]}, "token": {apptest.AdminToken}, "next": {"/%09/evil.example/x"}}, nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Errorf("status %d, Location %q, want 303 /", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
 	t.Run("logout ends the session", func(t *testing.T) {
 		op := sessions[auth.RoleOperator]
 		resp, _ := post(t, op.c, base+"/logout", url.Values{"csrf": {op.csrf}}, nil)
@@ -266,6 +316,19 @@ func TestHTTPSecurity(t *testing.T) {
 		resp, _ = get(t, up.c, base+"/batches/b20990101t000000ffffffffff")
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown batch: %d, want 404", resp.StatusCode)
+		}
+	})
+	t.Run("wrong tokens are throttled for this client", func(t *testing.T) {
+		// Last: it throttles token sign-ins from 127.0.0.1 for a second.
+		c := newClient(t)
+		var resp *http.Response
+		for range 11 {
+			_, page := get(t, c, base+"/login")
+			m := loginCSRF.FindStringSubmatch(page)
+			resp, _ = post(t, c, base+"/login", url.Values{"login_csrf": {m[1]}, "token": {"sohoa_0123456789abcdef_" + strings.Repeat("0", 64)}}, nil)
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("11th wrong token: status %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
 	})
 	t.Run("personal lookup is POST only", func(t *testing.T) {
@@ -339,4 +402,98 @@ func mustVerifyOptions(t *testing.T, cfg app.Config) audit.VerifyOptions {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// TestTokenApprovalWeb: with auth.token_approval: second_admin, a
+// pii_reader token made on the admin page is pending, is audited with its
+// issuer, and works only after another admin approves it there (issue #18).
+func TestTokenApprovalWeb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a running instance")
+	}
+	in := apptest.Start(t, func(c *app.Config) { c.Auth.TokenApproval = "second_admin" })
+	base := in.URL
+	first := signIn(t, base, apptest.AdminToken)
+
+	resp, body := post(t, first.c, base+"/admin/tokens", url.Values{"csrf": {first.csrf}, "name": {"Cán bộ tra cứu"}, "role": {"pii_reader"}}, nil)
+	m := regexp.MustCompile(`id="new-token">(sohoa_([0-9a-f]{16})_[0-9a-f]{64})<`).FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusCreated || m == nil || !strings.Contains(body, "chưa dùng được") {
+		t.Fatalf("create: status %d, pending token not shown", resp.StatusCode)
+	}
+	tok, id := m[1], m[2]
+	if resp, _ := post(t, newClient(t), base+"/login", url.Values{"token": {tok}}, nil); resp.StatusCode == http.StatusSeeOther {
+		t.Error("a pending token signed in")
+	}
+	// The admin who asked cannot approve.
+	resp, body = post(t, first.c, base+"/admin/tokens/"+id+"/approve", url.Values{"csrf": {first.csrf}}, nil)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Không thể tự duyệt") {
+		t.Errorf("self-approval: status %d", resp.StatusCode)
+	}
+	// Nor give themselves an admin account: it waits too.
+	resp, _ = post(t, first.c, base+"/admin/users", url.Values{"csrf": {first.csrf}, "username": {"binh.tran"}, "name": {"Trần Bình"},
+		"role": {"admin"}, "password": {"second admin password"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create admin user: %d", resp.StatusCode)
+	}
+	signInPassword := func(username, password string) (*http.Client, int) {
+		c := newClient(t)
+		_, page := get(t, c, base+"/login")
+		lm := loginCSRF.FindStringSubmatch(page)
+		resp, _ := post(t, c, base+"/login", url.Values{"login_csrf": {lm[1]}, "username": {username}, "password": {password}}, nil)
+		return c, resp.StatusCode
+	}
+	if _, status := signInPassword("binh.tran", "second admin password"); status == http.StatusSeeOther {
+		t.Error("a pending admin user signed in")
+	}
+	// A second admin, made from the command line (which has the data
+	// directory), approves with CSRF.
+	fs, err := blob.NewFS(filepath.Join(in.Config.DataDir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.NewStore(fs).CreateUser(context.Background(), "chi.le", "Lê Chi", auth.RoleAdmin, "second admin password"); err != nil {
+		t.Fatal(err)
+	}
+	second, status := signInPassword("chi.le", "second admin password")
+	if status != http.StatusSeeOther {
+		t.Fatalf("second admin sign-in: %d", status)
+	}
+	_, page := get(t, second, base+"/admin")
+	csrf := formCSRF.FindStringSubmatch(page)
+	if !strings.Contains(page, "/admin/tokens/"+id+"/approve") {
+		t.Error("the admin page offers no approval for the pending token")
+	}
+	if resp, _ := post(t, second, base+"/admin/tokens/"+id+"/approve", nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("approval without CSRF: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := post(t, second, base+"/admin/tokens/"+id+"/approve", url.Values{"csrf": {csrf[1]}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approval: %d", resp.StatusCode)
+	}
+	signIn(t, base, tok) // now usable
+	if resp, _ := post(t, second, base+"/admin/users/binh.tran/approve", url.Values{"csrf": {csrf[1]}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("user approval: %d", resp.StatusCode)
+	}
+	if _, status := signInPassword("binh.tran", "second admin password"); status != http.StatusSeeOther {
+		t.Errorf("approved admin user: sign-in %d", status)
+	}
+
+	logs, err := os.ReadFile(filepath.Join(in.Config.DataDir, "audit", "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var create, approve, userApprove bool
+	for _, line := range strings.Split(string(logs), "\n") {
+		byChi := strings.Contains(line, `"actor":{"token_id":"user:chi.le"`)
+		switch {
+		case strings.Contains(line, `"object":"`+id+`"`):
+			create = create || strings.Contains(line, `"token_create"`) && strings.Contains(line, `"granted":"pii_reader,searcher"`) &&
+				strings.Contains(line, `"status":"pending"`) && strings.Contains(line, `"issuer_name":"bootstrap admin"`)
+			approve = approve || strings.Contains(line, `"token_approve"`) && byChi
+		case strings.Contains(line, `"object":"user:binh.tran"`):
+			userApprove = userApprove || strings.Contains(line, `"user_approve"`) && byChi
+		}
+	}
+	if !create || !approve || !userApprove {
+		t.Errorf("audit: token_create with issuer and roles %v, token_approve %v and user_approve %v by the second admin\n%s", create, approve, userApprove, logs)
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,14 +29,61 @@ func TestSafeSnippet(t *testing.T) {
 	}
 }
 
+// TestSafeNext: the post-sign-in redirect stays on this site (issue #18:
+// "/%09/evil.example/x" redirected off-site).
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{
-		"/search?q=a": "/search?q=a", "": "/", "//evil.example/": "/", "https://evil.example/": "/",
-		"/\\evil.example": "/", "/ok\r\nSet-Cookie: x": "/", "search": "/",
+	for _, tc := range []struct{ in, want string }{
+		{"/search?q=a", "/search?q=a"},
+		{"/records/01JF3Z?lang=en#fields", "/records/01JF3Z?lang=en#fields"},
+		{"/search?q=nguy%E1%BB%85n+v%C4%83n", "/search?q=nguy%E1%BB%85n+v%C4%83n"},
+		{"/batches/", "/batches/"},
+		{"/", "/"},
+		{"", "/"},
+		{"search", "/"},
+		{"//evil.example/", "/"},
+		{"///evil.example", "/"},
+		{"https://evil.example/", "/"},
+		{"https:evil.example", "/"},
+		{"https:/evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/\\evil.example", "/"},
+		{"/\\/evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"/%5C%5Cevil.example", "/"},
+		{"/ok\r\nSet-Cookie: x", "/"},
+		{"/%0d%0aSet-Cookie:x", "/"},
+		{"/%09/evil.example/x", "/"},
+		{"/\t/evil.example/x", "/"},
+		{"/\n/evil.example", "/"},
+		{"/ /evil.example", "/"},
+		{"/%20/evil.example", "/"},
+		{"/%00/evil.example", "/"},
+		{"/%7f/evil.example", "/"},
+		{"/%2F%2Fevil.example", "/"},
+		{"/%2f/evil.example", "/"},
+		{"/%252F%252Fevil.example", "/"},
+		{"/%25252F%25252Fevil.example", "/"},
+		{"/.//evil.example", "/"},
+		{"/./evil.example", "/"},
+		{"/../evil.example", "/"},
+		{"/a/../../evil", "/"},
+		{"/%2e%2e/%2e%2e//evil.example", "/"},
+		{"/%2E/%2Fevil.example", "/"},
+		{"/a//b", "/"},
+		{"/\u3000/evil.example", "/"},
+		{"/\uff0f\uff0fevil.example", "/"},
+		{"/\u202e/evil", "/"},
+		{"/%E2%80%AE/evil", "/"},
+		{"/%zz", "/"},
+		{"/@evil.example", "/@evil.example"},
+		{strings.Repeat("/a", 2000), "/"},
 	} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			if got := safeNext(tc.in); got != tc.want {
+				t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }
 

@@ -187,8 +187,10 @@ func (s *Server) Routes() []api.Route {
 		{Pattern: "GET /admin", Handler: page(auth.RoleAdmin, s.adminPage)},
 		{Pattern: "POST /admin/tokens", Handler: page(auth.RoleAdmin, s.createToken)},
 		{Pattern: "POST /admin/tokens/{id}/revoke", Handler: page(auth.RoleAdmin, s.revokeToken)},
+		{Pattern: "POST /admin/tokens/{id}/approve", Handler: page(auth.RoleAdmin, s.approveToken)},
 		{Pattern: "POST /admin/users", Handler: page(auth.RoleAdmin, s.createUser)},
 		{Pattern: "POST /admin/users/{name}/disable", Handler: page(auth.RoleAdmin, s.disableUser)},
+		{Pattern: "POST /admin/users/{name}/approve", Handler: page(auth.RoleAdmin, s.approveUser)},
 		{Pattern: "GET /admin/audit", Handler: page(auth.RoleAdmin, s.auditPage)},
 		{Pattern: "POST /admin/audit/verify", Handler: page(auth.RoleAdmin, s.verifyAudit)},
 	}
