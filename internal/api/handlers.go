@@ -79,12 +79,19 @@ func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.pipe.Batches(r.Context(), limit, lang(r))
+	list, err := s.pipe.Batches(r.Context(), batchScope(r), limit, lang(r))
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"batches": list})
 	return nil
+}
+
+// batchScope is which batches the caller sees: admins and operators see
+// every batch, an uploader only their own (another's answers 404).
+func batchScope(r *http.Request) pipeline.BatchScope {
+	p := principal(r)
+	return pipeline.BatchScope{All: p.Has(auth.RoleOperator), Uploader: p.TokenID}
 }
 
 func batchID(r *http.Request) (domain.BatchID, error) {
@@ -100,7 +107,7 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.pipe.Batch(r.Context(), id, lang(r))
+	v, err := s.pipe.Batch(r.Context(), batchScope(r), id, lang(r))
 	if errors.Is(err, catalog.ErrNotFound) {
 		return errNotFound("batch")
 	}
@@ -116,7 +123,7 @@ func (s *Server) retryBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.pipe.Retry(r.Context(), id)
+	n, err := s.pipe.Retry(r.Context(), batchScope(r), id)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return errNotFound("batch")
 	}

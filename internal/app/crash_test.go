@@ -215,7 +215,8 @@ func killWorkers(t *testing.T, ctx context.Context, files []string, want undistu
 }
 
 // undisturbed is what an undisturbed instance made of a set of files: each
-// document's text and field count (documentText), by document ID.
+// document's text and field count (documentText), by file name (document
+// IDs are per uploader, and each run uploads with its own token).
 type undisturbed map[string]string
 
 // undisturbedRun processes files on an in-process instance with nothing
@@ -236,7 +237,7 @@ func undisturbedRun(t *testing.T, ctx context.Context, files []string) undisturb
 	cr := calm.Client(t, "pii_reader")
 	want := undisturbed{}
 	for _, d := range b.Documents {
-		want[d.ID] = documentText(t, ctx, cr, d.ID)
+		want[d.Name] = documentText(t, ctx, cr, d.ID)
 	}
 	return want
 }
@@ -323,13 +324,14 @@ func checkRecords(t *testing.T, ctx context.Context, b *client.Batch, want undis
 	}
 	reader := clients("pii_reader")
 	for _, d := range b.Documents {
-		got, ok := want[d.ID]
+		text, ok := want[d.Name]
 		if !ok {
 			t.Errorf("document %s (%s) is not in the undisturbed run", d.ID, d.Name)
 			continue
 		}
-		if got = documentText(t, ctx, reader, d.ID); got != want[d.ID] {
-			t.Errorf("document %s: text after the fault differs from the undisturbed run:\n%s", d.Name, firstDiff(got, want[d.ID]))
+		got := documentText(t, ctx, reader, d.ID)
+		if got != text {
+			t.Errorf("document %s: text after the fault differs from the undisturbed run:\n%s", d.Name, firstDiff(got, text))
 		}
 		if n := strings.Count(got, "\f") + 1; n != 2 {
 			t.Errorf("document %s: %d pages of text, want 2", d.Name, n)

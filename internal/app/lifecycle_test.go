@@ -105,7 +105,7 @@ func TestRebuildFromBlobStore(t *testing.T) {
 		}
 	}
 	// Batch status survives the loss of Redis (derived from the blob store).
-	if b2, err := in2.Client(t, "uploader").Batch(ctx, res.ID); err != nil || b2.Status != "done" || b2.PagesDone != 3 {
+	if b2, err := (&client.Client{Base: in2.URL, Token: uploader.Token}).Batch(ctx, res.ID); err != nil || b2.Status != "done" || b2.PagesDone != 3 {
 		t.Errorf("batch after Redis flush: %v %+v", err, b2)
 	}
 

@@ -17,6 +17,7 @@ package catalog
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -65,6 +66,11 @@ type Batch struct {
 	Retention string         `json:"retention,omitempty"`
 	Note      string         `json:"note,omitempty"`
 	Items     []Item         `json:"items"`
+
+	// UploaderID is the token ID (or "user:<username>") that uploaded the
+	// batch: an uploader sees only their own batches, and duplicates are
+	// detected only among them.
+	UploaderID string `json:"uploader_id,omitempty"`
 }
 
 // Item is one uploaded file of a batch: a document, or a rejected file.
@@ -125,6 +131,17 @@ type Record struct {
 	FinalizedAt      time.Time         `json:"finalized_at"`
 }
 
+// UploadedBy reports whether the principal with token (or user) ID id
+// uploaded b. Batches written before UploaderID existed name their token ID
+// as the first word of Uploader.
+func (b *Batch) UploadedBy(id string) bool {
+	owner := b.UploaderID
+	if owner == "" {
+		owner, _, _ = strings.Cut(b.Uploader, " ")
+	}
+	return id != "" && owner == id
+}
+
 // NewBatchID returns a new, time-ordered batch ID.
 func NewBatchID(now time.Time) domain.BatchID {
 	var r [5]byte
@@ -147,7 +164,18 @@ func ValidDocumentID(id string) bool {
 }
 
 // DocumentIDFor derives a document's ID from the hex SHA-256 of its bytes.
+// Documents ingested before IDs were per uploader have this ID; see
+// UploaderDocumentID.
 func DocumentIDFor(sha256hex string) domain.DocumentID { return domain.DocumentID(sha256hex[:32]) }
+
+// UploaderDocumentID derives the ID of a document from the hex SHA-256 of
+// its bytes and the ID of its uploader. The same file uploaded by two
+// uploaders makes two documents, so an upload never reveals that someone
+// else holds the same file.
+func UploaderDocumentID(sha256hex, uploaderID string) domain.DocumentID {
+	h := sha256.Sum256([]byte("sohoa document\x00" + uploaderID + "\x00" + sha256hex))
+	return domain.DocumentID(hex.EncodeToString(h[:16]))
+}
 
 func batchKey(id domain.BatchID) string              { return "batches/" + string(id) + "/batch" }
 func docKey(id domain.DocumentID, obj string) string { return "docs/" + string(id) + "/" + obj }

@@ -58,12 +58,15 @@ func (l IngestLimits) withDefaults() IngestLimits {
 
 // BatchMeta is what the uploader says about a batch.
 type BatchMeta struct {
-	Uploader  string
-	Pipeline  string
-	Fonds     string
-	Dossier   string
-	Retention string
-	Note      string
+	Uploader string // token ID and name, as shown to staff
+	// UploaderID is the token ID (or "user:<username>") of the uploader;
+	// when empty, the first word of Uploader.
+	UploaderID string
+	Pipeline   string
+	Fonds      string
+	Dossier    string
+	Retention  string
+	Note       string
 }
 
 // Upload collects the files of one batch. Add files, then Commit. Not safe
@@ -79,9 +82,12 @@ type Upload struct {
 // NewUpload starts a batch.
 func (p *Pipeline) NewUpload(meta BatchMeta) *Upload {
 	now := time.Now().UTC()
+	if meta.UploaderID == "" {
+		meta.UploaderID, _, _ = strings.Cut(meta.Uploader, " ")
+	}
 	return &Upload{p: p, batch: &catalog.Batch{
-		ID: catalog.NewBatchID(now), CreatedAt: now, Uploader: meta.Uploader, Pipeline: meta.Pipeline,
-		Fonds: meta.Fonds, Dossier: meta.Dossier, Retention: meta.Retention, Note: meta.Note,
+		ID: catalog.NewBatchID(now), CreatedAt: now, Uploader: meta.Uploader, UploaderID: meta.UploaderID,
+		Pipeline: meta.Pipeline, Fonds: meta.Fonds, Dossier: meta.Dossier, Retention: meta.Retention, Note: meta.Note,
 	}}
 }
 
@@ -226,15 +232,19 @@ func (u *Upload) addStaged(ctx context.Context, name string, st *staged, depth i
 		u.reject(name, st.size, pages.ErrUnsupported)
 		return nil
 	}
-	id := catalog.DocumentIDFor(st.sum)
+	id := catalog.UploaderDocumentID(st.sum, u.batch.UploaderID)
 	item := catalog.Item{Name: name, DocumentID: id, Size: st.size, Format: string(f)}
-	// The same content uploaded before keeps its document and record.
-	if _, err := u.p.cat.GetDocument(ctx, id); err == nil {
-		item.Duplicate = true
+	// The same content uploaded before by the same uploader keeps its
+	// document and record. Another uploader's copy is neither linked nor
+	// mentioned: this upload becomes a document of its own.
+	prev, err := u.uploadedBefore(ctx, st.sum, id)
+	if err != nil {
+		return err
+	}
+	if prev != "" {
+		item.DocumentID, item.Duplicate = prev, true
 		u.batch.Items = append(u.batch.Items, item)
 		return nil
-	} else if !errors.Is(err, catalog.ErrNotFound) {
-		return err
 	}
 	for _, d := range u.docs {
 		if d.ID == id {
@@ -260,6 +270,36 @@ func (u *Upload) addStaged(ctx context.Context, name string, st *staged, depth i
 	})
 	u.batch.Items = append(u.batch.Items, item)
 	return nil
+}
+
+// uploadedBefore returns the document the uploader of this batch made
+// earlier from the file with hex SHA-256 sum, or "" when there is none. id
+// is the document's per-uploader ID; a document from before IDs were per
+// uploader (catalog.DocumentIDFor) counts only if its batch was uploaded by
+// the same uploader.
+func (u *Upload) uploadedBefore(ctx context.Context, sum string, id domain.DocumentID) (domain.DocumentID, error) {
+	if _, err := u.p.cat.GetDocument(ctx, id); err == nil {
+		return id, nil
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return "", err
+	}
+	legacy := catalog.DocumentIDFor(sum)
+	d, err := u.p.cat.GetDocument(ctx, legacy)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	b, err := u.p.cat.GetBatch(ctx, d.BatchID)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if b.UploadedBy(u.batch.UploaderID) {
+		return legacy, nil
+	}
+	return "", nil
 }
 
 // keepOriginal copies a staged file, chunk by chunk, to the original of

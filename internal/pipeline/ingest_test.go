@@ -4,17 +4,23 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/catalog/catalogtest"
+	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pipeline"
+	"github.com/sohoa/sohoa/internal/testenv"
 	"github.com/sohoa/sohoa/internal/vault"
 )
 
@@ -207,5 +213,121 @@ func TestAddErrors(t *testing.T) {
 			t.Fatalf("Add error = %v, want context.Canceled", err)
 		}
 		f.noStaging(t)
+	})
+}
+
+// acceptAll is an Enqueuer that takes every task.
+type acceptAll struct{}
+
+func (acceptAll) EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
+	return &asynq.TaskInfo{}, nil
+}
+
+// TestDuplicatesPerUploader: the same file uploaded again by its uploader
+// is a duplicate of their document; uploaded by someone else it is a new
+// document, so an upload never tells that another uploader holds the file.
+// Documents from before IDs were per uploader count only for their own
+// uploader. Batches are seen and retried within the caller's scope.
+func TestDuplicatesPerUploader(t *testing.T) {
+	ctx := context.Background()
+	cat, _ := catalogtest.New(t)
+	opt, err := redis.ParseURL(testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	p := pipeline.New(pipeline.Config{}, pipeline.Deps{Catalog: cat, Queue: acceptAll{}, Redis: rdb})
+	scan, legacyScan := pdfOf(5000), pdfOf(6000)
+
+	// A document ingested before IDs were per uploader, by token tA.
+	sum := sha256.Sum256(legacyScan)
+	legacyID := catalog.DocumentIDFor(hex.EncodeToString(sum[:]))
+	if err := cat.PutDocument(ctx, &catalog.Document{ID: legacyID, BatchID: "b20240101t000000aa", Name: "old.pdf",
+		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(legacyScan)), Format: "pdf", Status: "done"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.PutBatch(ctx, &catalog.Batch{ID: "b20240101t000000aa", Uploader: "tA Phòng A",
+		Items: []catalog.Item{{Name: "old.pdf", DocumentID: legacyID, Size: int64(len(legacyScan)), Format: "pdf"}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	upload := func(uploader string, data []byte) (catalog.Item, domain.BatchID) {
+		t.Helper()
+		up := p.NewUpload(pipeline.BatchMeta{Uploader: uploader + " test"})
+		if err := up.Add(ctx, "scan.pdf", bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+		id, err := up.Commit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return up.Items()[0], id
+	}
+	first, batchA := upload("tA", scan)
+	if first.Duplicate {
+		t.Fatal("first upload marked duplicate")
+	}
+	tests := []struct {
+		name     string
+		uploader string
+		data     []byte
+		dupOf    domain.DocumentID // "" for a new document
+	}{
+		{"same uploader again", "tA", scan, first.DocumentID},
+		{"another uploader", "tB", scan, ""},
+		{"another uploader's legacy document", "tB", legacyScan, ""},
+		{"own legacy document", "tA", legacyScan, legacyID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			it, _ := upload(tc.uploader, tc.data)
+			if tc.dupOf != "" {
+				if !it.Duplicate || it.DocumentID != tc.dupOf {
+					t.Errorf("item %+v, want a duplicate of %s", it, tc.dupOf)
+				}
+				return
+			}
+			if it.Duplicate || it.DocumentID == first.DocumentID || it.DocumentID == legacyID {
+				t.Errorf("item %+v, want a new document of its own", it)
+			}
+			if _, err := cat.GetDocument(ctx, it.DocumentID); err != nil {
+				t.Errorf("new document not stored: %v", err)
+			}
+		})
+	}
+
+	t.Run("scope", func(t *testing.T) {
+		asB := pipeline.BatchScope{Uploader: "tB"}
+		if _, err := p.Batch(ctx, asB, batchA, "en"); !errors.Is(err, catalog.ErrNotFound) {
+			t.Errorf("tB reads tA's batch: err = %v, want ErrNotFound", err)
+		}
+		if _, err := p.Retry(ctx, asB, batchA); !errors.Is(err, catalog.ErrNotFound) {
+			t.Errorf("tB retries tA's batch: err = %v, want ErrNotFound", err)
+		}
+		count := func(scope pipeline.BatchScope) int {
+			list, err := p.Batches(ctx, scope, 0, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range list {
+				if got, err := p.Batch(ctx, scope, b.ID, "en"); err != nil || got.ID != b.ID {
+					t.Errorf("listed batch %s not readable: %v", b.ID, err)
+				}
+			}
+			return len(list)
+		}
+		// tA: the legacy batch and three uploads; tB: two uploads.
+		for _, c := range []struct {
+			scope pipeline.BatchScope
+			want  int
+		}{{pipeline.BatchScope{Uploader: "tA"}, 4}, {asB, 2}, {pipeline.BatchScope{Uploader: "tC"}, 0}, {pipeline.AllBatches, 6}} {
+			if got := count(c.scope); got != c.want {
+				t.Errorf("%+v sees %d batches, want %d", c.scope, got, c.want)
+			}
+		}
+		if got, err := p.Batches(ctx, pipeline.BatchScope{Uploader: "tA"}, 2, "en"); err != nil || len(got) != 2 {
+			t.Errorf("limit 2: %d batches, %v", len(got), err)
+		}
 	})
 }

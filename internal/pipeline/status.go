@@ -39,13 +39,45 @@ type BatchView struct {
 	Documents  []DocumentView     `json:"documents"`
 }
 
-// Batch returns the current view of a batch. lang selects the language of
-// error messages ("en" or Vietnamese).
-func (p *Pipeline) Batch(ctx context.Context, id domain.BatchID, lang string) (*BatchView, error) {
+// BatchScope is which batches a caller may see and retry: every batch
+// (admins and operators), or only those its uploader uploaded.
+type BatchScope struct {
+	All      bool
+	Uploader string // token ID or "user:<username>" of the caller
+}
+
+// AllBatches is the scope of staff who see every batch.
+var AllBatches = BatchScope{All: true}
+
+// Allows reports whether b is within the scope.
+func (s BatchScope) Allows(b *catalog.Batch) bool { return s.All || b.UploadedBy(s.Uploader) }
+
+// batch reads a batch manifest within scope: a batch outside it is
+// catalog.ErrNotFound, so a caller cannot tell it exists.
+func (p *Pipeline) batch(ctx context.Context, scope BatchScope, id domain.BatchID) (*catalog.Batch, error) {
 	b, err := p.cat.GetBatch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	if !scope.Allows(b) {
+		return nil, fmt.Errorf("batch %s: outside the caller's scope: %w", id, catalog.ErrNotFound)
+	}
+	return b, nil
+}
+
+// Batch returns the current view of a batch within scope (else
+// catalog.ErrNotFound). lang selects the language of error messages ("en"
+// or Vietnamese).
+func (p *Pipeline) Batch(ctx context.Context, scope BatchScope, id domain.BatchID, lang string) (*BatchView, error) {
+	b, err := p.batch(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	return p.batchView(ctx, b, lang)
+}
+
+func (p *Pipeline) batchView(ctx context.Context, b *catalog.Batch, lang string) (*BatchView, error) {
+	id := b.ID
 	v := &BatchView{ID: b.ID, CreatedAt: b.CreatedAt, Pipeline: b.Pipeline, Fonds: b.Fonds,
 		Dossier: b.Dossier, Retention: b.Retention, Note: b.Note, Documents: []DocumentView{}}
 	allTerminal, anyProblem, anyStarted := true, false, false
@@ -110,18 +142,25 @@ func pageErrorSummary(n int, lang string) string {
 	return fmt.Sprintf("%d trang không đọc được", n)
 }
 
-// Batches returns views of the newest batches, newest first.
-func (p *Pipeline) Batches(ctx context.Context, limit int, lang string) ([]*BatchView, error) {
+// Batches returns views of the newest batches within scope, newest first.
+func (p *Pipeline) Batches(ctx context.Context, scope BatchScope, limit int, lang string) ([]*BatchView, error) {
 	ids, err := p.cat.BatchIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if limit > 0 && len(ids) > limit {
-		ids = ids[:limit]
-	}
 	out := []*BatchView{}
 	for _, id := range ids {
-		v, err := p.Batch(ctx, id, lang)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		b, err := p.batch(ctx, scope, id)
+		if errors.Is(err, catalog.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		v, err := p.batchView(ctx, b, lang)
 		if err != nil {
 			return nil, err
 		}
@@ -131,12 +170,13 @@ func (p *Pipeline) Batches(ctx context.Context, limit int, lang string) ([]*Batc
 	return out, nil
 }
 
-// Retry re-enqueues the failed documents of a batch and those with failed
+// Retry re-enqueues the failed documents of a batch within scope (else
+// catalog.ErrNotFound) and those with failed
 // pages, as a new attempt, and resumes its unfinished documents. Rejected
 // uploads (bad files) cannot be retried: they need a new upload. It returns
 // how many documents were re-enqueued or resumed.
-func (p *Pipeline) Retry(ctx context.Context, id domain.BatchID) (int, error) {
-	b, err := p.cat.GetBatch(ctx, id)
+func (p *Pipeline) Retry(ctx context.Context, scope BatchScope, id domain.BatchID) (int, error) {
+	b, err := p.batch(ctx, scope, id)
 	if err != nil {
 		return 0, err
 	}

@@ -706,7 +706,7 @@ func TestRetryAfterRedisLostItsState(t *testing.T) {
 		t.Fatal(err)
 	}
 	for round := 1; round <= 2; round++ {
-		n, err := f.p.Retry(ctx, b.ID)
+		n, err := f.p.Retry(ctx, AllBatches, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

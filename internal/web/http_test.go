@@ -20,6 +20,7 @@ import (
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
+	"github.com/sohoa/sohoa/internal/client"
 )
 
 // session is a signed-in HTTP client with its CSRF token.
@@ -125,8 +126,10 @@ func TestHTTPSecurity(t *testing.T) {
 	}
 
 	sessions := map[auth.Role]*session{}
+	tokens := map[auth.Role]string{}
 	for _, r := range auth.Roles() {
-		sessions[r] = signIn(t, base, in.Token(t, string(r)))
+		tokens[r] = in.Token(t, string(r))
+		sessions[r] = signIn(t, base, tokens[r])
 	}
 	pages := []struct {
 		path string
@@ -289,7 +292,8 @@ func TestHTTPSecurity(t *testing.T) {
 		if err := os.WriteFile(evil, []byte("not a document"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		res, err := in.Client(t, "uploader").Upload(context.Background(), []string{evil}, map[string]string{"note": `<script>alert(1)</script>`}, nil)
+		upClient := &client.Client{Base: base, Token: tokens[auth.RoleUploader]}
+		res, err := upClient.Upload(context.Background(), []string{evil}, map[string]string{"note": `<script>alert(1)</script>`}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,6 +320,29 @@ func TestHTTPSecurity(t *testing.T) {
 		resp, _ = get(t, up.c, base+"/batches/b20990101t000000ffffffffff")
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown batch: %d, want 404", resp.StatusCode)
+		}
+
+		// Another uploader neither sees nor retries the batch: it is not
+		// found, as if it did not exist. An admin sees it.
+		other := signIn(t, base, in.Token(t, "uploader"))
+		for _, p := range []string{"/batches/" + res.ID, "/batches/" + res.ID + "/events"} {
+			if resp, body := get(t, other.c, base+p); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "alert(1)") {
+				t.Errorf("another uploader's GET %s: %d, want 404 without the batch", p, resp.StatusCode)
+			}
+		}
+		if resp, _ := post(t, other.c, base+"/batches/"+res.ID+"/retry", url.Values{"csrf": {other.csrf}}, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another uploader's retry: %d, want 404", resp.StatusCode)
+		}
+		for _, p := range []string{"/batches", "/batches/events"} {
+			if _, body := get(t, other.c, base+p); strings.Contains(body, res.ID) {
+				t.Errorf("another uploader's %s lists the batch", p)
+			}
+			if _, body := get(t, up.c, base+p); !strings.Contains(body, res.ID) {
+				t.Errorf("the uploader's %s does not list their batch", p)
+			}
+		}
+		if resp, body := get(t, sessions[auth.RoleAdmin].c, base+"/batches/"+res.ID); resp.StatusCode != http.StatusOK || !strings.Contains(body, "alert(1)") {
+			t.Errorf("admin's batch page: %d, want the batch", resp.StatusCode)
 		}
 	})
 	t.Run("wrong tokens are throttled for this client", func(t *testing.T) {

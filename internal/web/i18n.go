@@ -99,7 +99,7 @@ var messages = map[string][2]string{
 	"batch.retry":      {"Xử lý lại các tài liệu lỗi", "Retry failed documents"},
 	"batch.retried":    {"Đã đưa %s tài liệu vào hàng đợi xử lý lại.", "%s document(s) queued again."},
 	"batch.open":       {"Mở", "Open"},
-	"batch.duplicate":  {"trùng với tài liệu đã có", "duplicate of an existing document"},
+	"batch.duplicate":  {"trùng với tệp bạn đã tải lên trước đó", "same file as one you uploaded before"},
 	"batch.quarantine": {"Cách ly: %s", "Quarantined: %s"},
 	"batch.live":       {"Tự động cập nhật", "Updating live"},
 	"batch.meta":       {"Phông: %s · Hồ sơ: %s · Bảo quản: %s", "Fonds: %s · Dossier: %s · Retention: %s"},

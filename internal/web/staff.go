@@ -118,7 +118,7 @@ func summarize(b *pipeline.BatchView) batchRow {
 }
 
 func (s *Server) batchesPage(w http.ResponseWriter, r *http.Request, v *view) error {
-	list, err := s.d.Pipeline.Batches(r.Context(), 50, v.Lang)
+	list, err := s.d.Pipeline.Batches(r.Context(), batchScope(v), 50, v.Lang)
 	if err != nil {
 		return err
 	}
@@ -130,6 +130,13 @@ func (s *Server) batchesPage(w http.ResponseWriter, r *http.Request, v *view) er
 	v.Data = rows
 	s.render(w, v, http.StatusOK, "batches")
 	return nil
+}
+
+// batchScope is which batches the signed-in user sees: admins and
+// operators see every batch, an uploader only their own (another's is not
+// found).
+func batchScope(v *view) pipeline.BatchScope {
+	return pipeline.BatchScope{All: v.User.Has(auth.RoleOperator), Uploader: v.User.TokenID}
 }
 
 func batchID(r *http.Request) (domain.BatchID, error) {
@@ -152,7 +159,7 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	b, err := s.d.Pipeline.Batch(r.Context(), id, v.Lang)
+	b, err := s.d.Pipeline.Batch(r.Context(), batchScope(v), id, v.Lang)
 	if err != nil {
 		return err
 	}
@@ -184,7 +191,7 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.d.Pipeline.Retry(r.Context(), id)
+	n, err := s.d.Pipeline.Retry(r.Context(), batchScope(v), id)
 	if err != nil {
 		return err
 	}
@@ -281,11 +288,12 @@ func (s *Server) batchEvents(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	if _, err := s.d.Pipeline.Batch(r.Context(), id, v.Lang); err != nil {
+	scope := batchScope(v)
+	if _, err := s.d.Pipeline.Batch(r.Context(), scope, id, v.Lang); err != nil {
 		return err
 	}
 	return s.stream(w, r, time.Second, func() (any, bool, error) {
-		b, err := s.d.Pipeline.Batch(r.Context(), id, v.Lang)
+		b, err := s.d.Pipeline.Batch(r.Context(), scope, id, v.Lang)
 		if err != nil {
 			return nil, false, err
 		}
@@ -298,7 +306,7 @@ func (s *Server) batchEvents(w http.ResponseWriter, r *http.Request, v *view) er
 // are all finished.
 func (s *Server) batchesEvents(w http.ResponseWriter, r *http.Request, v *view) error {
 	return s.stream(w, r, 2*time.Second, func() (any, bool, error) {
-		list, err := s.d.Pipeline.Batches(r.Context(), 20, v.Lang)
+		list, err := s.d.Pipeline.Batches(r.Context(), batchScope(v), 20, v.Lang)
 		if err != nil {
 			return nil, false, err
 		}
