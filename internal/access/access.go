@@ -35,6 +35,7 @@ package access
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -151,17 +152,45 @@ func (d Decision) Allowed() bool {
 // personal data.
 func (d Decision) Cleared() bool { return d.Principal.Has(auth.RolePIIReader) }
 
-// Deny returns the HTTP status and error code of a refused view: 401
+// Refusal is a refused request as the API reports it: an HTTP status, an
+// error code, and the message in Vietnamese and English.
+type Refusal struct {
+	Status int
+	Code   string
+	VI, EN string
+}
+
+// The refusals the policy makes besides Deny's.
+var (
+	// BadReason: the reason is longer than MaxReason or holds control
+	// characters (CleanReason failed).
+	BadReason = Refusal{http.StatusBadRequest, "bad_reason",
+		fmt.Sprintf("Lý do tối đa %d ký tự, không có ký tự điều khiển", MaxReason),
+		fmt.Sprintf("the reason must be at most %d characters, without control characters", MaxReason)}
+	// ReasonRequired: the caller asked for protected values and is
+	// cleared for them, but gave no reason.
+	ReasonRequired = Refusal{http.StatusBadRequest, "reason_required",
+		"Hãy ghi lý do (reason) để nhận dữ liệu cá nhân; lý do được ghi vào nhật ký kiểm toán",
+		"give a reason (reason) to receive personal data; it is kept in the audit log"}
+	// PIIRequired: the caller asked for protected values without
+	// pii_reader.
+	PIIRequired = Refusal{http.StatusForbidden, "pii_required",
+		"Nội dung này cần quyền xem dữ liệu cá nhân (pii_reader)", "this needs the pii_reader role (cleared for personal data)"}
+	unauthorized = Refusal{http.StatusUnauthorized, "unauthorized", "Cần đăng nhập", "authentication required"}
+	forbidden    = Refusal{http.StatusForbidden, "forbidden", "Vai trò của bạn không được truy cập nội dung này", "your role may not access this"}
+)
+
+// Deny returns the refusal of a view the caller may not use: 401
 // unauthorized for an anonymous caller, 403 pii_required for a view that
 // needs pii_reader, 403 forbidden otherwise.
-func (d Decision) Deny() (status int, code string) {
+func (d Decision) Deny() Refusal {
 	switch {
 	case !d.Principal.Role.Valid():
-		return http.StatusUnauthorized, "unauthorized"
+		return unauthorized
 	case Needs(d.View) == auth.RolePIIReader:
-		return http.StatusForbidden, "pii_required"
+		return PIIRequired
 	default:
-		return http.StatusForbidden, "forbidden"
+		return forbidden
 	}
 }
 

@@ -132,7 +132,11 @@ func TestPolicy(t *testing.T) {
 					t.Errorf("CanReveal = %v, NeedsReason = %v", a.CanReveal, got.needsReason)
 				}
 			} else {
-				got.status, got.code = d.Deny()
+				r := d.Deny()
+				got.status, got.code = r.Status, r.Code
+				if r.VI == "" || r.EN == "" {
+					t.Errorf("refusal %+v without messages", r)
+				}
 			}
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)

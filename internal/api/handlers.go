@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/archive"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
@@ -287,7 +289,14 @@ type fieldView struct {
 	Masked      bool               `json:"masked,omitempty"`
 }
 
+// getDocument serves a document and its record under the access policy
+// (access.Record): masked fields, the full or redacted text, and the
+// audit ("view", or "unmask" with the fields released).
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.Record)
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -312,30 +321,20 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principal(r)
-	reader := p.Has(auth.RolePIIReader)
-	reason := strings.TrimSpace(r.URL.Query().Get("reason"))
+	ap := dec.Apply(rec)
 	fields := map[string]fieldView{}
-	var unmasked []string
-	for name, f := range rec.Fields {
-		fv := fieldView{Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
-		var val any = f.Value
-		if len(f.Values) > 0 {
-			val = f.Values
-		}
-		switch {
-		case !f.Sensitivity.Protected():
+	for _, f := range ap.Fields {
+		fv := fieldView{Confidence: f.Field.Confidence, Page: f.Field.Page, Sensitivity: f.Field.Sensitivity}
+		if f.Outcome == access.Clear {
+			var val any = f.Field.Value
+			if len(f.Field.Values) > 0 {
+				val = f.Field.Values
+			}
 			fv.Value = val
-		case f.Sensitivity == domain.Personal && reader:
-			fv.Value = val
-			unmasked = append(unmasked, name)
-		case f.Sensitivity == domain.Sensitive && reader && reason != "":
-			fv.Value = val
-			unmasked = append(unmasked, name)
-		default:
+		} else {
 			fv.Masked = true
 		}
-		fields[name] = fv
+		fields[f.Name] = fv
 	}
 	out["doc_type"] = rec.Class
 	out["pipeline"] = rec.Pipeline
@@ -345,27 +344,42 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if rec.QuarantineReason != "" {
 		out["quarantine_reason"] = rec.QuarantineReason
 	}
-	action := "view"
-	if reader {
+	if ap.TextClear {
 		out["text"] = strings.Join(rec.Text, "\n\f\n")
-		unmasked = append(unmasked, "text")
-		action = "unmask"
 	} else {
 		out["text"] = strings.Join(rec.Redacted, "\n\f\n")
 		out["text_masked"] = true
 	}
-	details := map[string]string{}
-	if len(unmasked) > 0 {
-		details["unmasked"] = strings.Join(unmasked, ",")
-	}
-	if err := s.auditOrFail(r, action, string(id), reason, details); err != nil {
+	action, details := dec.Audit(ap.Released)
+	if err := s.auditOrFail(r, action, string(id), dec.Reason, details); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
+// decide returns the caller's access decision for view, with the
+// request's ?reason=, or the error that refuses it.
+func decide(r *http.Request, view access.View) (access.Decision, error) {
+	refused := func(f access.Refusal) error { return &apiError{f.Status, f.Code, f.VI, f.EN} }
+	reason, err := access.CleanReason(r.URL.Query().Get("reason"))
+	if err != nil {
+		return access.Decision{}, refused(access.BadReason)
+	}
+	dec := access.Decide(principal(r), view, reason)
+	if !dec.Allowed() {
+		return dec, refused(dec.Deny())
+	}
+	return dec, nil
+}
+
+// getPageImage serves a page scan under the access policy
+// (access.PageImage: pii_reader), audited as a download.
 func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.PageImage)
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -381,7 +395,9 @@ func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auditOrFail(r, "download", string(id), "", map[string]string{"page": strconv.Itoa(n)}); err != nil {
+	action, details := dec.Audit(nil)
+	details["page"] = strconv.Itoa(n)
+	if err := s.auditOrFail(r, action, string(id), dec.Reason, details); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(img))
@@ -461,8 +477,13 @@ func (s *Server) postReindex(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// getSearchCSV exports the hits of a search (up to 10,000) as CSV.
+// getSearchCSV exports the hits of a search (up to 10,000) as CSV, under
+// the access policy (access.CSV: public columns only, audited as an export).
 func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.CSV)
+	if err != nil {
+		return err
+	}
 	q, _, _, lookups, err := s.parseSearch(r)
 	if err != nil {
 		return err
@@ -480,11 +501,13 @@ func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Offset += q.Size
 	}
+	action, released := dec.Audit(nil)
 	details := map[string]string{"q": auditQuery(q.Text), "rows": strconv.Itoa(len(hits)), "format": "csv"}
 	if lookups > 0 {
 		details["personal_lookups"] = strconv.Itoa(lookups)
 	}
-	if err := s.auditOrFail(r, "export", "", "", details); err != nil {
+	maps.Copy(details, released)
+	if err := s.auditOrFail(r, action, "", dec.Reason, details); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
