@@ -6,50 +6,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sohoa/sohoa/internal/access/accesstest"
 	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/auth"
-	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/catalog/catalogtest"
-	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 )
-
-// auditLog records audit events as "<role> <action> <object> <details> reason=<reason>".
-type auditLog struct {
-	mu     sync.Mutex
-	events []string
-}
-
-func (a *auditLog) Audit(_ context.Context, p auth.Principal, action, object, reason string, d map[string]string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ev := string(p.Role) + " " + action + " " + object
-	for _, k := range []string{"unmasked", "personal", "page"} {
-		if d[k] != "" {
-			ev += " " + k + "=" + d[k]
-		}
-	}
-	if reason != "" {
-		ev += " reason=" + reason
-	}
-	a.events = append(a.events, ev)
-	return nil
-}
-
-func (a *auditLog) take() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ev := a.events
-	a.events = nil
-	return ev
-}
 
 // oneHit is a search index holding one public hit.
 type oneHit struct{ id string }
@@ -73,23 +40,8 @@ func TestRecordViews(t *testing.T) {
 		}
 		tokens[r] = tok
 	}
-	id := domain.DocumentID("0123456789abcdef0123456789abcdef")
-	for _, err := range []error{
-		cat.PutDocument(ctx, &catalog.Document{ID: id, BatchID: "b20261125t100000abcdef", Name: "scan.png", Status: domain.DocDone, Pages: 1}),
-		cat.PutRecord(ctx, &catalog.Record{DocumentID: id, BatchID: "b20261125t100000abcdef", Class: "birth_extract", Pages: 1,
-			Fields: map[string]catalog.Field{
-				"issuer":       {Value: "UBND xã Tân Lập", Sensitivity: domain.Public},
-				"person_names": {Values: []string{"Trần Văn Bình"}, Sensitivity: domain.Personal},
-				"ethnicity":    {Value: "Khơ Mú", Sensitivity: domain.Sensitive},
-			},
-			Text: []string{"Trần Văn Bình, dân tộc Khơ Mú"}, Redacted: []string{"[person], dân tộc [sensitive]"}, FinalizedAt: time.Now()}),
-		cat.PutPageImage(ctx, id, 1, []byte("\x89PNG\r\n\x1a\n")),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	au := &auditLog{}
+	id := accesstest.Seed(t, cat)
+	au := &accesstest.Audit{Keys: []string{"unmasked", "personal", "page"}}
 	srv := api.New(api.Deps{Pipeline: pipeline.New(pipeline.Config{}, pipeline.Deps{Catalog: cat}), Catalog: cat, Auth: as,
 		Audit: au, Search: oneHit{string(id)}})
 	doc := "/api/v1/documents/" + string(id)
@@ -103,19 +55,19 @@ func TestRecordViews(t *testing.T) {
 		audit      []string
 	}{
 		{"searcher", doc, auth.RoleSearcher, 200, "",
-			map[string]any{"issuer": "UBND xã Tân Lập", "person_names": nil, "ethnicity": nil}, "[person], dân tộc [sensitive]",
+			map[string]any{"issuer": accesstest.Issuer, "person_names": nil, "ethnicity": nil}, "[person], sinh năm [năm]",
 			[]string{"searcher view " + string(id)}},
 		{"searcher with reason", doc + "?reason=x", auth.RoleSearcher, 200, "",
-			map[string]any{"issuer": "UBND xã Tân Lập", "person_names": nil, "ethnicity": nil}, "[person], dân tộc [sensitive]",
+			map[string]any{"issuer": accesstest.Issuer, "person_names": nil, "ethnicity": nil}, "[person], sinh năm [năm]",
 			[]string{"searcher view " + string(id) + " reason=x"}},
 		{"admin with reason", doc + "?reason=x", auth.RoleAdmin, 200, "",
-			map[string]any{"issuer": "UBND xã Tân Lập", "person_names": nil, "ethnicity": nil}, "[person], dân tộc [sensitive]",
+			map[string]any{"issuer": accesstest.Issuer, "person_names": nil, "ethnicity": nil}, "[person], sinh năm [năm]",
 			[]string{"admin view " + string(id) + " reason=x"}},
 		{"pii_reader", doc, auth.RolePIIReader, 200, "",
-			map[string]any{"issuer": "UBND xã Tân Lập", "person_names": []any{"Trần Văn Bình"}, "ethnicity": nil}, "Trần Văn Bình, dân tộc Khơ Mú",
+			map[string]any{"issuer": accesstest.Issuer, "person_names": []any{accesstest.Name}, "ethnicity": nil}, accesstest.Name + ", sinh năm 1990",
 			[]string{"pii_reader unmask " + string(id) + " unmasked=person_names,text"}},
 		{"pii_reader with reason", doc + "?reason=%20x%C3%A1c%20minh%20", auth.RolePIIReader, 200, "",
-			map[string]any{"issuer": "UBND xã Tân Lập", "person_names": []any{"Trần Văn Bình"}, "ethnicity": "Khơ Mú"}, "Trần Văn Bình, dân tộc Khơ Mú",
+			map[string]any{"issuer": accesstest.Issuer, "person_names": []any{accesstest.Name}, "ethnicity": accesstest.Ethnicity}, accesstest.Name + ", sinh năm 1990",
 			[]string{"pii_reader unmask " + string(id) + " unmasked=ethnicity,person_names,text reason=xác minh"}},
 		{"reason too long", doc + "?reason=" + strings.Repeat("a", 501), auth.RolePIIReader, 400, "bad_reason", nil, "", nil},
 		{"uploader", doc, auth.RoleUploader, 403, "forbidden", nil, "", nil},
@@ -135,7 +87,7 @@ func TestRecordViews(t *testing.T) {
 			if rr.Code != tc.status {
 				t.Fatalf("HTTP %d, want %d: %s", rr.Code, tc.status, rr.Body)
 			}
-			if diff := cmp.Diff(tc.audit, au.take()); diff != "" {
+			if diff := cmp.Diff(tc.audit, au.Take()); diff != "" {
 				t.Errorf("audit (-want +got)\n%s", diff)
 			}
 			if tc.status != 200 {

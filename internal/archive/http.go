@@ -138,13 +138,11 @@ func (h *Handlers) serve(w http.ResponseWriter, r *http.Request, view access.Vie
 		return
 	}
 	if er.Personal && !dec.Cleared() {
-		h.fail(w, r, http.StatusForbidden, "pii_required", "Xuất dữ liệu cá nhân cần quyền pii_reader",
-			"exporting personal data needs the pii_reader role")
+		h.refuse(w, r, access.PIIRequired)
 		return
 	}
 	if er.Personal && dec.NeedsReason() {
-		h.fail(w, r, http.StatusBadRequest, "reason_required", "Hãy ghi lý do xuất dữ liệu cá nhân (reason)",
-			"give the reason for exporting personal data (reason)")
+		h.refuse(w, r, access.ReasonRequired)
 		return
 	}
 	opt.Access = dec
@@ -181,14 +179,12 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request, view access.Vi
 	}
 	reason, err := access.CleanReason(reason)
 	if err != nil {
-		h.fail(w, r, http.StatusBadRequest, "bad_reason", fmt.Sprintf("Lý do tối đa %d ký tự, không có ký tự điều khiển", access.MaxReason),
-			fmt.Sprintf("the reason must be at most %d characters, without control characters", access.MaxReason))
+		h.refuse(w, r, access.BadReason)
 		return access.Decision{}, false
 	}
 	dec := access.Decide(p, view, reason)
 	if !dec.Allowed() {
-		status, code := dec.Deny()
-		h.fail(w, r, status, code, "Bạn không có quyền truy cập nội dung này", "you may not access this")
+		h.refuse(w, r, dec.Deny())
 		return access.Decision{}, false
 	}
 	return dec, true
@@ -199,6 +195,10 @@ func (h *Handlers) log() *slog.Logger {
 		return h.Log
 	}
 	return slog.Default()
+}
+
+func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request, f access.Refusal) {
+	h.fail(w, r, f.Status, f.Code, f.VI, f.EN)
 }
 
 // fail writes an error in the API's format: the message in Vietnamese,

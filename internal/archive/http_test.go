@@ -10,37 +10,20 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sohoa/sohoa/internal/access/accesstest"
 	"github.com/sohoa/sohoa/internal/archive"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pdfa"
 )
 
-type recAudit struct {
-	mu     sync.Mutex
-	events []string
-}
-
-func (a *recAudit) Audit(_ context.Context, p auth.Principal, action, object, reason string, d map[string]string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ev := p.Name + " " + action + " " + object + " personal=" + d["personal"]
-	if d["unmasked"] != "" {
-		ev += " unmasked=" + d["unmasked"]
-	}
-	if reason != "" {
-		ev += " reason=" + reason
-	}
-	a.events = append(a.events, ev)
-	return nil
-}
-
 func TestHandlers(t *testing.T) {
 	cat, batch, ids := seed(t)
-	au := &recAudit{}
+	au := &accesstest.Audit{Keys: []string{"personal", "unmasked"}}
 	h := &archive.Handlers{Exporter: archive.New(cat, func(ctx context.Context, id domain.DocumentID) ([]byte, error) {
 		return pdfa.FromCatalog(ctx, cat, id)
 	}), Audit: au}
@@ -140,8 +123,8 @@ func TestHandlers(t *testing.T) {
 		"pii_reader download " + string(ids[0]) + " personal=true reason=ho so thue",
 		"pii_reader download " + string(ids[1]) + " personal=false",
 	}
-	if strings.Join(au.events, "\n") != strings.Join(want, "\n") {
-		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(au.events, "\n"), strings.Join(want, "\n"))
+	if diff := cmp.Diff(want, au.Take()); diff != "" {
+		t.Errorf("audit (-want +got):\n%s", diff)
 	}
 }
 
