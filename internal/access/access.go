@@ -11,17 +11,19 @@
 //
 // The rule, per view (role: what the caller must hold to use it at all):
 //
-//   - record (searcher): public fields for everyone; personal fields and
-//     the full text for pii_reader; sensitive fields for pii_reader with a
-//     reason. Audited as "view", or "unmask" with the fields released.
+//   - record (searcher): public fields for everyone; personal fields, the
+//     full text and page thumbnails for pii_reader; sensitive fields for
+//     pii_reader with a reason. Audited as "view", or "unmask" with the fields released.
 //   - page image, original, searchable PDF (pii_reader): everything, with
 //     or without a reason, whatever text redaction found. Audited as
 //     "download".
 //   - batch and dossier exports (searcher): public fields for everyone;
 //     personal and sensitive fields, the full text (the PDFs of personal
 //     documents) and original file names only for pii_reader with a
-//     reason; without one, a pii_reader's export is a searcher's. Audited
-//     as "export" with the fields released.
+//     reason; without one, a pii_reader's export holds what a searcher's
+//     does, plus the PDFs of documents whose text is not personal (page
+//     images need pii_reader, not a reason). Audited as "export" with the
+//     fields released.
 //   - search CSV (searcher): public columns only. Audited as "export".
 //
 // Secret fields are never shown; documents carrying them are quarantined.
@@ -239,6 +241,22 @@ func (d Decision) Field(s domain.Sensitivity) Outcome {
 // the PDF of a document whose text is personal, and the original file
 // name, are included.
 func (d Decision) Text() Outcome { return d.Field(domain.Personal) }
+
+// Scans returns what the caller gets of the page images: the scans, the
+// pages of the searchable PDF (in the PDF view and in exports), the
+// original file and a record page's thumbnails. They show whatever the
+// page holds, so they are Clear for pii_reader, with or without a reason,
+// whatever text redaction found, and Masked for everyone else; never in
+// the CSV.
+func (d Decision) Scans() Outcome {
+	switch {
+	case !d.Allowed():
+		return Denied
+	case d.View == CSV || !d.Cleared():
+		return Masked
+	}
+	return Clear
+}
 
 // NeedsReason reports whether the caller is cleared for protected values
 // the view withholds for want of a reason: a reveal form, or an export

@@ -35,14 +35,14 @@ var record = &catalog.Record{
 // outcome is written out; none is computed from the policy.
 func TestPolicy(t *testing.T) {
 	type want struct {
-		public, personal, sensitive, text access.Outcome
-		needsReason                       bool
-		action, unmasked, exportPersonal  string // audit; "" = nothing audited (denied)
-		status                            int    // deny status when denied
-		code                              string
+		public, personal, sensitive, text, scans access.Outcome
+		needsReason                              bool
+		action, unmasked, exportPersonal         string // audit; "" = nothing audited (denied)
+		status                                   int    // deny status when denied
+		code                                     string
 	}
 	denied := func(status int, code string) want {
-		return want{D, D, D, D, false, "", "", "", status, code}
+		return want{D, D, D, D, D, false, "", "", "", status, code}
 	}
 	anon := denied(401, "unauthorized")
 	forb := denied(403, "forbidden")
@@ -75,33 +75,33 @@ func TestPolicy(t *testing.T) {
 	// public values only, reason or not.
 	for _, r := range []auth.Role{auth.RoleSearcher, auth.RoleAdmin} {
 		add(r, map[string]want{
-			"record":             {C, M, M, M, false, "view", "", "", 0, ""},
-			"record+why":         {C, M, M, M, false, "view", "", "", 0, ""},
+			"record":             {C, M, M, M, M, false, "view", "", "", 0, ""},
+			"record+why":         {C, M, M, M, M, false, "view", "", "", 0, ""},
 			"page_image":         piiReq,
 			"original":           piiReq,
 			"pdf":                piiReq,
-			"batch_export":       {C, M, M, M, false, "export", "", "false", 0, ""},
-			"batch_export+why":   {C, M, M, M, false, "export", "", "false", 0, ""},
-			"dossier_export":     {C, M, M, M, false, "export", "", "false", 0, ""},
-			"dossier_export+why": {C, M, M, M, false, "export", "", "false", 0, ""},
-			"csv":                {C, M, M, M, false, "export", "", "false", 0, ""},
-			"csv+why":            {C, M, M, M, false, "export", "", "false", 0, ""},
+			"batch_export":       {C, M, M, M, M, false, "export", "", "false", 0, ""},
+			"batch_export+why":   {C, M, M, M, M, false, "export", "", "false", 0, ""},
+			"dossier_export":     {C, M, M, M, M, false, "export", "", "false", 0, ""},
+			"dossier_export+why": {C, M, M, M, M, false, "export", "", "false", 0, ""},
+			"csv":                {C, M, M, M, M, false, "export", "", "false", 0, ""},
+			"csv+why":            {C, M, M, M, M, false, "export", "", "false", 0, ""},
 		})
 	}
 	add(auth.RolePIIReader, map[string]want{
-		"record":             {C, C, R, C, true, "unmask", "person_names,text", "", 0, ""},
-		"record+why":         {C, C, C, C, false, "unmask", "ethnicity,person_names,text", "", 0, ""},
-		"page_image":         {C, C, C, C, false, "download", "", "", 0, ""},
-		"page_image+why":     {C, C, C, C, false, "download", "", "", 0, ""},
-		"original":           {C, C, C, C, false, "download", "", "", 0, ""},
-		"pdf":                {C, C, C, C, false, "download", "", "", 0, ""},
-		"pdf+why":            {C, C, C, C, false, "download", "", "", 0, ""},
-		"batch_export":       {C, R, R, R, true, "export", "", "false", 0, ""},
-		"batch_export+why":   {C, C, C, C, false, "export", "ethnicity,person_names,text", "true", 0, ""},
-		"dossier_export":     {C, R, R, R, true, "export", "", "false", 0, ""},
-		"dossier_export+why": {C, C, C, C, false, "export", "ethnicity,person_names,text", "true", 0, ""},
-		"csv":                {C, M, M, M, false, "export", "", "false", 0, ""},
-		"csv+why":            {C, M, M, M, false, "export", "", "false", 0, ""},
+		"record":             {C, C, R, C, C, true, "unmask", "person_names,text", "", 0, ""},
+		"record+why":         {C, C, C, C, C, false, "unmask", "ethnicity,person_names,text", "", 0, ""},
+		"page_image":         {C, C, C, C, C, false, "download", "", "", 0, ""},
+		"page_image+why":     {C, C, C, C, C, false, "download", "", "", 0, ""},
+		"original":           {C, C, C, C, C, false, "download", "", "", 0, ""},
+		"pdf":                {C, C, C, C, C, false, "download", "", "", 0, ""},
+		"pdf+why":            {C, C, C, C, C, false, "download", "", "", 0, ""},
+		"batch_export":       {C, R, R, R, C, true, "export", "", "false", 0, ""},
+		"batch_export+why":   {C, C, C, C, C, false, "export", "ethnicity,person_names,text", "true", 0, ""},
+		"dossier_export":     {C, R, R, R, C, true, "export", "", "false", 0, ""},
+		"dossier_export+why": {C, C, C, C, C, false, "export", "ethnicity,person_names,text", "true", 0, ""},
+		"csv":                {C, M, M, M, M, false, "export", "", "false", 0, ""},
+		"csv+why":            {C, M, M, M, M, false, "export", "", "false", 0, ""},
 	})
 	if len(cases) < 6*10 {
 		t.Fatalf("only %d cases", len(cases))
@@ -122,7 +122,7 @@ func TestPolicy(t *testing.T) {
 			}
 			d := access.Decide(p, tc.view, tc.reason)
 			got := want{public: d.Field(domain.Public), personal: d.Field(domain.Personal), sensitive: d.Field(domain.Sensitive),
-				text: d.Text(), needsReason: d.NeedsReason()}
+				text: d.Text(), scans: d.Scans(), needsReason: d.NeedsReason()}
 			if d.Allowed() {
 				a := d.Apply(record)
 				var details map[string]string

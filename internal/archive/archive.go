@@ -12,9 +12,11 @@
 // done are never exported; they are listed as skipped without metadata.
 // What else a package holds is decided by the caller's access.Decision
 // (Options.Access): a field is included only when the decision shows its
-// class in clear, and the PDF of a document whose text carries personal
-// data (its text layer is the full OCR text) and original file names only
-// when it shows the text in clear: for a pii_reader who gave a reason.
+// class in clear; PDFs (their pages are the page images) only when it
+// shows the scans, for a pii_reader; the PDF of a document whose text
+// carries personal data (its text layer is the full OCR text) and original
+// file names only when it shows the text in clear, for a pii_reader who
+// gave a reason.
 package archive
 
 import (
@@ -87,7 +89,7 @@ type Summary struct {
 // Skip is a document left out of a package, with the reason.
 type Skip struct {
 	DocumentID string `json:"document_id"`
-	Reason     string `json:"reason"` // quarantined, not_done, pdf_withheld_personal
+	Reason     string `json:"reason"` // quarantined, not_done, pdf_withheld_images, pdf_withheld_personal
 }
 
 // Batch writes the package of every document of a batch, in upload order.
@@ -162,6 +164,7 @@ func (e *Exporter) Prepare(ctx context.Context, ids []domain.DocumentID, opt Opt
 		opt.Created = time.Now()
 	}
 	fullText := opt.Access.Text() == access.Clear
+	scans := opt.Access.Scans() == access.Clear
 	p := &Package{e: e, opt: opt, sum: &Summary{Name: opt.Name, Created: opt.Created.UTC(), FileCode: opt.FileCode,
 		Personal: fullText, Exported: []string{}, Skipped: []Skip{}}}
 	released := map[string]bool{}
@@ -198,14 +201,16 @@ func (e *Exporter) Prepare(ctx context.Context, ids []domain.DocumentID, opt Opt
 				released[n] = true
 			}
 		}
-		if personalText(r) {
-			if fullText {
-				en.pdf, released["text"] = true, true
-			} else {
-				p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "pdf_withheld_personal"})
+		switch personal := personalText(r); {
+		case !scans:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "pdf_withheld_images"})
+		case personal && !fullText:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "pdf_withheld_personal"})
+		default:
+			en.pdf, released["page_images"] = true, true
+			if personal {
+				released["text"] = true
 			}
-		} else {
-			en.pdf = true
 		}
 		if en.md.OriginalName != "" {
 			released["original_name"] = true
@@ -221,9 +226,9 @@ func (e *Exporter) Prepare(ctx context.Context, ids []domain.DocumentID, opt Opt
 }
 
 // Released returns the names of the protected fields the package holds in
-// clear, "text" when it holds the PDF of a document whose text is
-// personal, and "original_name" when it holds original file names:
-// what the audit records (names, never values).
+// clear, "page_images" when it holds PDFs, "text" when it holds the PDF of
+// a document whose text is personal, and "original_name" when it holds
+// original file names: what the audit records (names, never values).
 func (p *Package) Released() []string { return p.released }
 
 // Documents returns how many documents the package exports.

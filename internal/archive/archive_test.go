@@ -154,11 +154,12 @@ func TestBatchPackage(t *testing.T) {
 	cat, batch, ids := seed(t)
 	pdf := func(ctx context.Context, id domain.DocumentID) ([]byte, error) { return pdfa.FromCatalog(ctx, cat, id) }
 	ex := archive.New(cat, pdf)
-	// What a package holds when it releases nothing protected.
+	// What a package holds for a searcher: metadata, no PDF (their pages
+	// are page images, which need pii_reader).
 	maskedFiles := []string{"documents/001-" + string(ids[0]) + ".json", "documents/001-" + string(ids[0]) + ".xml",
-		"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".pdf", "documents/002-" + string(ids[1]) + ".xml",
+		"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".xml",
 		"manifest-sha256.txt", "package.json"}
-	maskedSkipped := []archive.Skip{{string(ids[0]), "pdf_withheld_personal"}, {string(ids[2]), "quarantined"}}
+	maskedSkipped := []archive.Skip{{string(ids[0]), "pdf_withheld_images"}, {string(ids[1]), "pdf_withheld_images"}, {string(ids[2]), "quarantined"}}
 	exported := []string{string(ids[0]), string(ids[1])}
 	tests := []struct {
 		name         string
@@ -176,7 +177,10 @@ func TestBatchPackage(t *testing.T) {
 		// Finding (issue 18): a pii_reader's export released personal and
 		// sensitive values without the reason the document view requires.
 		{"pii_reader without a reason", auth.RolePIIReader, "",
-			maskedFiles, maskedSkipped, false, exported},
+			[]string{"documents/001-" + string(ids[0]) + ".json", "documents/001-" + string(ids[0]) + ".xml",
+				"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".pdf", "documents/002-" + string(ids[1]) + ".xml",
+				"manifest-sha256.txt", "package.json"},
+			[]archive.Skip{{string(ids[0]), "pdf_withheld_personal"}, {string(ids[2]), "quarantined"}}, false, exported},
 		{"admin with a reason", auth.RoleAdmin, "xác minh",
 			maskedFiles, maskedSkipped, false, exported},
 		{"pii_reader with a reason", auth.RolePIIReader, "hồ sơ thuế",
@@ -263,8 +267,12 @@ func TestBatchPackage(t *testing.T) {
 			want := archive.Metadata{XMLName: xml.Name{Local: "Document"}, Identifier: string(ids[1]), FileCode: "H55.01.04-2024-12", DocOrdinal: 2,
 				TypeName: "Quyết định", CodeNumber: "45", CodeNotation: "QĐ-UBND", IssuedDate: "01/03/2024", OrganName: "UBND tỉnh Cà Mau",
 				Subject: "Về việc phê duyệt kế hoạch", Language: "vi", PageAmount: 1, ConfidenceLevel: "02", Mode: "01", Title: "Quyết",
-				Class: "decision", OCRConfidence: 91.5, OriginalSHA256: md.OriginalSHA256, PDF: "002-" + string(ids[1]) + ".pdf", SHA256: md.SHA256,
+				Class: "decision", OCRConfidence: 91.5, OriginalSHA256: md.OriginalSHA256, SHA256: md.SHA256,
 				Fields: md.Fields}
+			pdf, withPDF := files[prefix+"documents/002-"+string(ids[1])+".pdf"]
+			if withPDF {
+				want.PDF = "002-" + string(ids[1]) + ".pdf"
+			}
 			if tc.wantCitizen {
 				want.OriginalName = md.OriginalName
 			}
@@ -279,8 +287,8 @@ func TestBatchPackage(t *testing.T) {
 			if diff := cmp.Diff(md, js); diff != "" {
 				t.Errorf("JSON and XML disagree (-xml +json):\n%s", diff)
 			}
-			if pdfSum := sha256.Sum256(files[prefix+"documents/002-"+string(ids[1])+".pdf"]); hex.EncodeToString(pdfSum[:]) != md.SHA256 {
-				t.Error("Sha256 element is not the PDF's checksum")
+			if pdfSum := sha256.Sum256(pdf); withPDF && hex.EncodeToString(pdfSum[:]) != md.SHA256 || !withPDF && md.SHA256 != "" {
+				t.Errorf("Sha256 element %q is not the PDF's checksum", md.SHA256)
 			}
 		})
 	}

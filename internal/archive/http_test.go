@@ -111,14 +111,14 @@ func TestHandlers(t *testing.T) {
 			}
 		})
 	}
-	released := " unmasked=ethnicity,original_name,person_names,text"
+	released := " unmasked=ethnicity,original_name,page_images,person_names,text"
 	want := []string{
 		"searcher export " + string(batch) + " personal=false",
-		"pii_reader export " + string(batch) + " personal=false",
+		"pii_reader export " + string(batch) + " personal=true unmasked=page_images",
 		"pii_reader export " + string(batch) + " personal=true" + released + " reason=hồ sơ thuế",
 		"admin export " + string(batch) + " personal=false reason=x",
 		"searcher export sohoa-dossier personal=false",
-		"pii_reader export sohoa-dossier personal=false",
+		"pii_reader export sohoa-dossier personal=true unmasked=page_images",
 		"pii_reader export sohoa-dossier personal=true" + released + " reason=đối chiếu",
 		"pii_reader download " + string(ids[0]) + " personal=true reason=ho so thue",
 		"pii_reader download " + string(ids[1]) + " personal=false",

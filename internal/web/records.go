@@ -295,6 +295,7 @@ type recordData struct {
 	Text       []string
 	TextMasked bool
 	Reader     bool
+	Scans      bool  // page images and the original may be shown (pii_reader)
 	Pages      []int // shown as thumbnails
 	MorePages  []int // linked only
 	CanReveal  bool
@@ -384,7 +385,7 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 	} else {
 		d.Text, d.TextMasked = rec.Redacted, true
 	}
-	if dec.Cleared() {
+	if d.Scans = dec.Scans() == access.Clear; d.Scans {
 		for n := 1; n <= rec.Pages; n++ {
 			if n <= maxThumbs {
 				d.Pages = append(d.Pages, n)
