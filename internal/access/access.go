@@ -5,7 +5,8 @@
 //   - for each field class (public, personal, sensitive, secret) whether
 //     the value is shown in clear, masked, or shown only with a reason;
 //   - whether the OCR text (and so the searchable PDF's text layer) is
-//     shown in clear or as redacted text;
+//     shown in clear or as redacted text, and whether the page images
+//     (scans, the PDF's pages, the original file) are released;
 //   - what the audit records: the action and the names of the protected
 //     fields released (never their values).
 //
@@ -13,7 +14,8 @@
 //
 //   - record (searcher): public fields for everyone; personal fields, the
 //     full text and page thumbnails for pii_reader; sensitive fields for
-//     pii_reader with a reason. Audited as "view", or "unmask" with the fields released.
+//     pii_reader with a reason. Audited as "view", or "unmask" with the
+//     fields released.
 //   - page image, original, searchable PDF (pii_reader): everything, with
 //     or without a reason, whatever text redaction found. Audited as
 //     "download".
@@ -112,7 +114,8 @@ const (
 const MaxReason = 500
 
 // ErrBadReason is returned by CleanReason for a reason that is too long or
-// holds control characters.
+// holds control characters (bidi controls included: a reason is shown in
+// the audit page, where they could disguise it).
 var ErrBadReason = errors.New("access: reason too long or holds control characters")
 
 // CleanReason returns a caller's reason as the audit keeps it: trimmed and
@@ -123,7 +126,7 @@ func CleanReason(s string) (string, error) {
 		return "", ErrBadReason
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
 			return "", ErrBadReason
 		}
 	}

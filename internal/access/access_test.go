@@ -211,6 +211,7 @@ func TestCleanReason(t *testing.T) {
 		{"a\x00b", "", true},
 		{"a\nb", "", true},
 		{"\xff", "", true},
+		{"xác minh \u202egnp.exe", "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
