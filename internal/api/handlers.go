@@ -350,8 +350,7 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 		out["text"] = strings.Join(rec.Redacted, "\n\f\n")
 		out["text_masked"] = true
 	}
-	action, details := dec.Audit(ap.Released)
-	if err := s.auditOrFail(r, action, string(id), dec.Reason, details); err != nil {
+	if err := s.auditView(r, dec, string(id), ap.Released, nil); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -371,6 +370,15 @@ func decide(r *http.Request, view access.View) (access.Decision, error) {
 		return dec, refused(dec.Deny())
 	}
 	return dec, nil
+}
+
+// auditView audits a view decided by dec (access.Decision.Audit: the
+// action and the names of the protected fields released), with the view's
+// own details and the caller's reason.
+func (s *Server) auditView(r *http.Request, dec access.Decision, object string, released []string, own map[string]string) error {
+	action, details := dec.Audit(released)
+	maps.Copy(details, own)
+	return s.auditOrFail(r, action, object, dec.Reason, details)
 }
 
 // getPageImage serves a page scan under the access policy
@@ -395,9 +403,7 @@ func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	action, details := dec.Audit(nil)
-	details["page"] = strconv.Itoa(n)
-	if err := s.auditOrFail(r, action, string(id), dec.Reason, details); err != nil {
+	if err := s.auditView(r, dec, string(id), nil, map[string]string{"page": strconv.Itoa(n)}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(img))
@@ -501,13 +507,11 @@ func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 		q.Offset += q.Size
 	}
-	action, released := dec.Audit(nil)
 	details := map[string]string{"q": auditQuery(q.Text), "rows": strconv.Itoa(len(hits)), "format": "csv"}
 	if lookups > 0 {
 		details["personal_lookups"] = strconv.Itoa(lookups)
 	}
-	maps.Copy(details, released)
-	if err := s.auditOrFail(r, action, "", dec.Reason, details); err != nil {
+	if err := s.auditView(r, dec, "", nil, details); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

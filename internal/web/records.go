@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -331,6 +332,16 @@ func decide(v *view, view access.View, reason string) (access.Decision, error) {
 	return dec, nil
 }
 
+// auditView audits a view decided by dec (access.Decision.Audit: the
+// action and the names of the protected fields released), with the view's
+// own details, "via": "web" and the caller's reason.
+func (s *Server) auditView(r *http.Request, v *view, dec access.Decision, object string, released []string, own map[string]string) error {
+	action, details := dec.Audit(released)
+	maps.Copy(details, own)
+	details["via"] = "web"
+	return s.audit(r, v, action, object, dec.Reason, details)
+}
+
 // showRecord renders a record under the access policy (access.Record),
 // as the API's document view: public fields for everyone; personal fields
 // and the clear text for pii_reader; sensitive fields for pii_reader with
@@ -395,9 +406,7 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 		}
 	}
 	d.Revealed = dec.Reason != ""
-	action, details := dec.Audit(ap.Released)
-	details["via"] = "web"
-	if err := s.audit(r, v, action, string(id), dec.Reason, details); err != nil {
+	if err := s.auditView(r, v, dec, string(id), ap.Released, nil); err != nil {
 		return err
 	}
 	v.Data = d
@@ -424,9 +433,7 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	action, details := dec.Audit(nil)
-	details["page"], details["via"] = strconv.Itoa(n), "web"
-	if err := s.audit(r, v, action, string(id), dec.Reason, details); err != nil {
+	if err := s.auditView(r, v, dec, string(id), nil, map[string]string{"page": strconv.Itoa(n)}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(img))
@@ -455,9 +462,7 @@ func (s *Server) original(w http.ResponseWriter, r *http.Request, v *view) error
 	if err != nil {
 		return err
 	}
-	action, details := dec.Audit(nil)
-	details["original"], details["via"] = "true", "web"
-	if err := s.audit(r, v, action, string(id), dec.Reason, details); err != nil {
+	if err := s.auditView(r, v, dec, string(id), nil, map[string]string{"original": "true"}); err != nil {
 		return err
 	}
 	name := "document-" + string(id)
