@@ -185,12 +185,13 @@ func cmdExchange(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // cmdExport downloads a batch's archive package (searcher; personal data
-// only with a pii_reader token).
+// only with a pii_reader token and --reason, which the audit keeps).
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flagSet("export", "sohoa export --batch ID --out FILE.zip: tải gói lưu trữ (PDF/A + siêu dữ liệu NĐ 30) / download an archive package.", stderr)
 	server, token := clientFlags(fs)
 	batch := fs.String("batch", "", "batch ID")
 	out := fs.String("out", "", "ZIP file to write")
+	reason := fs.String("reason", "", "lý do xuất dữ liệu cá nhân (pii_reader, ghi nhật ký) / why personal data is exported (pii_reader, audited)")
 	if err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -203,7 +204,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer f.Close()
-	if err := newClient(*server, *token).Download(ctx, "/api/v1/batches/"+url.PathEscape(*batch)+"/export", f); err != nil {
+	path := "/api/v1/batches/" + url.PathEscape(*batch) + "/export"
+	if *reason != "" {
+		path += "?" + url.Values{"reason": {*reason}, "personal": {"true"}}.Encode()
+	}
+	if err := newClient(*server, *token).Download(ctx, path, f); err != nil {
 		os.Remove(*out)
 		return fmt.Errorf("export: %w", err)
 	}

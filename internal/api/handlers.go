@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/archive"
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
@@ -287,7 +289,14 @@ type fieldView struct {
 	Masked      bool               `json:"masked,omitempty"`
 }
 
+// getDocument serves a document and its record under the access policy
+// (access.Record): masked fields, the full or redacted text, and the
+// audit ("view", or "unmask" with the fields released).
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.Record)
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -312,30 +321,20 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principal(r)
-	reader := p.Has(auth.RolePIIReader)
-	reason := strings.TrimSpace(r.URL.Query().Get("reason"))
+	ap := dec.Apply(rec)
 	fields := map[string]fieldView{}
-	var unmasked []string
-	for name, f := range rec.Fields {
-		fv := fieldView{Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
-		var val any = f.Value
-		if len(f.Values) > 0 {
-			val = f.Values
-		}
-		switch {
-		case !f.Sensitivity.Protected():
+	for _, f := range ap.Fields {
+		fv := fieldView{Confidence: f.Field.Confidence, Page: f.Field.Page, Sensitivity: f.Field.Sensitivity}
+		if f.Outcome == access.Clear {
+			var val any = f.Field.Value
+			if len(f.Field.Values) > 0 {
+				val = f.Field.Values
+			}
 			fv.Value = val
-		case f.Sensitivity == domain.Personal && reader:
-			fv.Value = val
-			unmasked = append(unmasked, name)
-		case f.Sensitivity == domain.Sensitive && reader && reason != "":
-			fv.Value = val
-			unmasked = append(unmasked, name)
-		default:
+		} else {
 			fv.Masked = true
 		}
-		fields[name] = fv
+		fields[f.Name] = fv
 	}
 	out["doc_type"] = rec.Class
 	out["pipeline"] = rec.Pipeline
@@ -345,27 +344,50 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if rec.QuarantineReason != "" {
 		out["quarantine_reason"] = rec.QuarantineReason
 	}
-	action := "view"
-	if reader {
+	if ap.TextClear {
 		out["text"] = strings.Join(rec.Text, "\n\f\n")
-		unmasked = append(unmasked, "text")
-		action = "unmask"
 	} else {
 		out["text"] = strings.Join(rec.Redacted, "\n\f\n")
 		out["text_masked"] = true
 	}
-	details := map[string]string{}
-	if len(unmasked) > 0 {
-		details["unmasked"] = strings.Join(unmasked, ",")
-	}
-	if err := s.auditOrFail(r, action, string(id), reason, details); err != nil {
+	if err := s.auditView(r, dec, string(id), ap.Released, nil); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
+// decide returns the caller's access decision for view, with the
+// request's ?reason=, or the error that refuses it.
+func decide(r *http.Request, view access.View) (access.Decision, error) {
+	refused := func(f access.Refusal) error { return &apiError{f.Status, f.Code, f.VI, f.EN} }
+	reason, err := access.CleanReason(r.URL.Query().Get("reason"))
+	if err != nil {
+		return access.Decision{}, refused(access.BadReason)
+	}
+	dec := access.Decide(principal(r), view, reason)
+	if !dec.Allowed() {
+		return dec, refused(dec.Deny())
+	}
+	return dec, nil
+}
+
+// auditView audits a view decided by dec (access.Decision.Audit: the
+// action and the names of the protected fields released), with the view's
+// own details and the caller's reason.
+func (s *Server) auditView(r *http.Request, dec access.Decision, object string, released []string, own map[string]string) error {
+	action, details := dec.Audit(released)
+	maps.Copy(details, own)
+	return s.auditOrFail(r, action, object, dec.Reason, details)
+}
+
+// getPageImage serves a page scan under the access policy
+// (access.PageImage: pii_reader), audited as a download.
 func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.PageImage)
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -381,7 +403,7 @@ func (s *Server) getPageImage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auditOrFail(r, "download", string(id), "", map[string]string{"page": strconv.Itoa(n)}); err != nil {
+	if err := s.auditView(r, dec, string(id), nil, map[string]string{"page": strconv.Itoa(n)}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(img))
@@ -502,8 +524,13 @@ func (s *Server) postReindex(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// getSearchCSV exports the hits of a search (up to 10,000) as CSV.
+// getSearchCSV exports the hits of a search (up to 10,000) as CSV, under
+// the access policy (access.CSV: public columns only, audited as an export).
 func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
+	dec, err := decide(r, access.CSV)
+	if err != nil {
+		return err
+	}
 	q, _, _, lookups, err := s.parseSearch(r)
 	if err != nil {
 		return err
@@ -522,7 +549,7 @@ func (s *Server) getSearchCSV(w http.ResponseWriter, r *http.Request) error {
 		q.Offset += q.Size
 	}
 	details := audit.SearchDetails(q, lookups, map[string]string{"rows": strconv.Itoa(len(hits)), "format": "csv"})
-	if err := s.auditOrFail(r, "export", "", "", details); err != nil {
+	if err := s.auditView(r, dec, "", nil, details); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/archive"
-	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/exchange"
@@ -45,9 +45,9 @@ func archiveRoutes(core *Core, feed *exchange.Feed, log *slog.Logger) ([]api.Rou
 	ah := &archive.Handlers{Exporter: archive.New(core.Catalog, pdfFunc(core.Catalog)), Audit: aud, Log: log}
 	ex := exchange.NewServer(exchange.Deps{Partners: partners, Feed: feed, Records: core.Catalog, Signer: signer, Audit: aud, Log: log})
 	return []api.Route{
-		{Pattern: "GET /api/v1/documents/{id}/pdf", Role: auth.RoleSearcher, Handler: ah.PDF()},
-		{Pattern: "GET /api/v1/batches/{id}/export", Role: auth.RoleSearcher, Handler: ah.Batch()},
-		{Pattern: "POST /api/v1/exports", Role: auth.RoleSearcher, Handler: ah.Dossier()},
+		{Pattern: "GET /api/v1/documents/{id}/pdf", Role: access.Needs(access.PDF), Handler: ah.PDF()},
+		{Pattern: "GET /api/v1/batches/{id}/export", Role: access.Needs(access.BatchExport), Handler: ah.Batch()},
+		{Pattern: "POST /api/v1/exports", Role: access.Needs(access.DossierExport), Handler: ah.Dossier()},
 		{Pattern: "GET /api/v1/exchange/records", Handler: ex.Records()},
 		{Pattern: "GET /api/v1/exchange/public-key", Handler: ex.PublicKey()},
 	}, nil

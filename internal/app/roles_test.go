@@ -79,3 +79,33 @@ func TestRoleMatrix(t *testing.T) {
 		})
 	}
 }
+
+// TestViewRouteRoles pins the role each route of a record view is mounted
+// with (issue 18: the searchable PDF holds the page images, so it needs
+// pii_reader like them; exports and the CSV need searcher, and decide what
+// they release themselves).
+func TestViewRouteRoles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a running instance")
+	}
+	in := apptest.Start(t, nil)
+	want := map[string]auth.Role{
+		"GET /api/v1/documents/{id}":                 auth.RoleSearcher,
+		"GET /api/v1/documents/{id}/pages/{n}/image": auth.RolePIIReader,
+		"GET /api/v1/documents/{id}/pdf":             auth.RolePIIReader,
+		"GET /api/v1/batches/{id}/export":            auth.RoleSearcher,
+		"POST /api/v1/exports":                       auth.RoleSearcher,
+		"GET /api/v1/search/export.csv":              auth.RoleSearcher,
+	}
+	got := map[string]auth.Role{}
+	for _, rt := range in.Routes {
+		if _, ok := want[rt.Pattern]; ok {
+			got[rt.Pattern] = rt.Role
+		}
+	}
+	for p, r := range want {
+		if got[p] != r {
+			t.Errorf("%s mounted with role %q, want %q", p, got[p], r)
+		}
+	}
+}

@@ -10,10 +10,13 @@
 //
 // Quarantined documents (state-secret stamps) and documents that are not
 // done are never exported; they are listed as skipped without metadata.
-// Personal fields are included only when Options.Personal is set, which the
-// caller sets only for a principal cleared for personal data (pii_reader).
-// Without it, the PDF of a document whose text carries personal data is
-// left out too, because its text layer is the full OCR text.
+// What else a package holds is decided by the caller's access.Decision
+// (Options.Access): a field is included only when the decision shows its
+// class in clear; PDFs (their pages are the page images) only when it
+// shows the scans, for a pii_reader; the PDF of a document whose text
+// carries personal data (its text layer is the full OCR text) and original
+// file names only when it shows the text in clear, for a pii_reader who
+// gave a reason.
 package archive
 
 import (
@@ -30,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
 )
@@ -53,10 +57,12 @@ type Options struct {
 	// dossier number) written to every document's FileCode; default the
 	// batch's Dossier.
 	FileCode string
-	// Personal includes personal and sensitive fields and the PDFs of
-	// documents whose text is personal. Set it only for callers holding
-	// pii_reader, and audit the export.
-	Personal bool
+	// Access is the caller's decision for this export
+	// (access.BatchExport or access.DossierExport): which field classes
+	// are included, and whether the full text (PDFs of documents whose
+	// text is personal) and original file names are. The zero Decision
+	// includes no field at all.
+	Access access.Decision
 	// Created stamps package.json; default now.
 	Created time.Time
 }
@@ -83,11 +89,50 @@ type Summary struct {
 // Skip is a document left out of a package, with the reason.
 type Skip struct {
 	DocumentID string `json:"document_id"`
-	Reason     string `json:"reason"` // quarantined, not_done, pdf_withheld_personal
+	Reason     string `json:"reason"` // quarantined, not_done, pdf_withheld_images, pdf_withheld_personal
 }
 
 // Batch writes the package of every document of a batch, in upload order.
 func (e *Exporter) Batch(ctx context.Context, w io.Writer, id domain.BatchID, opt Options) (*Summary, error) {
+	p, err := e.PrepareBatch(ctx, id, opt)
+	if err != nil {
+		return nil, err
+	}
+	return p.Write(ctx, w)
+}
+
+// Documents writes the package of documents ids (a dossier), in the given
+// order; DocOrdinal is the position in that order.
+func (e *Exporter) Documents(ctx context.Context, w io.Writer, ids []domain.DocumentID, opt Options) (*Summary, error) {
+	p, err := e.Prepare(ctx, ids, opt)
+	if err != nil {
+		return nil, err
+	}
+	return p.Write(ctx, w)
+}
+
+// Package is an export read and decided but not yet written: what it will
+// release is known (Released) before any byte goes out, so the export can
+// be audited first.
+type Package struct {
+	e        *Exporter
+	opt      Options
+	sum      *Summary
+	docs     []entry
+	released []string
+}
+
+// entry is one exported document.
+type entry struct {
+	id   domain.DocumentID
+	base string
+	md   Metadata
+	pdf  bool
+}
+
+// PrepareBatch prepares the package of every document of a batch, in
+// upload order.
+func (e *Exporter) PrepareBatch(ctx context.Context, id domain.BatchID, opt Options) (*Package, error) {
 	b, err := e.cat.GetBatch(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("archive: batch %s: %w", id, err)
@@ -106,20 +151,92 @@ func (e *Exporter) Batch(ctx context.Context, w io.Writer, id domain.BatchID, op
 			ids = append(ids, it.DocumentID)
 		}
 	}
-	return e.Documents(ctx, w, ids, opt)
+	return e.Prepare(ctx, ids, opt)
 }
 
-// Documents writes the package of documents ids (a dossier), in the given
-// order; DocOrdinal is the position in that order.
-func (e *Exporter) Documents(ctx context.Context, w io.Writer, ids []domain.DocumentID, opt Options) (*Summary, error) {
+// Prepare reads documents ids (a dossier) and decides, under opt.Access,
+// what their package holds; DocOrdinal is the position in that order.
+func (e *Exporter) Prepare(ctx context.Context, ids []domain.DocumentID, opt Options) (*Package, error) {
 	if opt.Name == "" {
 		opt.Name = "sohoa-export"
 	}
 	if opt.Created.IsZero() {
 		opt.Created = time.Now()
 	}
-	sum := &Summary{Name: opt.Name, Created: opt.Created.UTC(), FileCode: opt.FileCode, Personal: opt.Personal,
-		Exported: []string{}, Skipped: []Skip{}}
+	fullText := opt.Access.Text() == access.Clear
+	scans := opt.Access.Scans() == access.Clear
+	p := &Package{e: e, opt: opt, sum: &Summary{Name: opt.Name, Created: opt.Created.UTC(), FileCode: opt.FileCode,
+		Personal: fullText, Exported: []string{}, Skipped: []Skip{}}}
+	released := map[string]bool{}
+	ordinal := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := e.cat.GetDocument(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("archive: document %s: %w", id, err)
+		}
+		switch d.Status {
+		case domain.DocQuarantined:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "quarantined"})
+			continue
+		case domain.DocDone:
+		default:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "not_done"})
+			continue
+		}
+		r, err := e.cat.GetRecord(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("archive: record %s: %w", id, err)
+		}
+		if r.QuarantineReason != "" {
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "quarantined"})
+			continue
+		}
+		ordinal++
+		en := entry{id: id, base: fmt.Sprintf("documents/%03d-%s", ordinal, id), md: Describe(d, r, ordinal, opt)}
+		for _, n := range opt.Access.Apply(r).Released {
+			if n != "text" {
+				released[n] = true
+			}
+		}
+		switch personal := personalText(r); {
+		case !scans:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "pdf_withheld_images"})
+		case personal && !fullText:
+			p.sum.Skipped = append(p.sum.Skipped, Skip{string(id), "pdf_withheld_personal"})
+		default:
+			en.pdf, released["page_images"] = true, true
+			if personal {
+				released["text"] = true
+			}
+		}
+		if en.md.OriginalName != "" {
+			released["original_name"] = true
+		}
+		p.docs = append(p.docs, en)
+		p.sum.Exported = append(p.sum.Exported, string(id))
+	}
+	for n := range released {
+		p.released = append(p.released, n)
+	}
+	sort.Strings(p.released)
+	return p, nil
+}
+
+// Released returns the names of the protected fields the package holds in
+// clear, "page_images" when it holds PDFs, "text" when it holds the PDF of
+// a document whose text is personal, and "original_name" when it holds
+// original file names: what the audit records (names, never values).
+func (p *Package) Released() []string { return p.released }
+
+// Documents returns how many documents the package exports.
+func (p *Package) Documents() int { return len(p.docs) }
+
+// Write writes the package as a ZIP to w.
+func (p *Package) Write(ctx context.Context, w io.Writer) (*Summary, error) {
+	opt := p.opt
 	zw := zip.NewWriter(w)
 	manifest := map[string]string{}
 	put := func(name string, data []byte) error {
@@ -135,46 +252,20 @@ func (e *Exporter) Documents(ctx context.Context, w io.Writer, ids []domain.Docu
 		manifest[name] = hex.EncodeToString(h[:])
 		return nil
 	}
-	ordinal := 0
-	for _, id := range ids {
+	for _, en := range p.docs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		d, err := e.cat.GetDocument(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("archive: document %s: %w", id, err)
-		}
-		switch d.Status {
-		case domain.DocQuarantined:
-			sum.Skipped = append(sum.Skipped, Skip{string(id), "quarantined"})
-			continue
-		case domain.DocDone:
-		default:
-			sum.Skipped = append(sum.Skipped, Skip{string(id), "not_done"})
-			continue
-		}
-		r, err := e.cat.GetRecord(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("archive: record %s: %w", id, err)
-		}
-		if r.QuarantineReason != "" {
-			sum.Skipped = append(sum.Skipped, Skip{string(id), "quarantined"})
-			continue
-		}
-		ordinal++
-		base := fmt.Sprintf("documents/%03d-%s", ordinal, id)
-		md := Describe(d, r, ordinal, opt)
-		if personalText(r) && !opt.Personal {
-			sum.Skipped = append(sum.Skipped, Skip{string(id), "pdf_withheld_personal"})
-		} else {
-			pdf, err := e.pdf(ctx, id)
+		md := en.md
+		if en.pdf {
+			pdf, err := p.e.pdf(ctx, en.id)
 			if err != nil {
-				return nil, fmt.Errorf("archive: pdf %s: %w", id, err)
+				return nil, fmt.Errorf("archive: pdf %s: %w", en.id, err)
 			}
 			h := sha256.Sum256(pdf)
 			md.SHA256 = hex.EncodeToString(h[:])
-			md.PDF = path.Base(base) + ".pdf"
-			if err := put(base+".pdf", pdf); err != nil {
+			md.PDF = path.Base(en.base) + ".pdf"
+			if err := put(en.base+".pdf", pdf); err != nil {
 				return nil, fmt.Errorf("archive: write: %w", err)
 			}
 		}
@@ -182,18 +273,18 @@ func (e *Exporter) Documents(ctx context.Context, w io.Writer, ids []domain.Docu
 		if err != nil {
 			return nil, err
 		}
-		if err := put(base+".json", append(js, '\n')); err != nil {
+		if err := put(en.base+".json", append(js, '\n')); err != nil {
 			return nil, fmt.Errorf("archive: write: %w", err)
 		}
 		x, err := md.XML()
 		if err != nil {
 			return nil, err
 		}
-		if err := put(base+".xml", x); err != nil {
+		if err := put(en.base+".xml", x); err != nil {
 			return nil, fmt.Errorf("archive: write: %w", err)
 		}
-		sum.Exported = append(sum.Exported, string(id))
 	}
+	sum := p.sum
 	sj, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return nil, err
@@ -274,13 +365,13 @@ type Field struct {
 	Values      []string `json:"values" xml:"Value"`
 }
 
-// Describe builds a document's metadata. Only public fields are listed
-// unless opt.Personal; the original file name is left out too without it,
-// as names of scans often carry a citizen's name.
+// Describe builds a document's metadata. A field is listed only when
+// opt.Access shows its class in clear; the original file name only when it
+// shows the text in clear, as names of scans often carry a citizen's name.
 func Describe(d *catalog.Document, r *catalog.Record, ordinal int, opt Options) Metadata {
 	pub := func(name string) string {
 		f, ok := r.Fields[name]
-		if !ok || (f.Sensitivity != domain.Public && !opt.Personal) {
+		if !ok || opt.Access.Field(f.Sensitivity) != access.Clear {
 			return ""
 		}
 		if f.Value != "" {
@@ -305,7 +396,7 @@ func Describe(d *catalog.Document, r *catalog.Record, ordinal int, opt Options) 
 	if personalText(r) {
 		m.Mode = "02" // conditional: the document holds personal data
 	}
-	if opt.Personal {
+	if opt.Access.Text() == access.Clear {
 		m.OriginalName = d.Name
 	}
 	names := make([]string, 0, len(r.Fields))
@@ -315,7 +406,7 @@ func Describe(d *catalog.Document, r *catalog.Record, ordinal int, opt Options) 
 	sort.Strings(names)
 	for _, n := range names {
 		f := r.Fields[n]
-		if f.Sensitivity != domain.Public && !opt.Personal {
+		if opt.Access.Field(f.Sensitivity) != access.Clear {
 			continue
 		}
 		vals := f.Values

@@ -23,7 +23,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/archive"
+	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
@@ -32,7 +34,11 @@ import (
 	"github.com/sohoa/sohoa/internal/vault"
 )
 
-const citizen = "Trần Văn Bình"
+const (
+	citizen   = "Trần Văn Bình"
+	ethnicity = "Khơ Mú"   // a sensitive field's value
+	secret    = "MẬT-4711" // a secret field's value, never exported
+)
 
 // seed stores a batch of three documents in a real sealed catalog: a land
 // certificate with personal text, a public decision, and a quarantined one.
@@ -77,6 +83,8 @@ func seed(t *testing.T) (*catalog.Catalog, domain.BatchID, []domain.DocumentID) 
 				"issued_date":  {Value: "2019-05-07", Sensitivity: domain.Public},
 				"parcel_no":    {Value: "152", Sensitivity: domain.Public},
 				"person_names": {Values: []string{citizen}, Sensitivity: domain.Personal},
+				"ethnicity":    {Value: ethnicity, Sensitivity: domain.Sensitive},
+				"secrecy_note": {Value: secret, Sensitivity: domain.Secret},
 			}},
 		{"decision", domain.DocDone, "Quyết định số 45/QĐ-UBND về việc phê duyệt kế hoạch", "Quyết định số 45/QĐ-UBND về việc phê duyệt kế hoạch",
 			map[string]catalog.Field{
@@ -146,31 +154,46 @@ func TestBatchPackage(t *testing.T) {
 	cat, batch, ids := seed(t)
 	pdf := func(ctx context.Context, id domain.DocumentID) ([]byte, error) { return pdfa.FromCatalog(ctx, cat, id) }
 	ex := archive.New(cat, pdf)
+	// What a package holds for a searcher: metadata, no PDF (their pages
+	// are page images, which need pii_reader).
+	maskedFiles := []string{"documents/001-" + string(ids[0]) + ".json", "documents/001-" + string(ids[0]) + ".xml",
+		"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".xml",
+		"manifest-sha256.txt", "package.json"}
+	maskedSkipped := []archive.Skip{{string(ids[0]), "pdf_withheld_images"}, {string(ids[1]), "pdf_withheld_images"}, {string(ids[2]), "quarantined"}}
+	exported := []string{string(ids[0]), string(ids[1])}
 	tests := []struct {
 		name         string
-		personal     bool
+		role         auth.Role
+		reason       string
 		wantFiles    []string
 		wantSkipped  []archive.Skip
 		wantCitizen  bool
 		wantExported []string
 	}{
-		{"public caller", false,
+		{"searcher", auth.RoleSearcher, "",
+			maskedFiles, maskedSkipped, false, exported},
+		{"searcher with a reason", auth.RoleSearcher, "xác minh",
+			maskedFiles, maskedSkipped, false, exported},
+		// Finding (issue 18): a pii_reader's export released personal and
+		// sensitive values without the reason the document view requires.
+		{"pii_reader without a reason", auth.RolePIIReader, "",
 			[]string{"documents/001-" + string(ids[0]) + ".json", "documents/001-" + string(ids[0]) + ".xml",
 				"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".pdf", "documents/002-" + string(ids[1]) + ".xml",
 				"manifest-sha256.txt", "package.json"},
-			[]archive.Skip{{string(ids[0]), "pdf_withheld_personal"}, {string(ids[2]), "quarantined"}}, false,
-			[]string{string(ids[0]), string(ids[1])}},
-		{"pii_reader", true,
+			[]archive.Skip{{string(ids[0]), "pdf_withheld_personal"}, {string(ids[2]), "quarantined"}}, false, exported},
+		{"admin with a reason", auth.RoleAdmin, "xác minh",
+			maskedFiles, maskedSkipped, false, exported},
+		{"pii_reader with a reason", auth.RolePIIReader, "hồ sơ thuế",
 			[]string{"documents/001-" + string(ids[0]) + ".json", "documents/001-" + string(ids[0]) + ".pdf", "documents/001-" + string(ids[0]) + ".xml",
 				"documents/002-" + string(ids[1]) + ".json", "documents/002-" + string(ids[1]) + ".pdf", "documents/002-" + string(ids[1]) + ".xml",
 				"manifest-sha256.txt", "package.json"},
-			[]archive.Skip{{string(ids[2]), "quarantined"}}, true,
-			[]string{string(ids[0]), string(ids[1])}},
+			[]archive.Skip{{string(ids[2]), "quarantined"}}, true, exported},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			sum, err := ex.Batch(context.Background(), &buf, batch, archive.Options{Personal: tc.personal, Created: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)})
+			sum, err := ex.Batch(context.Background(), &buf, batch, archive.Options{
+				Access: access.Decide(auth.Principal{Role: tc.role}, access.BatchExport, tc.reason), Created: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,6 +250,12 @@ func TestBatchPackage(t *testing.T) {
 			if got := bytes.Contains(all, []byte(citizen)); got != tc.wantCitizen {
 				t.Errorf("citizen's name in the package: %v, want %v", got, tc.wantCitizen)
 			}
+			if got := bytes.Contains(all, []byte(ethnicity)); got != tc.wantCitizen {
+				t.Errorf("sensitive value in the package: %v, want %v", got, tc.wantCitizen)
+			}
+			if bytes.Contains(all, []byte(secret)) {
+				t.Error("secret value in the package")
+			}
 			if bytes.Contains(all, []byte(ids[2])) && !bytes.Contains(files[prefix+"package.json"], []byte(ids[2])) {
 				t.Error("quarantined document exported")
 			}
@@ -238,9 +267,13 @@ func TestBatchPackage(t *testing.T) {
 			want := archive.Metadata{XMLName: xml.Name{Local: "Document"}, Identifier: string(ids[1]), FileCode: "H55.01.04-2024-12", DocOrdinal: 2,
 				TypeName: "Quyết định", CodeNumber: "45", CodeNotation: "QĐ-UBND", IssuedDate: "01/03/2024", OrganName: "UBND tỉnh Cà Mau",
 				Subject: "Về việc phê duyệt kế hoạch", Language: "vi", PageAmount: 1, ConfidenceLevel: "02", Mode: "01", Title: "Quyết",
-				Class: "decision", OCRConfidence: 91.5, OriginalSHA256: md.OriginalSHA256, PDF: "002-" + string(ids[1]) + ".pdf", SHA256: md.SHA256,
+				Class: "decision", OCRConfidence: 91.5, OriginalSHA256: md.OriginalSHA256, SHA256: md.SHA256,
 				Fields: md.Fields}
-			if tc.personal {
+			pdf, withPDF := files[prefix+"documents/002-"+string(ids[1])+".pdf"]
+			if withPDF {
+				want.PDF = "002-" + string(ids[1]) + ".pdf"
+			}
+			if tc.wantCitizen {
 				want.OriginalName = md.OriginalName
 			}
 			if diff := cmp.Diff(want, md); diff != "" {
@@ -254,8 +287,8 @@ func TestBatchPackage(t *testing.T) {
 			if diff := cmp.Diff(md, js); diff != "" {
 				t.Errorf("JSON and XML disagree (-xml +json):\n%s", diff)
 			}
-			if pdfSum := sha256.Sum256(files[prefix+"documents/002-"+string(ids[1])+".pdf"]); hex.EncodeToString(pdfSum[:]) != md.SHA256 {
-				t.Error("Sha256 element is not the PDF's checksum")
+			if pdfSum := sha256.Sum256(pdf); withPDF && hex.EncodeToString(pdfSum[:]) != md.SHA256 || !withPDF && md.SHA256 != "" {
+				t.Errorf("Sha256 element %q is not the PDF's checksum", md.SHA256)
 			}
 		})
 	}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoa/sohoa/internal/access"
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
@@ -293,6 +294,7 @@ type recordData struct {
 	Text       []string
 	TextMasked bool
 	Reader     bool
+	Scans      bool  // page images and the original may be shown (pii_reader)
 	Pages      []int // shown as thumbnails
 	MorePages  []int // linked only
 	CanReveal  bool
@@ -307,19 +309,47 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request, v *view) err
 // reveal shows a record's sensitive fields to a pii_reader who gave a
 // reason; the reason goes to the audit log.
 func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *view) error {
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+	reason, err := access.CleanReason(r.PostFormValue("reason"))
+	if err != nil || reason == "" {
 		return errStatus(http.StatusBadRequest, "record.needreason")
 	}
-	return s.showRecord(w, r, v, norm.NFC.String(reason))
+	return s.showRecord(w, r, v, reason)
 }
 
-// showRecord renders a record with the API's masking rules: public fields
-// for everyone; personal fields and the clear text for pii_reader;
-// sensitive fields for pii_reader with a reason; secret fields never. The
-// view is audited as the API audits it ("view", or "unmask" with the list
-// of unmasked fields) before anything is sent.
+// decide returns the signed-in user's access decision for view, or the
+// error page that refuses it.
+func decide(v *view, view access.View, reason string) (access.Decision, error) {
+	var p auth.Principal
+	if v.User != nil {
+		p = *v.User
+	}
+	dec := access.Decide(p, view, reason)
+	if !dec.Allowed() {
+		return dec, errStatus(dec.Deny().Status, "err.forbidden")
+	}
+	return dec, nil
+}
+
+// auditView audits a view decided by dec (access.Decision.Audit: the
+// action and the names of the protected fields released), with the view's
+// own details, "via": "web" and the caller's reason.
+func (s *Server) auditView(r *http.Request, v *view, dec access.Decision, object string, released []string, own map[string]string) error {
+	action, details := dec.Audit(released)
+	maps.Copy(details, own)
+	details["via"] = "web"
+	return s.audit(r, v, action, object, dec.Reason, details)
+}
+
+// showRecord renders a record under the access policy (access.Record),
+// as the API's document view: public fields for everyone; personal fields
+// and the clear text for pii_reader; sensitive fields for pii_reader with
+// a reason; secret fields never. The view is audited ("view", or "unmask"
+// with the fields released) before anything is sent.
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, reason string) error {
+	dec, err := decide(v, access.Record, reason)
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -328,7 +358,7 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 	if err != nil {
 		return err
 	}
-	d := recordData{Doc: doc, Reader: v.User.Has(auth.RolePIIReader), Reason: reason}
+	d := recordData{Doc: doc, Reader: dec.Cleared(), Reason: dec.Reason}
 	if doc.Problem != nil {
 		d.Problem = doc.Problem.Message(v.Lang)
 	}
@@ -346,36 +376,25 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 	if rec.Title != "" {
 		v.Title = rec.Title
 	}
-	var unmasked []string
-	for name, f := range rec.Fields {
-		row := fieldRow{Name: name, Label: fieldLabel(v.Lang, name), Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
-		val := f.Value
-		if len(f.Values) > 0 {
-			val = strings.Join(f.Values, "; ")
-		}
-		switch {
-		case !f.Sensitivity.Protected():
-			row.Value = val
-		case f.Sensitivity == domain.Personal && d.Reader:
-			row.Value = val
-			unmasked = append(unmasked, name)
-		case f.Sensitivity == domain.Sensitive && d.Reader && reason != "":
-			row.Value = val
-			unmasked = append(unmasked, name)
-		default:
-			row.Masked = true
-			if f.Sensitivity == domain.Sensitive && d.Reader {
-				d.CanReveal = true
+	ap := dec.Apply(rec)
+	for _, f := range ap.Fields {
+		row := fieldRow{Name: f.Name, Label: fieldLabel(v.Lang, f.Name), Confidence: f.Field.Confidence, Page: f.Field.Page,
+			Sensitivity: f.Field.Sensitivity, Masked: f.Outcome != access.Clear}
+		if !row.Masked {
+			row.Value = f.Field.Value
+			if len(f.Field.Values) > 0 {
+				row.Value = strings.Join(f.Field.Values, "; ")
 			}
 		}
 		d.Fields = append(d.Fields, row)
 	}
-	sort.Slice(d.Fields, func(i, j int) bool { return d.Fields[i].Name < d.Fields[j].Name })
-	action := "view"
-	if d.Reader {
+	d.CanReveal = ap.CanReveal
+	if ap.TextClear {
 		d.Text = rec.Text
-		unmasked = append(unmasked, "text")
-		action = "unmask"
+	} else {
+		d.Text, d.TextMasked = rec.Redacted, true
+	}
+	if d.Scans = dec.Scans() == access.Clear; d.Scans {
 		for n := 1; n <= rec.Pages; n++ {
 			if n <= maxThumbs {
 				d.Pages = append(d.Pages, n)
@@ -383,15 +402,9 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 				d.MorePages = append(d.MorePages, n)
 			}
 		}
-	} else {
-		d.Text, d.TextMasked = rec.Redacted, true
 	}
-	d.Revealed = reason != ""
-	details := map[string]string{"via": "web"}
-	if len(unmasked) > 0 {
-		details["unmasked"] = strings.Join(unmasked, ",")
-	}
-	if err := s.audit(r, v, action, string(id), reason, details); err != nil {
+	d.Revealed = dec.Reason != ""
+	if err := s.auditView(r, v, dec, string(id), ap.Released, nil); err != nil {
 		return err
 	}
 	v.Data = d
@@ -399,9 +412,13 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 	return nil
 }
 
-// pageImage serves a page scan to a pii_reader, audited like the API's
-// page image.
+// pageImage serves a page scan under the access policy
+// (access.PageImage: pii_reader), audited like the API's page image.
 func (s *Server) pageImage(w http.ResponseWriter, r *http.Request, v *view) error {
+	dec, err := decide(v, access.PageImage, "")
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -414,7 +431,7 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request, v *view) erro
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, v, "download", string(id), "", map[string]string{"page": strconv.Itoa(n), "via": "web"}); err != nil {
+	if err := s.auditView(r, v, dec, string(id), nil, map[string]string{"page": strconv.Itoa(n)}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(img))
@@ -425,8 +442,12 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request, v *view) erro
 }
 
 // original lets a pii_reader download the uploaded file (the document's
-// PDF or image), audited.
+// PDF or image) under the access policy (access.Original), audited.
 func (s *Server) original(w http.ResponseWriter, r *http.Request, v *view) error {
+	dec, err := decide(v, access.Original, "")
+	if err != nil {
+		return err
+	}
 	id, err := docID(r)
 	if err != nil {
 		return err
@@ -439,7 +460,7 @@ func (s *Server) original(w http.ResponseWriter, r *http.Request, v *view) error
 	if err != nil {
 		return err
 	}
-	if err := s.audit(r, v, "download", string(id), "", map[string]string{"original": "true", "via": "web"}); err != nil {
+	if err := s.auditView(r, v, dec, string(id), nil, map[string]string{"original": "true"}); err != nil {
 		return err
 	}
 	name := "document-" + string(id)
