@@ -258,7 +258,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	for _, pg := range pgs {
 		rec.Text = append(rec.Text, pg.Text)
 	}
-	rec.Blind = p.blindTokens(ex.Fields)
+	rec.Blind = BlindTokens(p.blind, ex.Fields)
 	if err := p.cat.PutRecord(ctx, rec); err != nil {
 		return err
 	}
@@ -303,11 +303,6 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	log.Info("document finalized", "status", d.Status, "class", ex.Class, "pages", d.Pages, "page_errors", len(d.PageErrors))
 	// Quarantined documents get an index task too: it removes any earlier copy.
 	return p.enqueueIndex(ctx, d.ID, d.Attempt)
-}
-
-// blindTokens derives blind-index tokens for every protected field value.
-func (p *Pipeline) blindTokens(fields map[string]catalog.Field) []string {
-	return BlindTokens(p.blind, fields)
 }
 
 // BlindTokens derives blind-index tokens for every protected field value:

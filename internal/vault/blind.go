@@ -44,12 +44,12 @@ func isFolded(field string) bool {
 }
 
 // Normalize returns the form of value that Blind hashes for field: Unicode
-// NFC without format characters (zero-width and bidi controls, category Cf),
-// lower case, runs of white space collapsed to one space and trimmed; for a
-// folded companion (see Folded) also without diacritics and with đ as d
-// (search.Fold); for the digit fields cccd, cmnd and phone only the digits are kept, and a
-// phone number's +84 / 84 country prefix becomes the leading 0 of the
-// national form (so "+84 912 345 678" equals "0912345678").
+// NFC without format characters (zero-width and bidi controls, category
+// Cf), lower case, runs of white space collapsed to one space and trimmed;
+// for a folded companion (see Folded) also without diacritics and with đ as
+// d (search.Fold); for the digit fields cccd, cmnd and phone only the digits
+// are kept, and a phone number's +84 / 84 country prefix becomes the
+// leading 0 of the national form (so "+84 912 345 678" equals "0912345678").
 func Normalize(field, value string) string {
 	v := norm.NFC.String(strings.Map(dropFormat, value))
 	if digitFields[field] {
