@@ -231,11 +231,11 @@ func (s *Server) parseSearch(r *http.Request) (q search.Query, page, size, looku
 		if s.blind == nil {
 			return q, 0, 0, 0, errBadRequest("no_blind_index", "Chưa cấu hình chỉ mục mù", "blind index not configured")
 		}
-		q.Blind = append(q.Blind, s.blind.Blind(field, v))
+		pipeline.AddLookup(&q, s.blind, field, v)
 		lookups++
 	}
 	if q.Text == "" && len(q.Fields) == 0 && len(q.Ranges) == 0 && q.DocType == "" && q.Issuer == "" &&
-		q.BatchID == "" && q.From.IsZero() && q.To.IsZero() && len(q.Blind) == 0 {
+		q.BatchID == "" && q.From.IsZero() && q.To.IsZero() && len(q.Blind) == 0 && len(q.Lookups) == 0 {
 		return q, 0, 0, 0, errBadRequest("empty_query", "Hãy nhập từ khoá hoặc bộ lọc", "give a query or a filter")
 	}
 	return q, page, size, lookups, nil

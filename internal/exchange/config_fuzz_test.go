@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -58,7 +59,9 @@ func FuzzParseConfig(f *testing.F) {
 func FuzzParseSignature(f *testing.F) {
 	s := NewSigner(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))
 	for _, h := range []string{
-		s.Sign([]byte("x")),
+		s.Sign(Request{Partner: "tax-camau", Method: "GET", Target: "/"}, time.Unix(0, 0), []byte("x")),
+		s.Sign(Request{Method: "GET", Target: "/"}, time.Unix(0, 0), []byte("x")),
+		"ed25519=" + strings.Repeat("A", 86) + "==; keyid=k; partner=Bad\n; generated_at=2026-01-02T03:04:05Z",
 		"ed25519=; keyid=",
 		"keyid=" + s.KeyID() + "; ed25519=AAAA",
 		"ed25519=" + strings.Repeat("A", 86) + "==; keyid=k; ed25519=!!",
@@ -68,15 +71,16 @@ func FuzzParseSignature(f *testing.F) {
 		f.Add(h)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		sig, keyID, err := ParseSignature(h)
+		sig, err := ParseSignature(h)
 		if err != nil {
 			if !errors.Is(err, ErrBadSignature) {
 				t.Fatalf("error %v does not wrap ErrBadSignature", err)
 			}
 			return
 		}
-		if len(sig) != ed25519.SignatureSize || keyID == "" {
-			t.Fatalf("accepted %q: %d-byte signature, key ID %q", h, len(sig), keyID)
+		if len(sig.Sig) != ed25519.SignatureSize || sig.KeyID == "" || sig.GeneratedAt == "" || sig.Time.IsZero() ||
+			strings.ContainsAny(sig.Partner+sig.GeneratedAt, "\n;") {
+			t.Fatalf("accepted %q: %+v", h, sig)
 		}
 	})
 }

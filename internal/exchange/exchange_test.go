@@ -111,7 +111,7 @@ func (e *env) start(t *testing.T) {
 }
 
 func (e *env) client(partner string) *client.Client {
-	return &client.Client{BaseURL: e.srv.URL, Token: e.tokens[partner], PublicKey: e.pubKey}
+	return &client.Client{BaseURL: e.srv.URL, Partner: partner, Token: e.tokens[partner], PublicKey: e.pubKey}
 }
 
 // finish stores a finished document and record as the finalize step does,
@@ -296,12 +296,117 @@ func TestTamperedResponse(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
-		h.Set(exchange.SignatureHeader, other.Sign(b))
+		req := exchange.Request{Partner: "tax-camau", Method: http.MethodGet, Target: "/api/v1/exchange/records?limit=10"}
+		h.Set(exchange.SignatureHeader, other.Sign(req, time.Now(), b))
 		return b
 	})
 	// And the untouched response verifies.
 	if p, err := e.client("tax-camau").Pull(context.Background(), "", 10); err != nil || len(p.Records) != 1 {
 		t.Fatalf("direct pull: %v, %+v", err, p)
+	}
+}
+
+// captured is a response as an eavesdropper recorded it.
+type captured struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// capture fetches target with partner's token and records the response.
+func (e *env) capture(t *testing.T, partner, target string) captured {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+target, nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[partner])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return captured{resp.StatusCode, resp.Header.Clone(), body}
+}
+
+// replayer answers every request with one captured response.
+func replayer(t *testing.T, c captured) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range c.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(c.status)
+		w.Write(c.body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestReplayedResponse: a correctly signed response captured earlier is
+// refused when it is replayed too late, to another partner, or as the
+// answer to another request; the signature covers partner, request,
+// generated_at and body.
+func TestReplayedResponse(t *testing.T) {
+	e := newEnv(t)
+	e.finish(t, 1, "land_certificate", domain.DocDone)
+	settleFeed()
+	const target = "/api/v1/exchange/records?limit=10"
+	tax := e.capture(t, "tax-camau", target)
+	stats := e.capture(t, "stats-office", target)
+	tests := []struct {
+		name    string
+		replay  captured
+		partner string
+		since   string
+		limit   int
+		later   time.Duration
+		maxAge  time.Duration
+		wantErr error
+	}{
+		{name: "fresh, same partner and request", replay: tax, partner: "tax-camau", limit: 10},
+		{name: "within the maximum age", replay: tax, partner: "tax-camau", limit: 10, later: 4 * time.Minute},
+		{name: "older than the default maximum age", replay: tax, partner: "tax-camau", limit: 10, later: 6 * time.Minute, wantErr: exchange.ErrStale},
+		{name: "older than a configured maximum age", replay: tax, partner: "tax-camau", limit: 10, later: 2 * time.Minute, maxAge: time.Minute, wantErr: exchange.ErrStale},
+		{name: "generated in the future", replay: tax, partner: "tax-camau", limit: 10, later: -6 * time.Minute, wantErr: exchange.ErrStale},
+		{name: "another partner's page", replay: stats, partner: "tax-camau", limit: 10, wantErr: exchange.ErrBadSignature},
+		{name: "answer to another limit", replay: tax, partner: "tax-camau", limit: 5, wantErr: exchange.ErrBadSignature},
+		{name: "answer to another cursor", replay: tax, partner: "tax-camau", since: "20261125T185012.123456789Z-0123456789abcdef0123456789abcdef", limit: 10, wantErr: exchange.ErrBadSignature},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := e.client(tc.partner)
+			c.BaseURL = replayer(t, tc.replay).URL
+			c.MaxAge = tc.maxAge
+			c.Now = func() time.Time { return time.Now().Add(tc.later) }
+			_, err := c.Pull(context.Background(), tc.since, tc.limit)
+			if tc.wantErr == nil && err != nil {
+				t.Fatalf("Pull: %v", err)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Pull: err = %v, want %v", err, tc.wantErr)
+			}
+		})
+	}
+	// An unauthenticated answer verifies only as one: signed for no partner.
+	denied := e.capture(t, "nobody", target)
+	c := e.client("tax-camau")
+	c.BaseURL = replayer(t, denied).URL
+	var apiErr *client.APIError
+	if _, err := c.Pull(context.Background(), "", 10); !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized {
+		t.Errorf("replayed 401: err = %v, want the verified 401", err)
+	}
+	ok := tax
+	ok.status = http.StatusUnauthorized
+	c.BaseURL = replayer(t, ok).URL
+	if _, err := c.Pull(context.Background(), "", 10); !errors.Is(err, exchange.ErrBadSignature) {
+		t.Errorf("a partner's page passed off as a 401: err = %v, want ErrBadSignature", err)
+	}
+	// A client must say which partner it is.
+	c = e.client("tax-camau")
+	c.Partner = ""
+	if _, err := c.Pull(context.Background(), "", 10); err == nil {
+		t.Error("Pull without a partner ID succeeded")
 	}
 }
 
@@ -461,9 +566,17 @@ func TestAuthAndParameters(t *testing.T) {
 			if resp.StatusCode != tc.want {
 				t.Fatalf("HTTP %d, want %d: %s", resp.StatusCode, tc.want, body)
 			}
-			// Errors are signed too.
-			if err := exchange.Verify(e.pubKey, resp.Header.Get(exchange.SignatureHeader), body); err != nil {
+			// Errors are signed too, for the partner when the token named one.
+			signed := exchange.Request{Partner: "tax-camau", Method: http.MethodGet, Target: exchange.CanonicalTarget(req.URL)}
+			if tc.want == http.StatusUnauthorized {
+				signed.Partner = ""
+			}
+			at, err := exchange.Verify(e.pubKey, resp.Header.Get(exchange.SignatureHeader), signed, body)
+			if err != nil {
 				t.Fatalf("response not signed: %v", err)
+			}
+			if err := exchange.CheckAge(at, time.Now(), time.Minute); err != nil {
+				t.Errorf("generated_at: %v", err)
 			}
 		})
 	}

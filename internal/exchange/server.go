@@ -96,7 +96,7 @@ const (
 // PublicKey serves GET /api/v1/exchange/public-key (no authentication).
 func (s *Server) PublicKey() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.write(w, http.StatusOK, PublicKeyInfo{Algorithm: "ed25519", KeyID: s.d.Signer.KeyID(),
+		s.write(w, r, "", time.Now(), http.StatusOK, PublicKeyInfo{Algorithm: "ed25519", KeyID: s.d.Signer.KeyID(),
 			PublicKey: base64.StdEncoding.EncodeToString(s.d.Signer.PublicKey())})
 	})
 }
@@ -108,19 +108,19 @@ func (s *Server) Records() http.Handler {
 		p, ok := s.partner(r)
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sohoa-exchange"`)
-			s.fail(w, http.StatusUnauthorized, "unauthorized", "a valid partner token is required")
+			s.fail(w, r, "", http.StatusUnauthorized, "unauthorized", "a valid partner token is required")
 			return
 		}
 		since := r.URL.Query().Get("since")
 		if !ValidCursor(since) {
-			s.fail(w, http.StatusBadRequest, "bad_cursor", "since is not a cursor this server issued")
+			s.fail(w, r, p.ID, http.StatusBadRequest, "bad_cursor", "since is not a cursor this server issued")
 			return
 		}
 		limit := DefaultLimit
 		if v := r.URL.Query().Get("limit"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > MaxLimit {
-				s.fail(w, http.StatusBadRequest, "bad_parameter", fmt.Sprintf("limit must be an integer from 1 to %d", MaxLimit))
+				s.fail(w, r, p.ID, http.StatusBadRequest, "bad_parameter", fmt.Sprintf("limit must be an integer from 1 to %d", MaxLimit))
 				return
 			}
 			limit = n
@@ -131,7 +131,7 @@ func (s *Server) Records() http.Handler {
 				return
 			}
 			s.d.Log.ErrorContext(r.Context(), "exchange pull failed", "partner", p.ID, "err", err)
-			s.fail(w, http.StatusInternalServerError, "internal", "server error; retry with the same cursor")
+			s.fail(w, r, p.ID, http.StatusInternalServerError, "internal", "server error; retry with the same cursor")
 			return
 		}
 		docs := make([]string, len(page.Records))
@@ -145,10 +145,10 @@ func (s *Server) Records() http.Handler {
 		}); err != nil {
 			// No audit record, no data.
 			s.d.Log.ErrorContext(r.Context(), "exchange audit failed", "partner", p.ID, "err", err)
-			s.fail(w, http.StatusInternalServerError, "internal", "server error; retry with the same cursor")
+			s.fail(w, r, p.ID, http.StatusInternalServerError, "internal", "server error; retry with the same cursor")
 			return
 		}
-		s.write(w, http.StatusOK, page)
+		s.write(w, r, p.ID, page.GeneratedAt, http.StatusOK, page)
 	})
 }
 
@@ -240,12 +240,14 @@ func (s *Server) recordFor(ctx context.Context, p *Partner, e entry) (*Record, e
 	return out, nil
 }
 
-func (s *Server) fail(w http.ResponseWriter, status int, code, msg string) {
-	s.write(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, partner string, status int, code, msg string) {
+	s.write(w, r, partner, time.Now(), status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
 
-// write sends v as JSON with the signature of the exact body bytes.
-func (s *Server) write(w http.ResponseWriter, status int, v any) {
+// write sends v as JSON, signed (SignatureHeader) over the partner it is
+// for ("" when unauthenticated), r's method and target, generatedAt and the
+// exact body bytes.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, partner string, generatedAt time.Time, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -258,7 +260,8 @@ func (s *Server) write(w http.ResponseWriter, status int, v any) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("Cache-Control", "no-store")
-	h.Set(SignatureHeader, s.d.Signer.Sign(body))
+	req := Request{Partner: partner, Method: r.Method, Target: CanonicalTarget(r.URL)}
+	h.Set(SignatureHeader, s.d.Signer.Sign(req, generatedAt, body))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -134,7 +134,11 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 		}
 	case "issuer":
 		if cd, ok := issuer(d); ok {
-			out = append(out, cd)
+			// OCR debris at the ends would become a facet of its own.
+			if cd.value = cleanName(cd.value, bodyName); cd.value != "" {
+				cd.raw = cd.value
+				out = append(out, cd)
+			}
 		}
 	case "subject":
 		if cd, ok := subject(d); ok {

@@ -86,9 +86,10 @@ func normUpper(raw string, c normCtx) (normResult, bool) {
 var honorifics = map[string]bool{"ONG": true, "BA": true, "ONG/BA": true}
 
 // normPersonName writes a name in Vietnamese capitalisation ("NGUYỄN VĂN AN"
-// -> "Nguyễn Văn An"). Names are 2 to 6 words of letters.
+// -> "Nguyễn Văn An"). Names are 2 to 6 words of letters, cleaned of OCR
+// debris at the ends (cleanName).
 func normPersonName(raw string, _ normCtx) (normResult, bool) {
-	s := nfc(raw)
+	s := cleanName(nfc(raw), personName)
 	// Cut at the first character that cannot be in a name.
 	if i := strings.IndexFunc(s, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == ' ' || r == '-' || r == '\'')
@@ -121,7 +122,12 @@ func normPersonName(raw string, _ normCtx) (normResult, bool) {
 		r, size := utf8.DecodeRuneInString(lower)
 		words[i] = norm.NFC.String(string(unicode.ToUpper(r)) + lower[size:])
 	}
-	return normResult{value: strings.Join(words, " "), quality: q}, true
+	// OCR debris at the ends ("Ì Lâm Văn Hiếu") is no part of the name.
+	v := cleanName(strings.Join(words, " "), personName)
+	if strings.Count(v, " ") < 1 {
+		return normResult{}, false
+	}
+	return normResult{value: v, quality: q}, true
 }
 
 // ocrDigits repairs letters OCR confuses with digits (O->0, l/I->1) inside a

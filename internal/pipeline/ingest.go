@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -494,10 +495,20 @@ func zipBomb(ratio float64) *domain.Rejection {
 		fmt.Sprintf("ZIP entry expands more than %.0f times: possible decompression bomb", ratio), nil)
 }
 
-// cleanName makes an uploaded name safe to show and store: NFC, no directory
-// traversal, no control characters, at most 200 runes.
+// cleanName makes an uploaded name safe to show and store: NFC, no control
+// characters (C0, C1), no format characters (category Cf: bidi controls
+// such as U+202E that make "gpj.exe" show as "exe.jpg", zero-width
+// characters, U+061C) and no line or paragraph separators, no directory
+// traversal, at most 200 runes. Characters are removed before the path is
+// split, so "..<U+200B>" cannot become ".." after the check.
 func cleanName(name string) string {
 	name = norm.NFC.String(strings.ToValidUTF8(name, "?"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return -1
+		}
+		return r
+	}, name)
 	name = strings.ReplaceAll(name, "\\", "/")
 	var parts []string
 	for _, p := range strings.Split(name, "/") {
@@ -507,12 +518,6 @@ func cleanName(name string) string {
 		parts = append(parts, p)
 	}
 	name = strings.Join(parts, "/")
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name)
 	if utf8.RuneCountInString(name) > 200 {
 		name = string([]rune(name)[:200])
 	}

@@ -32,10 +32,11 @@ func (p *Pipeline) Purge(ctx context.Context, keys KeyDestroyer, id domain.Docum
 	return nil
 }
 
-// Reindex rebuilds this process's index from the blob store.
+// Reindex rebuilds this process's index from the blob store, deriving the
+// blind-index tokens again from each record's fields.
 func (p *Pipeline) Reindex(ctx context.Context, progress func(done, total int)) (ReindexStats, error) {
 	if p.index == nil {
 		return ReindexStats{}, fmt.Errorf("reindex: this process has no index")
 	}
-	return Reindex(ctx, p.cat, p.index, progress)
+	return Reindex(ctx, p.cat, p.index, p.blind, progress)
 }

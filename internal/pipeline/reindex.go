@@ -27,9 +27,12 @@ type ReindexStats struct {
 // Reindex rebuilds the search index from the blob store alone (invariant 1:
 // the index is derived). A backend that implements Rebuilder gets a new
 // index swapped in atomically, so searches keep working throughout; others
-// are updated in place, record by record. progress, if not nil, is called
-// after each document.
-func Reindex(ctx context.Context, cat *catalog.Catalog, ix Indexer, progress func(done, total int)) (ReindexStats, error) {
+// are updated in place, record by record. When blind is not nil, each
+// record's blind-index tokens are derived again from its decrypted fields
+// (BlindTokens), so records indexed before a kind of token existed (the
+// accent-folded names) gain it; with nil the stored tokens are used.
+// progress, if not nil, is called after each document.
+func Reindex(ctx context.Context, cat *catalog.Catalog, ix Indexer, blind Blinder, progress func(done, total int)) (ReindexStats, error) {
 	ids, err := cat.DocumentIDs(ctx)
 	if err != nil {
 		return ReindexStats{}, fmt.Errorf("reindex: list documents: %w", err)
@@ -40,7 +43,7 @@ func Reindex(ctx context.Context, cat *catalog.Catalog, ix Indexer, progress fun
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rec, skip, err := recordFor(ctx, cat, id)
+			rec, skip, err := recordFor(ctx, cat, blind, id)
 			if err != nil {
 				return err
 			}
@@ -76,7 +79,7 @@ func Reindex(ctx context.Context, cat *catalog.Catalog, ix Indexer, progress fun
 
 // recordFor returns a document's index record, or the status that keeps it
 // out of the index.
-func recordFor(ctx context.Context, cat *catalog.Catalog, id domain.DocumentID) (search.Record, domain.DocStatus, error) {
+func recordFor(ctx context.Context, cat *catalog.Catalog, blind Blinder, id domain.DocumentID) (search.Record, domain.DocStatus, error) {
 	d, err := cat.GetDocument(ctx, id)
 	if err != nil {
 		return search.Record{}, "", fmt.Errorf("reindex %s: %w", id, err)
@@ -93,6 +96,9 @@ func recordFor(ctx context.Context, cat *catalog.Catalog, id domain.DocumentID) 
 	}
 	if err != nil {
 		return search.Record{}, "", fmt.Errorf("reindex %s: %w", id, err)
+	}
+	if blind != nil {
+		rec.Blind = BlindTokens(blind, rec.Fields)
 	}
 	return SearchRecord(d, rec), "", nil
 }

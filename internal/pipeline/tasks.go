@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ import (
 	"github.com/sohoa/sohoa/internal/domain"
 	"github.com/sohoa/sohoa/internal/pdfa"
 	"github.com/sohoa/sohoa/internal/search"
+	"github.com/sohoa/sohoa/internal/vault"
 )
 
 func decode[T any](t *asynq.Task) (T, error) {
@@ -256,7 +258,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	for _, pg := range pgs {
 		rec.Text = append(rec.Text, pg.Text)
 	}
-	rec.Blind = p.blindTokens(ex.Fields)
+	rec.Blind = BlindTokens(p.blind, ex.Fields)
 	if err := p.cat.PutRecord(ctx, rec); err != nil {
 		return err
 	}
@@ -303,27 +305,50 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	return p.enqueueIndex(ctx, d.ID, d.Attempt)
 }
 
-// blindTokens derives blind-index tokens for every protected field value.
-func (p *Pipeline) blindTokens(fields map[string]catalog.Field) []string {
-	if p.blind == nil {
+// BlindTokens derives blind-index tokens for every protected field value:
+// one on the exact value and, for names and addresses, a second one on the
+// accent-folded value under the field's folded companion (vault.Folded), so
+// that a lookup typed without diacritics finds the record. It returns nil
+// when b is nil.
+func BlindTokens(b Blinder, fields map[string]catalog.Field) []string {
+	if b == nil {
 		return nil
 	}
 	seen := map[string]bool{}
 	var out []string
+	add := func(field, v string) {
+		if tok := b.Blind(field, v); tok != "" && !seen[tok] {
+			seen[tok] = true
+			out = append(out, tok)
+		}
+	}
 	for name, f := range fields {
 		if !f.Sensitivity.Protected() {
 			continue
 		}
-		vals := fieldValues(f)
-		for _, v := range vals {
-			tok := p.blind.Blind(name, v)
-			if !seen[tok] {
-				seen[tok] = true
-				out = append(out, tok)
+		folded, hasFolded := vault.Folded(name)
+		for _, v := range fieldValues(f) {
+			add(name, v)
+			if hasFolded {
+				add(folded, v)
 			}
 		}
 	}
+	sort.Strings(out)
 	return out
+}
+
+// AddLookup adds to q the blind-index lookup of value in field. For a field
+// with a folded companion (names, addresses) it is a search.BlindLookup on
+// both tokens, so the value typed with or without diacritics, in any case,
+// finds the record and the exact spelling ranks first; for other fields
+// (cccd) it is the exact token, which every hit must hold.
+func AddLookup(q *search.Query, b Blinder, field, value string) {
+	if folded, ok := vault.Folded(field); ok {
+		q.Lookups = append(q.Lookups, search.BlindLookup{Exact: b.Blind(field, value), Folded: b.Blind(folded, value)})
+		return
+	}
+	q.Blind = append(q.Blind, b.Blind(field, value))
 }
 
 func (p *Pipeline) handleIndex(ctx context.Context, t *asynq.Task) error {

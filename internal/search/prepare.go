@@ -185,6 +185,9 @@ type PreparedQuery struct {
 	Numbers  map[string]NumberRange
 	DateRngs map[string]TimeRange
 	Blind    []string
+	// Lookups are Query.Lookups with blank tokens dropped; a lookup left
+	// with one token has it in both Exact and Folded.
+	Lookups []BlindLookup
 	// Sort is "relevance", "date" or "-date".
 	Sort   string
 	Offset int
@@ -287,6 +290,18 @@ func PrepareQuery(q Query) (PreparedQuery, error) {
 		if b = strings.TrimSpace(b); b != "" {
 			p.Blind = append(p.Blind, b)
 		}
+	}
+	for _, l := range q.Lookups {
+		l.Exact, l.Folded = strings.TrimSpace(l.Exact), strings.TrimSpace(l.Folded)
+		switch {
+		case l.Exact == "" && l.Folded == "":
+			continue
+		case l.Exact == "":
+			l.Exact = l.Folded
+		case l.Folded == "":
+			l.Folded = l.Exact
+		}
+		p.Lookups = append(p.Lookups, l)
 	}
 	return p, nil
 }

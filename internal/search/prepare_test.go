@@ -95,9 +95,10 @@ func TestPrepareQuery(t *testing.T) {
 			name: "filters",
 			q: Query{
 				DocType: "qd", Issuer: " UBND  Tỉnh ", BatchID: "b", From: day(2022, 1, 1), To: day(2022, 12, 31),
-				Fields: map[string]string{"parcel_no": " 412 "},
-				Ranges: map[string]Range{"area_m2": {GTE: "10", LTE: "20.5"}, "issued_date": {LTE: "2020-01-31"}, "none": {}},
-				Blind:  []string{" cccd:1 ", ""},
+				Fields:  map[string]string{"parcel_no": " 412 "},
+				Ranges:  map[string]Range{"area_m2": {GTE: "10", LTE: "20.5"}, "issued_date": {LTE: "2020-01-31"}, "none": {}},
+				Blind:   []string{" cccd:1 ", ""},
+				Lookups: []BlindLookup{{Exact: " n:1 ", Folded: "f:1"}, {Exact: "n:2"}, {Folded: " f:3"}, {Exact: " "}},
 			},
 			want: PreparedQuery{
 				DocType: "qd", Issuer: "ubnd tỉnh", BatchID: "b",
@@ -106,6 +107,7 @@ func TestPrepareQuery(t *testing.T) {
 				Numbers:  map[string]NumberRange{"area_m2": {GTE: f(10), LTE: f(20.5)}},
 				DateRngs: map[string]TimeRange{"issued_date": {Before: day(2020, 2, 1)}},
 				Blind:    []string{"cccd:1"}, Sort: "relevance", Size: DefaultSize,
+				Lookups: []BlindLookup{{Exact: "n:1", Folded: "f:1"}, {Exact: "n:2", Folded: "n:2"}, {Exact: "f:3", Folded: "f:3"}},
 			},
 		},
 		{name: "bad sort", q: Query{Sort: "name"}, wantErr: true},

@@ -49,9 +49,24 @@ type Query struct {
 	Fields  map[string]string // f.<field>=value, exact after normalisation
 	Ranges  map[string]Range  // f.<field>.gte / .lte
 	Blind   []string          // every token must match (AND)
-	Sort    string            // "" or "relevance", "date", "-date"
-	Offset  int               // first hit, 0-based
-	Size    int               // hits per page; 0 means 10, capped at 100
+	// Lookups are blind-index lookups with an accent-folded token: each must
+	// match by either of its tokens (AND over lookups), and records that
+	// match a lookup's exact token rank first.
+	Lookups []BlindLookup
+	Sort    string // "" or "relevance", "date", "-date"
+	Offset  int    // first hit, 0-based
+	Size    int    // hits per page; 0 means 10, capped at 100
+}
+
+// BlindLookup is one lookup of a personal value that has two blind tokens:
+// the exact one (with diacritics) and the accent-folded one. A record
+// matches when it holds either (the folded token finds "Nguyễn Hoàng Phúc"
+// from "nguyen hoang phuc"; the exact one also finds records indexed before
+// folded tokens existed); holding Exact adds to the score, so exact-diacritic
+// matches come first.
+type BlindLookup struct {
+	Exact  string
+	Folded string
 }
 
 // Range bounds a field; an empty side is unbounded. Values are ISO dates or numbers.

@@ -865,6 +865,13 @@ func TestBlind(t *testing.T) {
 		{"name prefix", "name", "Nguyễn Văn", "Nguyễn Văn An", false, "nguyễn văn"},
 		{"field separation", "name", "385123456", "385123456", true, "385123456"},
 		{"serial", "certificate_serial", "BS 123456", "bs  123456", true, "bs 123456"},
+		{"name bidi and zero-width dropped", "person_names", "Nguy\u200bễn \u202eVăn\u202c An\ufeff", "nguyễn văn an", true, "nguyễn văn an"},
+		{"folded name without diacritics", "person_names_folded", "nguyen hoang phuc", "Nguyễn Hoàng Phúc", true, "nguyen hoang phuc"},
+		{"folded name upper case and đ", "person_names_folded", "ĐẶNG  THỊ\tHOA", "dang thi hoa", true, "dang thi hoa"},
+		{"folded name NFD", "person_names_folded", "Nguye\u0302\u0303n", "nguyen", true, "nguyen"},
+		{"folded address", "addresses_folded", "Xã Đông Hòa, Thị xã Dĩ An", "xa dong hoa, thi xa di an", true, "xa dong hoa, thi xa di an"},
+		{"no folding without the suffix", "person_names", "Nguyễn Hoàng Phúc", "nguyen hoang phuc", false, "nguyễn hoàng phúc"},
+		{"no folding for other fields", "cccd_folded", "Nguyễn", "nguyen", false, "nguyễn"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -889,8 +896,30 @@ func TestBlind(t *testing.T) {
 	if got := f.v.Blind("cccd", " - "); got != "" {
 		t.Errorf("Blind of an empty value = %q, want empty", got)
 	}
+	if f.v.Blind("person_names", "nguyen van an") == f.v.Blind("person_names_folded", "nguyen van an") {
+		t.Error("a folded companion shares its field's key")
+	}
 	if NewKeyring().Blind("cccd", "096085001234") == f.v.Blind("cccd", "096085001234") {
 		t.Error("another blind key gives the same index")
+	}
+}
+
+func TestFolded(t *testing.T) {
+	tests := []struct {
+		field, want string
+		ok          bool
+	}{
+		{"person_names", "person_names_folded", true},
+		{"addresses", "addresses_folded", true},
+		{"cccd", "", false},
+		{"person_names_folded", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.field, func(t *testing.T) {
+			if got, ok := Folded(tc.field); got != tc.want || ok != tc.ok {
+				t.Errorf("Folded(%q) = %q, %v, want %q, %v", tc.field, got, ok, tc.want, tc.ok)
+			}
+		})
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 )
 
@@ -153,11 +154,11 @@ func (s *Server) personSearch(w http.ResponseWriter, r *http.Request, v *view) e
 	q := search.Query{Size: pageSize}
 	n := 0
 	if cccd != "" {
-		q.Blind = append(q.Blind, s.d.Blind.Blind("cccd", cccd))
+		pipeline.AddLookup(&q, s.d.Blind, "cccd", cccd)
 		n++
 	}
 	if name != "" {
-		q.Blind = append(q.Blind, s.d.Blind.Blind("person_names", name))
+		pipeline.AddLookup(&q, s.d.Blind, "person_names", name)
 		n++
 	}
 	if n == 0 {

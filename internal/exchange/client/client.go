@@ -1,10 +1,13 @@
 // Package client is the partner side of sohoa's exchange API: it pulls
 // records with a cursor, verifies the Ed25519 signature of every response
-// against a pinned public key before reading it, and persists its cursor
-// so that a restart neither loses nor repeats a record.
+// against a pinned public key before reading it (the signature covers the
+// partner, the request, the time the response was generated and the body,
+// so a captured response cannot be replayed to it later, for another
+// request or from another partner), and persists its cursor so that a
+// restart neither loses nor repeats a record.
 //
 //	pub, _ := client.ParsePublicKey(pinnedBase64) // from the archive, out of band
-//	c := &client.Client{BaseURL: "https://sohoa.example", Token: token, PublicKey: pub}
+//	c := &client.Client{BaseURL: "https://sohoa.example", Partner: "tax-camau", Token: token, PublicKey: pub}
 //	n, err := c.Sync(ctx, client.CursorFile("/var/lib/tax/sohoa.cursor"), 500,
 //		func(ctx context.Context, r exchange.Record) error { return store(ctx, r) })
 package client
@@ -24,6 +27,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sohoa/sohoa/internal/exchange"
 )
@@ -36,6 +40,9 @@ const maxBody = 256 << 20
 type Client struct {
 	// BaseURL is the server's root, e.g. "https://sohoa.example".
 	BaseURL string
+	// Partner is the partner ID the archive configured for Token
+	// ("tax-camau"). A response signed for another partner is refused.
+	Partner string
 	// Token is the partner's bearer token.
 	Token string
 	// PublicKey is the server's signing key, pinned out of band (or
@@ -44,6 +51,13 @@ type Client struct {
 	PublicKey ed25519.PublicKey
 	// HTTP is the HTTP client; default http.DefaultClient.
 	HTTP *http.Client
+	// MaxAge is how long after the server generated a response (or before,
+	// for clock skew) the client still accepts it; older responses are
+	// refused as replays with exchange.ErrStale. Default
+	// exchange.DefaultMaxAge (5 minutes).
+	MaxAge time.Duration
+	// Now returns the current time; default time.Now.
+	Now func() time.Time
 }
 
 // ParsePublicKey decodes a standard-base64 Ed25519 public key.
@@ -63,40 +77,58 @@ func (c *Client) httpClient() *http.Client {
 }
 
 // get fetches path and returns the body once its signature verifies with
-// pub (nil: no verification, for the public key itself).
-func (c *Client) get(ctx context.Context, path string, pub ed25519.PublicKey) (int, []byte, error) {
+// pub for this partner, this request and a generated_at within MaxAge (pub
+// nil: no verification, for the public key itself). It also returns the
+// verified generated_at.
+func (c *Client) get(ctx context.Context, path string, pub ed25519.PublicKey) (int, []byte, time.Time, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(c.BaseURL, "/")+path, nil)
 	if err != nil {
-		return 0, nil, fmt.Errorf("exchange client: %w", err)
+		return 0, nil, time.Time{}, fmt.Errorf("exchange client: %w", err)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("exchange client: %w", err)
+		return 0, nil, time.Time{}, fmt.Errorf("exchange client: %w", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return 0, nil, fmt.Errorf("exchange client: read body: %w", err)
+		return 0, nil, time.Time{}, fmt.Errorf("exchange client: read body: %w", err)
 	}
 	if len(body) > maxBody {
-		return 0, nil, fmt.Errorf("exchange client: response larger than %d bytes", maxBody)
+		return 0, nil, time.Time{}, fmt.Errorf("exchange client: response larger than %d bytes", maxBody)
 	}
+	var at time.Time
 	if pub != nil {
-		if err := exchange.Verify(pub, resp.Header.Get(exchange.SignatureHeader), body); err != nil {
-			return 0, nil, fmt.Errorf("exchange client: %s: %w", path, err)
+		signed := exchange.Request{Partner: c.Partner, Method: req.Method, Target: exchange.CanonicalTarget(req.URL)}
+		if resp.StatusCode == http.StatusUnauthorized {
+			signed.Partner = "" // the server did not know who asked
+		}
+		if at, err = exchange.Verify(pub, resp.Header.Get(exchange.SignatureHeader), signed, body); err != nil {
+			return 0, nil, time.Time{}, fmt.Errorf("exchange client: %s: %w", path, err)
+		}
+		maxAge := c.MaxAge
+		if maxAge <= 0 {
+			maxAge = exchange.DefaultMaxAge
+		}
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		if err := exchange.CheckAge(at, now(), maxAge); err != nil {
+			return 0, nil, time.Time{}, fmt.Errorf("exchange client: %s: %w", path, err)
 		}
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, body, at, nil
 }
 
 // FetchPublicKey asks the server for its public key. Trusting the answer
 // is trust on first use: compare its KeyID with the one the archive
 // published before pinning it.
 func (c *Client) FetchPublicKey(ctx context.Context) (ed25519.PublicKey, string, error) {
-	status, body, err := c.get(ctx, "/api/v1/exchange/public-key", nil)
+	status, body, _, err := c.get(ctx, "/api/v1/exchange/public-key", nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -134,6 +166,9 @@ func (c *Client) Pull(ctx context.Context, since string, limit int) (*exchange.P
 	if len(c.PublicKey) != ed25519.PublicKeySize {
 		return nil, errors.New("exchange client: no pinned public key")
 	}
+	if c.Partner == "" {
+		return nil, errors.New("exchange client: no partner ID")
+	}
 	q := url.Values{}
 	if since != "" {
 		q.Set("since", since)
@@ -145,7 +180,7 @@ func (c *Client) Pull(ctx context.Context, since string, limit int) (*exchange.P
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	status, body, err := c.get(ctx, path, c.PublicKey)
+	status, body, at, err := c.get(ctx, path, c.PublicKey)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +197,10 @@ func (c *Client) Pull(ctx context.Context, since string, limit int) (*exchange.P
 	}
 	if p.Since != since {
 		return nil, fmt.Errorf("exchange client: page answers since=%q, asked %q", p.Since, since)
+	}
+	if p.Partner != c.Partner || !p.GeneratedAt.Equal(at) {
+		return nil, fmt.Errorf("%w: page for partner %q generated at %s, signed for %q at %s",
+			exchange.ErrBadSignature, p.Partner, p.GeneratedAt, c.Partner, at)
 	}
 	return &p, nil
 }

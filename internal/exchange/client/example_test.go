@@ -17,7 +17,7 @@ func Example() {
 		log.Print(err)
 		return
 	}
-	c := &client.Client{BaseURL: "https://sohoa.camau.gov.vn", Token: "sohoa_partner_...", PublicKey: pub}
+	c := &client.Client{BaseURL: "https://sohoa.camau.gov.vn", Partner: "tax-camau", Token: "sohoa_partner_...", PublicKey: pub}
 	n, err := c.Sync(context.Background(), client.CursorFile("/var/lib/thue/sohoa.cursor"), 500,
 		func(ctx context.Context, r exchange.Record) error {
 			fmt.Println(r.DocumentID, r.Fields["parcel_no"], r.Fields["map_sheet"], r.Fields["area_m2"])

@@ -505,6 +505,11 @@ func (ix *Index) buildQuery(p search.PreparedQuery) (query.Query, error) {
 	for _, b := range p.Blind {
 		must = append(must, term(fBlind, b, 0))
 	}
+	// Lookups: either token must be held; the exact one adds to the score.
+	for _, l := range p.Lookups {
+		must = append(must, query.NewDisjunctionQuery([]query.Query{term(fBlind, l.Exact, 0), term(fBlind, l.Folded, 0)}))
+		should = append(should, term(fBlind, l.Exact, boostExact))
+	}
 
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())

@@ -114,6 +114,14 @@ func buildQuery(p search.PreparedQuery) object {
 	for _, b := range p.Blind {
 		filter = append(filter, term("blind", b))
 	}
+	// Lookups: either token must be held; the exact one adds to the score.
+	for _, l := range p.Lookups {
+		filter = append(filter, object{"bool": object{
+			"should":               []any{term("blind", l.Exact), term("blind", l.Folded)},
+			"minimum_should_match": 1,
+		}})
+		should = append(should, object{"term": object{"blind": object{"value": l.Exact, "boost": boostExact}}})
+	}
 	if len(must) == 0 {
 		must = append(must, object{"match_all": object{}})
 	}

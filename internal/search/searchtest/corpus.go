@@ -12,6 +12,10 @@ const (
 	blindCCCD3 = "cccd:5f1c0a9e3b7d4e2a8c6b1f0e9d8c7b6a5f4e3d2c1b0a99887766554433221100"
 	blindCCCD4 = "cccd:0a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff0"
 	blindName3 = "name:7e57ab1e0ddba11c0ffee0ddf00dfacade5eed1e55c0de0b5e55ed0ff1ce0042"
+	// blindName4 is the exact token of a name on gcn-413 whose folded token,
+	// blindFolded, gcn-412 holds too (its name differs only in diacritics).
+	blindName4  = "person_names:4d1e0b5e55ed0ff1ce00427e57ab1e0ddba11c0ffee0ddf00dfacade5eed1e55c"
+	blindFolded = "person_names_folded:f01dedf01ded0ff1ce00427e57ab1e0ddba11c0ffee0ddf00dfacade5eed1e5"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -75,7 +79,7 @@ func Corpus() []search.Record {
 				"parcel_no": {"412"}, "map_sheet": {"28"}, "area_m2": {"1250.5"}, "land_purpose": {"ONT"},
 				"certificate_serial": {"BS 123456"},
 			},
-			Blind: []string{blindCCCD3, blindName3},
+			Blind: []string{blindCCCD3, blindName3, blindFolded},
 		},
 		{
 			ID: "gcn-413", BatchID: "batch-b", Name: "gcn-413.pdf", Pipeline: "land",
@@ -87,7 +91,7 @@ func Corpus() []search.Record {
 			Fields: map[string][]string{
 				"parcel_no": {"413"}, "map_sheet": {"28"}, "area_m2": {"80"}, "land_purpose": {"CLN"},
 			},
-			Blind: []string{blindCCCD4},
+			Blind: []string{blindCCCD4, blindName4, blindFolded},
 		},
 		{
 			ID: "bc-typo", BatchID: "batch-c", Name: "bc-05.tif", Pipeline: "admin",

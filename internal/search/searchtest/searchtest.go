@@ -139,6 +139,11 @@ func runMatching(t *testing.T, ix search.Index) {
 		{name: "blind substring never matches", q: search.Query{Blind: []string{blindCCCD3[5:]}}, want: []string{}},
 		{name: "blind upper case never matches", q: search.Query{Blind: []string{strings.ToUpper(blindCCCD3)}}, want: []string{}},
 		{name: "blind value not in text", q: search.Query{Text: blindCCCD3[5:]}, want: []string{}},
+		{name: "lookup by folded token", q: search.Query{Lookups: []search.BlindLookup{{Exact: "person_names:none", Folded: blindFolded}}}, want: []string{"gcn-412", "gcn-413"}},
+		{name: "lookup by exact token without a folded one", q: search.Query{Lookups: []search.BlindLookup{{Exact: blindName3, Folded: "person_names_folded:none"}}}, want: []string{"gcn-412"}},
+		{name: "lookup ANDed with blind", q: search.Query{Blind: []string{blindCCCD4}, Lookups: []search.BlindLookup{{Exact: blindName3, Folded: blindFolded}}}, want: []string{"gcn-413"}},
+		{name: "lookups ANDed", q: search.Query{Lookups: []search.BlindLookup{{Exact: blindName3, Folded: blindName3}, {Exact: blindName4, Folded: blindName4}}}, want: []string{}},
+		{name: "lookup of unknown tokens", q: search.Query{Lookups: []search.BlindLookup{{Exact: "person_names:none", Folded: "person_names_folded:none"}}}, want: []string{}},
 	}
 	for _, tt := range tests {
 		t.Run("match/"+tt.name, func(t *testing.T) {
@@ -171,6 +176,7 @@ func runRanking(t *testing.T, ix search.Index) {
 		{name: "sort date descending, undated last", q: search.Query{Sort: "-date"}, first: []string{"cv-dat", "qd-ocr", "qd-cds", "gcn-413", "gcn-412", "bc-typo"}},
 		{name: "sort date with text", q: search.Query{Text: "dat o nong thon", Sort: "date"}, first: []string{"gcn-412", "cv-dat"}},
 		{name: "relevance ties broken by ID", q: search.Query{DocType: "giay_chung_nhan"}, first: []string{"gcn-412", "gcn-413"}},
+		{name: "lookup ranks the exact-diacritic token first", q: search.Query{Lookups: []search.BlindLookup{{Exact: blindName4, Folded: blindFolded}}}, first: []string{"gcn-413", "gcn-412"}},
 	}
 	for _, tt := range tests {
 		t.Run("rank/"+tt.name, func(t *testing.T) {
