@@ -1,0 +1,470 @@
+// Package pii finds personal data in a page's text whatever the document's
+// class and language: ID numbers, dates of birth, Vietnamese person names,
+// residence addresses and the rows of tables that hold them. The index may
+// hold only text the detector cleared: extract.Redact replaces every span it
+// returns. When the detector is unsure it still returns the span, flagged
+// Unsure, so unsure values are redacted too.
+//
+// Its vocabulary (family names, given-name syllables, words that are not
+// names, address units, labels) is data: pipelines/pii/vocabulary.yaml.
+package pii
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Kind is the kind of personal value a span holds; the names are the
+// extraction field names, so callers can reuse their placeholders.
+type Kind string
+
+// The kinds of personal values.
+const (
+	Name      Kind = "person_names"
+	CCCD      Kind = "cccd"
+	CMND      Kind = "cmnd"
+	Passport  Kind = "passport"
+	Phone     Kind = "phones"
+	BirthDate Kind = "birth_dates"
+	Address   Kind = "addresses"
+)
+
+// Span is a personal value in a page's text: the byte range [Start, End).
+// Unsure marks a weak match (a plausible but unknown given name, a date
+// beside a name without a birth label, a cell of a personal table row);
+// it is personal all the same.
+type Span struct {
+	Start, End int
+	Kind       Kind
+	Unsure     bool
+}
+
+// Detector finds personal values. It is safe for concurrent use.
+type Detector struct {
+	v *vocab
+}
+
+// Detect returns the personal spans of one page's text, sorted and not
+// overlapping.
+func (d *Detector) Detect(text string) []Span {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	p := prepare(text)
+	var spans []Span
+	spans = append(spans, d.names(p)...)
+	spans = append(spans, d.ids(p)...)
+	spans = append(spans, d.addresses(p)...)
+	spans = append(spans, d.dates(p, spans)...)
+	spans = append(spans, d.tables(p, spans)...)
+	return merge(spans)
+}
+
+// merge sorts spans and joins overlapping ones; the longer span names the
+// kind, and a join is unsure only when both parts are.
+func merge(spans []Span) []Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].Start != spans[j].Start {
+			return spans[i].Start < spans[j].Start
+		}
+		return spans[i].End > spans[j].End
+	})
+	out := []Span{spans[0]}
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.Start < last.End {
+			if s.End > last.End {
+				if s.End-s.Start > last.End-last.Start {
+					last.Kind = s.Kind
+				}
+				last.End = s.End
+			}
+			last.Unsure = last.Unsure && s.Unsure
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// ---- names ----
+
+// isFamily reports whether token t is a family name: spelled as one, or
+// written without diacritics and folding to one.
+func (d *Detector) isFamily(p *prep, t token) bool {
+	if !d.v.family[t.k] {
+		return false
+	}
+	return t.ascii || d.v.familyExact[lowerNFC(p.raw[t.rs:t.re])]
+}
+
+// givenStrength is 2 for a known given-name syllable, 1 for a plausible
+// Vietnamese syllable, 0 for anything else.
+func (d *Detector) givenStrength(p *prep, t token) int {
+	if !t.alpha {
+		return 0
+	}
+	if d.v.given[t.k] && (t.ascii || d.v.givenExact[lowerNFC(p.raw[t.rs:t.re])]) {
+		return 2
+	}
+	if d.v.family[t.k] && (t.ascii || d.v.familyExact[lowerNFC(p.raw[t.rs:t.re])]) {
+		return 2 // "Lê Phạm Thu Hà": a mother's family name as a middle name
+	}
+	if len(t.k) == 1 && t.st == styleUpper {
+		return 2 // "Nguyễn Văn A"
+	}
+	if reSyllable.MatchString(t.k) {
+		return 1
+	}
+	return 0
+}
+
+// reSyllable is the shape of a Vietnamese syllable (folded): an optional
+// initial consonant, a vowel group, an optional final consonant.
+var reSyllable = regexp.MustCompile(`^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?$`)
+
+// compatible reports whether a following word has the capitalisation of a
+// name started in style s.
+func compatible(s, next style) bool {
+	if s == styleLower {
+		return next == styleLower
+	}
+	return next.capital()
+}
+
+// names finds person names: a family name followed by one to four given
+// syllables (Vietnamese order), or given syllables followed by a family
+// name (English order, "Dieu Hong QUACH").
+func (d *Detector) names(p *prep) []Span {
+	var out []Span
+	toks := p.toks
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.alpha || t.st == styleOther {
+			continue
+		}
+		if d.isFamily(p, t) {
+			j, weak := i+1, false
+			for j < len(toks) && j-i <= 4 && p.joined(j-1, j) && compatible(t.st, toks[j].st) {
+				g := d.givenStrength(p, toks[j])
+				if g == 0 || (g == 1 && t.st == styleLower) {
+					break
+				}
+				if g == 1 {
+					weak = true
+				}
+				j++
+			}
+			n := j - i - 1
+			ok := n >= 1
+			if t.st == styleLower {
+				// Lower case: only two or more known given names, so that
+				// prose ("hồ sơ", "cao su") stays.
+				ok = n >= 2 && !weak
+			}
+			if ok && d.acceptName(p, i, j) {
+				out = append(out, Span{Start: t.rs, End: toks[j-1].re, Kind: Name, Unsure: weak || n == 1})
+				i = j - 1
+				continue
+			}
+		}
+		// English order: two or three known given syllables, then the
+		// family name.
+		if t.st.capital() && d.givenStrength(p, t) == 2 {
+			j := i + 1
+			for j < len(toks) && j-i <= 3 && p.joined(j-1, j) && toks[j].st.capital() && !d.isFamily(p, toks[j]) && d.givenStrength(p, toks[j]) == 2 {
+				j++
+			}
+			if j < len(toks) && j-i >= 1 && p.joined(j-1, j) && toks[j].st.capital() && d.isFamily(p, toks[j]) &&
+				(j-i >= 2 || d.labelBefore(p, i)) && d.acceptName(p, i, j+1) {
+				out = append(out, Span{Start: t.rs, End: toks[j].re, Kind: Name, Unsure: j-i < 2})
+				i = j
+			}
+		}
+	}
+	return d.dropSigners(p, out)
+}
+
+// acceptName rejects a candidate toks[i:j] that is a place or a body: a
+// listed phrase, after a place word ("xã Quách Phẩm"), or before an English
+// unit ("Quach Pham Commune").
+func (d *Detector) acceptName(p *prep, i, j int) bool {
+	toks := p.toks
+	for _, nn := range d.v.notNames {
+		if len(nn) > j-i {
+			continue
+		}
+		match := true
+		for k, w := range nn {
+			if toks[i+k].k != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return false
+		}
+	}
+	if i > 0 && toks[i-1].line == toks[i].line && p.joinedLoose(i-1, i) {
+		if d.v.placeBefore[toks[i-1].k] {
+			return false
+		}
+		if i > 1 && d.v.placeBefore[toks[i-2].k+" "+toks[i-1].k] && p.joinedLoose(i-2, i-1) {
+			return false
+		}
+	}
+	if j < len(toks) && p.joined(j-1, j) && d.v.placeAfter[toks[j].k] {
+		return false
+	}
+	return true
+}
+
+// joinedLoose is joined allowing a dot: "TP. Hồ Chí Minh".
+func (p *prep) joinedLoose(a, b int) bool {
+	g := strings.Trim(p.gap(a, b), " .\u00a0")
+	return g == "" && p.toks[a].line == p.toks[b].line
+}
+
+// labelBefore reports whether a name label ("Mr", "ông", "Họ và tên:")
+// precedes token i on its line.
+func (d *Detector) labelBefore(p *prep, i int) bool {
+	if i == 0 || p.toks[i-1].line != p.toks[i].line {
+		return false
+	}
+	if strings.Trim(p.gap(i-1, i), " .:\u00a0") != "" {
+		return false
+	}
+	if d.isLabel(p, i-1, i) {
+		return true
+	}
+	return i > 1 && d.isLabel(p, i-2, i)
+}
+
+// isLabel reports whether tokens [a, b) are a name label, spelled as one
+// when accented ("bà" is a label, "ba" in "năm ba" is not).
+func (d *Detector) isLabel(p *prep, a, b int) bool {
+	var k []string
+	for _, t := range p.toks[a:b] {
+		k = append(k, t.k)
+	}
+	if !d.v.nameLabels[strings.Join(k, " ")] {
+		return false
+	}
+	raw := p.raw[p.toks[a].rs:p.toks[b-1].re]
+	return isASCII(raw) || d.v.nameLabelsExact[lowerNFC(raw)]
+}
+
+// dropSigners removes names that sign an official act: a name alone on its
+// line (or on the right of a wide gap) below an official title such as
+// "CHỦ TỊCH" or "TM. ỦY BAN NHÂN DÂN", with no citizen's signature label
+// ("Người làm đơn") between them. Signers of official acts are public.
+func (d *Detector) dropSigners(p *prep, names []Span) []Span {
+	out := names[:0]
+	for _, s := range names {
+		if !d.officialSigner(p, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (d *Detector) officialSigner(p *prep, s Span) bool {
+	li := lineOf(p, s.Start)
+	l := p.lines[li]
+	if after := strings.Trim(p.raw[s.End:l[1]], " \t.,;"); after != "" {
+		return false
+	}
+	// Before the name on its line: nothing, a wide gap (a left column), or
+	// a rank ("Thiếu tá", "BS.CKII").
+	before := p.raw[l[0]:s.Start]
+	if segs := wideSegments(before + "x"); len(segs) > 0 {
+		last := strings.TrimSuffix(segs[len(segs)-1], "x")
+		if k := foldKey(last); k != "" && !d.v.ranks[k] && !d.v.ranks[strings.Trim(k, ". ")] {
+			return false
+		}
+	}
+	// Above it, up to a title: only blank lines, signature marks in
+	// brackets, and capital title lines.
+	for k := li - 1; k >= 0 && li-k <= 8; k-- {
+		fl := p.flines[k]
+		segs := wideSegments(p.f[fl[0]:fl[1]])
+		seg := strings.Trim(segs[len(segs)-1], " .:-|")
+		if seg == "" {
+			continue
+		}
+		for _, c := range d.v.citizenSigns {
+			if strings.HasPrefix(seg, c) {
+				return false
+			}
+		}
+		for _, t := range d.v.officialTitles {
+			if strings.HasPrefix(seg, t) && (len(seg) == len(t) || !isWordByte(seg[len(t)])) {
+				return true
+			}
+		}
+		if strings.HasPrefix(seg, "(") {
+			continue // "(Đã ký)", "(signed and sealed)"
+		}
+		rl := p.lines[k]
+		if raw := p.raw[rl[0]:rl[1]]; strings.ToUpper(raw) == raw {
+			continue // another capital title line
+		}
+		return false
+	}
+	return false
+}
+
+func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }
+
+// wideSegments splits a line at gaps of two or more spaces, tabs and bars.
+func wideSegments(line string) []string { return reCellSep.Split(line, -1) }
+
+var reCellSep = regexp.MustCompile(`\t+|\s*\|\s*| {2,}`)
+
+// lineOf returns the index of the line holding raw offset off.
+func lineOf(p *prep, off int) int {
+	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i][1] >= off })
+}
+
+// ---- ID numbers ----
+
+var (
+	reDigits   = regexp.MustCompile(`(?:^|[^0-9a-z/])([0-9](?:[ .]?[0-9]){8,11})(?:[^0-9/]|$)`)
+	rePassport = regexp.MustCompile(`(?:^|[^0-9a-z])([a-z] ?[0-9]{7})(?:[^0-9a-z]|$)`)
+	reMoney    = regexp.MustCompile(`^[ ]*(?:d\b|dong|vnd|vn d|m2|m²|ha\b|usd)`)
+	reThousand = regexp.MustCompile(`^[0-9]{1,3}(?:\.[0-9]{3})+$`)
+)
+
+// ids finds CCCD (12 digits, province code checked), CMND (9 digits),
+// phone numbers and passports (a letter and 7 digits), with or without
+// spaces and dots between digits.
+func (d *Detector) ids(p *prep) []Span {
+	var out []Span
+	f := p.f
+	for _, m := range reDigits.FindAllStringSubmatchIndex(f, -1) {
+		s, e := m[2], m[3]
+		num := f[s:e]
+		digits := strings.NewReplacer(" ", "", ".", "").Replace(num)
+		rs, re := p.rawSpan(s, e)
+		switch {
+		case len(digits) == 12:
+			out = append(out, Span{Start: rs, End: re, Kind: CCCD, Unsure: !d.validCCCD(digits)})
+		case len(digits) == 9:
+			// "150.000.000 đồng" is money, not an ID card.
+			if reThousand.MatchString(num) && (reMoney.MatchString(f[e:]) || strings.Contains(num, ".")) {
+				continue
+			}
+			out = append(out, Span{Start: rs, End: re, Kind: CMND, Unsure: strings.Contains(num, " ")})
+		case (len(digits) == 10 || len(digits) == 11) && digits[0] == '0':
+			out = append(out, Span{Start: rs, End: re, Kind: Phone})
+		}
+	}
+	for _, m := range rePassport.FindAllStringSubmatchIndex(f, -1) {
+		rs, re := p.rawSpan(m[2], m[3])
+		if c := p.raw[rs]; c >= 'A' && c <= 'Z' {
+			out = append(out, Span{Start: rs, End: re, Kind: Passport})
+		}
+	}
+	return out
+}
+
+// validCCCD checks a 12-digit citizen ID: a published province code, a
+// century-and-sex digit for the 20th or 21st century, and a birth year not
+// in the future.
+func (d *Detector) validCCCD(n string) bool {
+	if !d.v.provinces[n[:3]] {
+		return false
+	}
+	c := n[3] - '0'
+	if c > 3 {
+		return false
+	}
+	year := 1900 + 100*int(c/2) + int(n[4]-'0')*10 + int(n[5]-'0')
+	return year <= time.Now().Year()
+}
+
+// ---- dates of birth ----
+
+// dateBody matches a date in folded text: 05/03/1980, 5-3-1980, "ngay 5
+// thang 3 nam 1980", "5 March 1980", "March 5, 1980".
+const dateBody = `(?:[0-9]{1,2}[ ]?[/.\-][ ]?[0-9]{1,2}[ ]?[/.\-][ ]?(?:19|20)[0-9]{2})` +
+	`|(?:ngay[ ]*[0-9]{1,2}[ ]*[,.]?[ ]*thang[ ]*[0-9]{1,2}[ ]*[,.]?[ ]*nam[ ]*(?:19|20)[0-9]{2})` +
+	`|(?:[0-9]{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?:` + months + `)\.?,?[ ]+(?:19|20)[0-9]{2})` +
+	`|(?:(?:` + months + `)\.?[ ]+[0-9]{1,2}(?:st|nd|rd|th)?,?[ ]+(?:19|20)[0-9]{2})`
+
+const months = `january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec`
+
+var (
+	reDate      = regexp.MustCompile(`(?:^|[^0-9])(` + dateBody + `)(?:[^0-9]|$)`)
+	reBirthYear = regexp.MustCompile(`(?:^|[^a-z])(?:sinh nam|nam sinh|sinh|born in|born|yob|year of birth|ns)[ \t:.,\-]*((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+)
+
+// dates finds dates of birth: a date after a birth label ("sinh ngày",
+// "born on", "DOB"), or any date on a line that names a person (unsure),
+// and a bare year after "sinh năm" / "born in".
+func (d *Detector) dates(p *prep, found []Span) []Span {
+	var out []Span
+	f := p.f
+	for _, m := range reDate.FindAllStringSubmatchIndex(f, -1) {
+		s, e := m[2], m[3]
+		li := lineOfFolded(p, s)
+		from := max(p.flines[li][0], s-45)
+		if li > 0 && s-p.flines[li][0] < 10 {
+			from = max(p.flines[li-1][0], s-45) // the label ended the line above
+		}
+		rs, re := p.rawSpan(s, e)
+		if d.birthLabel(f[from:s]) {
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+			continue
+		}
+		if personOnLine(p, found, li) {
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Unsure: true})
+		}
+	}
+	for _, m := range reBirthYear.FindAllStringSubmatchIndex(f, -1) {
+		rs, re := p.rawSpan(m[2], m[3])
+		out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+	}
+	return out
+}
+
+// birthLabel reports whether the text before a date ends with a birth
+// label, allowing a few words ("sinh ngày", "born on the").
+func (d *Detector) birthLabel(before string) bool {
+	words := strings.FieldsFunc(before, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' })
+	if len(words) > 6 {
+		words = words[len(words)-6:]
+	}
+	for i := range words {
+		for n := 1; n <= 3 && i+n <= len(words); n++ {
+			w := strings.Trim(strings.Join(words[i:i+n], " "), ".")
+			for _, l := range d.v.birthLabels {
+				if w == strings.Trim(l, ".") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func lineOfFolded(p *prep, off int) int {
+	return sort.Search(len(p.flines), func(i int) bool { return p.flines[i][1] >= off })
+}
+
+// personOnLine reports whether a confident name or ID lies on line li.
+func personOnLine(p *prep, found []Span, li int) bool {
+	l := p.lines[li]
+	for _, s := range found {
+		if s.Start >= l[0] && s.End <= l[1] && (s.Kind == Name || s.Kind == CCCD || s.Kind == CMND || s.Kind == Passport) {
+			return true
+		}
+	}
+	return false
+}
