@@ -96,6 +96,9 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 		t := p.f.text
 		for _, g := range genericDetectors {
 			for _, m := range g.re.FindAllStringSubmatchIndex(t, -1) {
+				if g.field == "cmnd" && reMoney.MatchString(t[m[2]:]) {
+					continue // "350.000.000 đồng" is a price, not an ID card
+				}
 				add(m[2], m[3], g.field, domain.Personal)
 			}
 		}
@@ -123,6 +126,9 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 	}
 	return mergeSpans(spans)
 }
+
+// reMoney is an amount written in thousands with its currency.
+var reMoney = regexp.MustCompile(`^[0-9]{1,3}(?:\.[0-9]{3}){2,}[ \t]*(?:đồng|dong|VND|VNĐ|đ\b|d\b)`)
 
 var reNextLabel = regexp.MustCompile(`(?i)[ \t]{2,}|[ \t](?:so dien thoai|dien thoai|dt|email|so cccd|cccd|cmnd|ngay sinh|dan toc|quoc tich|ton giao)\b`)
 

@@ -133,6 +133,9 @@ func (d *Detector) segUnit(p *prep, fs, fe int, first bool) (level, start int) {
 			continue
 		}
 		if lv := d.unitAt(p, fs+i, fe); lv > 0 && lv <= 2 {
+			if d.bodyBefore(s[:i]) {
+				return 0, 0
+			}
 			// Keep a house number before a street: "số 12 đường ...".
 			if m := reHouseBefore.FindStringIndex(s[:i]); m != nil {
 				return lv, m[0]
@@ -141,6 +144,21 @@ func (d *Detector) segUnit(p *prep, fs, fe int, first bool) (level, start int) {
 		}
 	}
 	return 0, 0
+}
+
+// bodyBefore reports whether the words before a unit name a body or a
+// public place ("Tổ hòa giải ấp Đồng Tâm").
+func (d *Detector) bodyBefore(s string) bool {
+	words := strings.Fields(s)
+	for i := range words {
+		rest := strings.Join(words[i:], " ")
+		for _, b := range d.v.bodyWords {
+			if strings.HasPrefix(rest, b) && (len(rest) == len(b) || rest[len(b)] == ' ') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var reHouseBefore = regexp.MustCompile(`(?:(?:so nha|so|no\.?|house) )?[0-9]{1,4}[a-z]?(?:/[0-9]{1,4}[a-z]?)* $`)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is the kind of personal value a span holds; the names are the
@@ -29,7 +30,10 @@ const (
 	Passport  Kind = "passport"
 	Phone     Kind = "phones"
 	BirthDate Kind = "birth_dates"
-	Address   Kind = "addresses"
+	// Date is a date beside a person without a birth label (a birth date,
+	// or the issue date of their ID card): personal, of unknown role.
+	Date    Kind = "dates"
+	Address Kind = "addresses"
 )
 
 // Span is a personal value in a page's text: the byte range [Start, End).
@@ -110,8 +114,13 @@ func (d *Detector) givenStrength(p *prep, t token) int {
 	if !t.alpha {
 		return 0
 	}
-	if d.v.given[t.k] && (t.ascii || d.v.givenExact[lowerNFC(p.raw[t.rs:t.re])]) {
-		return 2
+	if d.v.given[t.k] {
+		// Spelled as listed, or without diacritics on a page written
+		// without them; a bare "KHAI" on an accented page is not "Khải".
+		if d.v.givenExact[lowerNFC(p.raw[t.rs:t.re])] || t.ascii && !p.accented {
+			return 2
+		}
+		return 1
 	}
 	if d.v.family[t.k] && (t.ascii || d.v.familyExact[lowerNFC(p.raw[t.rs:t.re])]) {
 		return 2 // "Lê Phạm Thu Hà": a mother's family name as a middle name
@@ -153,8 +162,8 @@ func (d *Detector) names(p *prep) []Span {
 			j, weak := i+1, false
 			for j < len(toks) && j-i <= 4 && p.joined(j-1, j) && compatible(t.st, toks[j].st) {
 				g := d.givenStrength(p, toks[j])
-				if g == 0 || (g == 1 && t.st == styleLower) {
-					break
+				if g == 0 || (t.st == styleLower && !d.v.given[toks[j].k] && !d.v.family[toks[j].k]) {
+					break // lower case: listed syllables only
 				}
 				if g == 1 {
 					weak = true
@@ -163,10 +172,17 @@ func (d *Detector) names(p *prep) []Span {
 			}
 			n := j - i - 1
 			ok := n >= 1
-			if t.st == styleLower {
-				// Lower case: only two or more known given names, so that
-				// prose ("hồ sơ", "cao su") stays.
-				ok = n >= 2 && !weak
+			switch {
+			case t.st == styleLower:
+				// Lower case: two or more known given names after a label
+				// ("tên phan quốc bảy"), or without diacritics filling a
+				// slot of their own ("(viet tay: vuong thi lai)"), so that
+				// prose ("hồ sơ", "da duoc do dac chinh quy") stays.
+				ok = n >= 2 && (d.labelBefore(p, i) || isASCII(p.raw[t.rs:toks[j-1].re]) && p.slot(i, j))
+			case t.st == styleUpper && weak:
+				// Capitals with an unknown syllable are headings ("HỢP
+				// ĐỒNG CHUYỂN NHƯỢNG") unless labelled.
+				ok = ok && d.labelBefore(p, i)
 			}
 			if ok && d.acceptName(p, i, j) {
 				out = append(out, Span{Start: t.rs, End: toks[j-1].re, Kind: Name, Unsure: weak || n == 1})
@@ -197,7 +213,7 @@ func (d *Detector) names(p *prep) []Span {
 func (d *Detector) acceptName(p *prep, i, j int) bool {
 	toks := p.toks
 	for _, nn := range d.v.notNames {
-		if len(nn) > j-i {
+		if i+len(nn) > len(toks) {
 			continue
 		}
 		match := true
@@ -223,6 +239,18 @@ func (d *Detector) acceptName(p *prep, i, j int) bool {
 		return false
 	}
 	return true
+}
+
+// slot reports whether toks[i:j] fill a slot of their own: after a colon
+// or an opening bracket, or alone on their line, and before a closing
+// bracket, a comma or the end of the line.
+func (p *prep) slot(i, j int) bool {
+	l := p.lines[lineOf(p, p.toks[i].rs)]
+	before := strings.TrimRight(p.raw[l[0]:p.toks[i].rs], " \t")
+	after := strings.TrimLeft(p.raw[p.toks[j-1].re:l[1]], " \t")
+	okBefore := before == "" || strings.HasSuffix(before, ":") || strings.HasSuffix(before, "(")
+	okAfter := after == "" || after[0] == ')' || after[0] == ',' || after[0] == ';'
+	return okBefore && okAfter
 }
 
 // joinedLoose is joined allowing a dot: "TP. Hồ Chí Minh".
@@ -257,7 +285,7 @@ func (d *Detector) isLabel(p *prep, a, b int) bool {
 		return false
 	}
 	raw := p.raw[p.toks[a].rs:p.toks[b-1].re]
-	return isASCII(raw) || d.v.nameLabelsExact[lowerNFC(raw)]
+	return (isASCII(raw) && !p.accented) || d.v.nameLabelsExact[lowerNFC(raw)]
 }
 
 // dropSigners removes names that sign an official act: a name alone on its
@@ -289,8 +317,12 @@ func (d *Detector) officialSigner(p *prep, s Span) bool {
 			return false
 		}
 	}
+	col := 0
+	if strings.TrimSpace(before) == "" {
+		col = utf8.RuneCountInString(before)
+	}
 	// Above it, up to a title: only blank lines, signature marks in
-	// brackets, and capital title lines.
+	// brackets, capital title lines and a left column.
 	for k := li - 1; k >= 0 && li-k <= 8; k-- {
 		fl := p.flines[k]
 		segs := wideSegments(p.f[fl[0]:fl[1]])
@@ -312,12 +344,39 @@ func (d *Detector) officialSigner(p *prep, s Span) bool {
 			continue // "(Đã ký)", "(signed and sealed)"
 		}
 		rl := p.lines[k]
-		if raw := p.raw[rl[0]:rl[1]]; strings.ToUpper(raw) == raw {
-			continue // another capital title line
+		raw := p.raw[rl[0]:rl[1]]
+		if strings.ToUpper(raw) == raw {
+			// A capital title line: official when it names an office
+			// ("JUDICIAL - CIVIL STATUS OFFICER").
+			for _, t := range d.v.officialTitles {
+				if containsWord(seg, t) {
+					return true
+				}
+			}
+			continue
+		}
+		if col > 0 && utf8.RuneCountInString(strings.TrimRight(raw, " \t")) <= col {
+			continue // the "Nơi nhận" column left of an indented name
 		}
 		return false
 	}
 	return false
+}
+
+// containsWord reports whether w occurs in s on word boundaries.
+func containsWord(s, w string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		e := i + len(w)
+		if (i == 0 || !isWordByte(s[i-1])) && (e == len(s) || !isWordByte(s[e])) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }
@@ -423,8 +482,8 @@ func (d *Detector) dates(p *prep, found []Span) []Span {
 			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
 			continue
 		}
-		if personOnLine(p, found, li) {
-			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Unsure: true})
+		if personBefore(p, found, li, rs) {
+			out = append(out, Span{Start: rs, End: re, Kind: Date, Unsure: true})
 		}
 	}
 	for _, m := range reBirthYear.FindAllStringSubmatchIndex(f, -1) {
@@ -458,11 +517,12 @@ func lineOfFolded(p *prep, off int) int {
 	return sort.Search(len(p.flines), func(i int) bool { return p.flines[i][1] >= off })
 }
 
-// personOnLine reports whether a confident name or ID lies on line li.
-func personOnLine(p *prep, found []Span, li int) bool {
+// personBefore reports whether a name or an ID lies on line li before
+// offset off ("Trần Thị Bé Ba    14/07/1991").
+func personBefore(p *prep, found []Span, li, off int) bool {
 	l := p.lines[li]
 	for _, s := range found {
-		if s.Start >= l[0] && s.End <= l[1] && (s.Kind == Name || s.Kind == CCCD || s.Kind == CMND || s.Kind == Passport) {
+		if s.Start >= l[0] && s.End <= off && (s.Kind == Name || s.Kind == CCCD || s.Kind == CMND || s.Kind == Passport) {
 			return true
 		}
 	}

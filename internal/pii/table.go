@@ -50,7 +50,7 @@ func (d *Detector) tables(p *prep, found []Span) []Span {
 			if fs >= fe || covered(rs, re) {
 				continue
 			}
-			if k, ok := d.cellKind(p, fs, fe); ok {
+			if k, ok := d.cellKind(p, fs, fe); ok && !(k == Name && d.officialSigner(p, Span{Start: rs, End: re})) {
 				out = append(out, Span{Start: rs, End: re, Kind: k, Unsure: true})
 				any = true
 			}
@@ -92,7 +92,10 @@ func (d *Detector) tables(p *prep, found []Span) []Span {
 func (d *Detector) cellKind(p *prep, fs, fe int) (Kind, bool) {
 	s := p.f[fs:fe]
 	if reWholeDate.MatchString(s) {
-		return BirthDate, true
+		if len(s) == 4 {
+			return BirthDate, true // a year in a row of people is a birth year
+		}
+		return Date, true
 	}
 	if lv, _ := d.segUnit(p, fs, fe, false); lv > 0 && lv <= 2 {
 		return Address, true
@@ -104,6 +107,9 @@ func (d *Detector) cellKind(p *prep, fs, fe int) (Kind, bool) {
 		}
 	}
 	if len(ts) < 2 || len(ts) > 5 {
+		return "", false
+	}
+	if !d.isFamily(p, p.toks[ts[0]]) {
 		return "", false
 	}
 	known := false

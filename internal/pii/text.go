@@ -101,6 +101,9 @@ type prep struct {
 	lines [][2]int
 	// flines are the same lines in folded offsets.
 	flines [][2]int
+	// accented is set when the page is written with diacritics: there, a
+	// word without them is taken as written ("ba" is not "bà").
+	accented bool
 }
 
 func prepare(raw string) *prep {
@@ -166,6 +169,13 @@ func prepare(raw string) *prep {
 		p.toks = append(p.toks, t)
 		i = j
 	}
+	plain := 0
+	for _, t := range p.toks {
+		if t.ascii && t.alpha {
+			plain++
+		}
+	}
+	p.accented = len(p.toks) > 0 && plain < len(p.toks)*3/4
 	return p
 }
 

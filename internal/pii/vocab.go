@@ -24,6 +24,7 @@ type vocabFile struct {
 		English bool   `yaml:"english"`
 	} `yaml:"address_units"`
 	NotAddress     []string `yaml:"not_address"`
+	BodyWords      []string `yaml:"body_words"`
 	AddressLabels  []string `yaml:"address_labels"`
 	BirthLabels    []string `yaml:"birth_labels"`
 	NameLabels     []string `yaml:"name_labels"`
@@ -55,6 +56,7 @@ type vocab struct {
 	// that fold like it.
 	unitsExact     map[string]bool
 	notAddress     []string
+	bodyWords      []string
 	addressLabels  []string
 	birthLabels    []string
 	nameLabels     map[string]bool
@@ -105,7 +107,7 @@ func parseVocab(data []byte) (*vocab, error) {
 		family: set(f.FamilyNames), given: set(f.GivenSyllables),
 		placeBefore: set(f.PlaceWords), placeAfter: set(f.PlaceAfter),
 		units: map[string]unit{}, unitsEnglish: map[string]unit{}, unitsExact: map[string]bool{},
-		notAddress:    keys(f.NotAddress),
+		notAddress: keys(f.NotAddress), bodyWords: keys(f.BodyWords),
 		addressLabels: keys(f.AddressLabels), birthLabels: keys(f.BirthLabels),
 		nameLabels: set(f.NameLabels), officialTitles: keys(f.OfficialTitles),
 		citizenSigns: keys(f.CitizenSigns), provinces: map[string]bool{},
