@@ -52,15 +52,35 @@ func segments(p *prep) []segment {
 	return out
 }
 
-// cellRanges returns the [start, end) ranges of a line's cells.
+// cellRanges returns the [start, end) ranges of a line's cells: the line
+// cut at tabs, bars and runs of two or more spaces.
 func cellRanges(line string) [][2]int {
 	var out [][2]int
 	start := 0
-	for _, m := range reCellSep.FindAllStringIndex(line, -1) {
-		if m[0] > start {
-			out = append(out, [2]int{start, m[0]})
+	for i := 0; i < len(line); {
+		n := 0
+		switch {
+		case line[i] == '\t' || line[i] == '|':
+			n = 1
+		case line[i] == ' ' && i+1 < len(line) && line[i+1] == ' ':
+			n = 2
 		}
-		start = m[1]
+		if n == 0 {
+			i++
+			continue
+		}
+		j := i + n
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '|') {
+			j++
+		}
+		e := i
+		for e > start && line[e-1] == ' ' {
+			e--
+		}
+		if e > start {
+			out = append(out, [2]int{start, e})
+		}
+		start, i = j, j
 	}
 	if start < len(line) {
 		out = append(out, [2]int{start, len(line)})

@@ -460,25 +460,38 @@ const dateBody = `(?:[0-9]{1,2}[ ]?[/.\-][ ]?[0-9]{1,2}[ ]?[/.\-][ ]?(?:19|20)[0
 const months = `january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec`
 
 var (
-	reDate      = regexp.MustCompile(`(?:^|[^0-9])(` + dateBody + `)(?:[^0-9]|$)`)
-	reBirthYear = regexp.MustCompile(`(?:^|[^a-z])(?:sinh nam|nam sinh|sinh|born in|born|yob|year of birth|ns)[ \t:.,\-]*((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+	// reDate and reBirthYear match the text that ends with a year.
+	reDate      = regexp.MustCompile(`(?:^|[^0-9])(` + dateBody + `)$`)
+	reBirthYear = regexp.MustCompile(`(?:^|[^a-z])(?:sinh nam|nam sinh|sinh|born in|born|yob|year of birth|ns)[ \t:.,\-]*((?:19|20)[0-9]{2})$`)
 )
 
 // dates finds dates of birth: a date after a birth label ("sinh ngày",
-// "born on", "DOB"), or any date on a line that names a person (unsure),
-// and a bare year after "sinh năm" / "born in".
+// "born on", "DOB"), or any date after a name or an ID on its line
+// (unsure), and a bare year after "sinh năm" / "born in". Every date ends
+// with its year, so only the text before each year is matched.
 func (d *Detector) dates(p *prep, found []Span) []Span {
 	var out []Span
 	f := p.f
-	for _, m := range reDate.FindAllStringSubmatchIndex(f, -1) {
-		s, e := m[2], m[3]
+	for _, y := range years(f) {
+		from := max(0, y-48)
+		w := f[from : y+4]
+		if m := reBirthYear.FindStringSubmatchIndex(w); m != nil {
+			rs, re := p.rawSpan(from+m[2], from+m[3])
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+			continue
+		}
+		m := reDate.FindStringSubmatchIndex(w)
+		if m == nil {
+			continue
+		}
+		s, e := from+m[2], from+m[3]
 		li := lineOfFolded(p, s)
-		from := max(p.flines[li][0], s-45)
+		lb := max(p.flines[li][0], s-45)
 		if li > 0 && s-p.flines[li][0] < 10 {
-			from = max(p.flines[li-1][0], s-45) // the label ended the line above
+			lb = max(p.flines[li-1][0], s-45) // the label ended the line above
 		}
 		rs, re := p.rawSpan(s, e)
-		if d.birthLabel(f[from:s]) {
+		if d.birthLabel(f[lb:s]) {
 			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
 			continue
 		}
@@ -486,12 +499,23 @@ func (d *Detector) dates(p *prep, found []Span) []Span {
 			out = append(out, Span{Start: rs, End: re, Kind: Date, Unsure: true})
 		}
 	}
-	for _, m := range reBirthYear.FindAllStringSubmatchIndex(f, -1) {
-		rs, re := p.rawSpan(m[2], m[3])
-		out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+	return out
+}
+
+// years returns the offsets of the four-digit years 1900-2099 in f.
+func years(f string) []int {
+	var out []int
+	for i := 0; i+4 <= len(f); i++ {
+		if (f[i] == '1' && f[i+1] == '9' || f[i] == '2' && f[i+1] == '0') && isDigit(f[i+2]) && isDigit(f[i+3]) &&
+			(i == 0 || !isDigit(f[i-1])) && (i+4 == len(f) || !isDigit(f[i+4])) {
+			out = append(out, i)
+			i += 3
+		}
 	}
 	return out
 }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // birthLabel reports whether the text before a date ends with a birth
 // label, allowing a few words ("sinh ngày", "born on the").
