@@ -101,6 +101,9 @@ func (d *Detector) unitAt(p *prep, fs, fe int) int {
 			return 0
 		}
 	}
+	if len(s) > 48 {
+		s = s[:48] // units are at most three words
+	}
 	words := strings.Fields(s)
 	for n := min(3, len(words)-1); n >= 1; n-- {
 		k := strings.Join(words[:n], " ")
@@ -187,12 +190,8 @@ var reHouseBefore = regexp.MustCompile(`(?:(?:so nha|so|no\.?|house) )?[0-9]{1,4
 // "huyện Trần Văn Thời về việc" ends after "Thời". Text without capitals
 // keeps at most four words after the unit.
 func (p *prep) unitEnd(fs, fe int) int {
-	var ts []token
-	for _, t := range p.toks {
-		if t.fs >= fs && t.fe <= fe {
-			ts = append(ts, t)
-		}
-	}
+	r := p.tokensIn(fs, fe)
+	ts := p.toks[r.a:r.b]
 	capSeen := false
 	for k, t := range ts {
 		if k == 0 {

@@ -3,6 +3,7 @@ package pii
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func detector(t testing.TB) *Detector {
@@ -154,4 +155,29 @@ func BenchmarkDetect(b *testing.B) {
 	for b.Loop() {
 		d.Detect(page)
 	}
+}
+
+// FuzzDetect: spans are sorted, disjoint, inside the text and on rune
+// boundaries, whatever the input (OCR text is often invalid UTF-8).
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{
+		"Ông Nguyễn Văn An, sinh ngày 05/03/1980, CCCD 096080001234, trú tại ấp 9, xã Quách Phẩm",
+		"1 | Lê Thị Hoa | 1958 | Ấp 4\n", "Full name: TRAN VAN A\nDate of birth: 05 March 1980",
+		"NGUYE\u0302\u0303N VA\u0306N \xff\xfe B", "\f\n\t|  |",
+	} {
+		f.Add(s)
+	}
+	d := detector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, sp := range d.Detect(s) {
+			if sp.Start < prev || sp.End <= sp.Start || sp.End > len(s) {
+				t.Fatalf("bad span %+v (prev end %d) in %q", sp, prev, s)
+			}
+			if !utf8.RuneStart(s[sp.Start]) || (sp.End < len(s) && !utf8.RuneStart(s[sp.End])) {
+				t.Fatalf("span %+v splits a rune in %q", sp, s)
+			}
+			prev = sp.End
+		}
+	})
 }

@@ -101,10 +101,9 @@ func (d *Detector) cellKind(p *prep, fs, fe int) (Kind, bool) {
 		return Address, true
 	}
 	var ts []int
-	for i, t := range p.toks {
-		if t.fs >= fs && t.fe <= fe {
-			ts = append(ts, i)
-		}
+	r := p.tokensIn(fs, fe)
+	for i := r.a; i < r.b; i++ {
+		ts = append(ts, i)
 	}
 	if len(ts) < 2 || len(ts) > 5 {
 		return "", false

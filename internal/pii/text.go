@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -233,3 +234,16 @@ func (p *prep) joined(a, b int) bool {
 
 // rawSpan maps a folded range to raw offsets.
 func (p *prep) rawSpan(fs, fe int) (int, int) { return p.off[fs], p.off[fe] }
+
+// tokRange is a range [a, b) of token indexes.
+type tokRange struct{ a, b int }
+
+// tokensIn returns the tokens that lie inside the folded range [fs, fe).
+func (p *prep) tokensIn(fs, fe int) tokRange {
+	a := sort.Search(len(p.toks), func(i int) bool { return p.toks[i].fs >= fs })
+	b := a
+	for b < len(p.toks) && p.toks[b].fe <= fe {
+		b++
+	}
+	return tokRange{a, b}
+}
