@@ -249,7 +249,7 @@ func (d *Detector) labelledAddresses(p *prep) []Span {
 		line := p.f[fl[0]:fl[1]]
 		for _, c := range cellRanges(line) {
 			cell := line[c[0]:c[1]]
-			end := d.labelEnd(cell)
+			end := d.labelEnd(p, fl[0]+c[0], cell)
 			if end < 0 {
 				continue
 			}
@@ -284,8 +284,9 @@ func (d *Detector) labelledAddresses(p *prep) []Span {
 var reNextLabel = regexp.MustCompile(`[ ,;](?:so dien thoai|dien thoai|dt|tel|phone|email|so cccd|cccd|cmnd|ngay sinh|sinh ngay|dan toc|quoc tich|ton giao|date of birth|dob|nationality|id no|id card)\b`)
 
 // labelEnd returns where the text after the last address label of cell
-// starts, or -1.
-func (d *Detector) labelEnd(cell string) int {
+// (at folded offset at) starts, or -1. On an accented page the label must
+// be spelled as listed ("lưu trữ tại" is not "trú tại").
+func (d *Detector) labelEnd(p *prep, at int, cell string) int {
 	best := -1
 	for _, l := range d.v.addressLabels {
 		for from := 0; ; {
@@ -296,7 +297,10 @@ func (d *Detector) labelEnd(cell string) int {
 			i += from
 			e := i + len(l)
 			if (i == 0 || !isWordByte(cell[i-1])) && (e == len(cell) || !isWordByte(cell[e])) && e > best {
-				best = e
+				rs, re := p.rawSpan(at+i, at+e)
+				if raw := p.raw[rs:re]; !p.accented || d.v.addressLabelsExact[lowerNFC(raw)] {
+					best = e
+				}
 			}
 			from = i + 1
 		}

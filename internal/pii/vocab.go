@@ -65,7 +65,9 @@ type vocab struct {
 	ranks          map[string]bool
 	// nameLabelsExact holds the spelled labels ("bà", not "ba").
 	nameLabelsExact map[string]bool
-	provinces       map[string]bool
+	// addressLabelsExact holds the spelled address labels.
+	addressLabelsExact map[string]bool
+	provinces          map[string]bool
 }
 
 func exactSet(xs []string) map[string]bool {
@@ -112,7 +114,8 @@ func parseVocab(data []byte) (*vocab, error) {
 		nameLabels: set(f.NameLabels), officialTitles: keys(f.OfficialTitles),
 		citizenSigns: keys(f.CitizenSigns), provinces: map[string]bool{},
 		ranks: set(f.Ranks), nameLabelsExact: exactSet(f.NameLabels),
-		familyExact: exactSet(f.FamilyNames), givenExact: exactSet(f.GivenSyllables),
+		addressLabelsExact: exactSet(f.AddressLabels),
+		familyExact:        exactSet(f.FamilyNames), givenExact: exactSet(f.GivenSyllables),
 	}
 	for _, c := range f.CCCDProvinces {
 		if len(c) != 3 || strings.Trim(c, "0123456789") != "" {
