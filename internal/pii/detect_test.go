@@ -1,6 +1,8 @@
 package pii
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -180,4 +182,33 @@ func FuzzDetect(f *testing.F) {
 			prev = sp.End
 		}
 	})
+}
+
+// BenchmarkDetectCorpus runs the detector over every page of
+// testdata/privacy and reports the time per page.
+func BenchmarkDetectCorpus(b *testing.B) {
+	d := detector(b)
+	files, err := filepath.Glob("../../testdata/privacy/*.txt")
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no corpus: %v", err)
+	}
+	var pages []string
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range strings.Split(string(data), "\f") {
+			pages = append(pages, p)
+			size += len(p)
+		}
+	}
+	b.SetBytes(int64(size / len(pages)))
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		d.Detect(pages[n%len(pages)])
+		n++
+	}
 }
