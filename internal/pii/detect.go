@@ -208,7 +208,7 @@ func (d *Detector) names(p *prep) []Span {
 				j++
 			}
 			if j < len(toks) && j-i >= 1 && p.joined(j-1, j) && toks[j].st.capital() && d.isFamily(p, toks[j]) &&
-				(j-i >= 2 || d.labelBefore(p, i)) && d.acceptName(p, i, j+1) {
+				(j-i >= 2 || d.labelBefore(p, i)) && d.acceptName(p, i, j+1) && !d.listedFrom(p, j, j+1) {
 				out = append(out, Span{Start: t.rs, End: toks[j].re, Kind: Name, Unsure: j-i < 2})
 				i = j
 			}
@@ -222,20 +222,8 @@ func (d *Detector) names(p *prep) []Span {
 // unit ("Quach Pham Commune").
 func (d *Detector) acceptName(p *prep, i, j int) bool {
 	toks := p.toks
-	for _, nn := range d.v.notNames {
-		if i+len(nn) > len(toks) {
-			continue
-		}
-		match := true
-		for k, w := range nn {
-			if toks[i+k].k != w {
-				match = false
-				break
-			}
-		}
-		if match {
-			return false
-		}
+	if d.listedFrom(p, i, j) {
+		return false
 	}
 	if i > 0 && toks[i-1].line == toks[i].line && p.joinedLoose(i-1, i) {
 		if d.v.placeBefore[toks[i-1].k] {
@@ -261,6 +249,30 @@ func (p *prep) slot(i, j int) bool {
 	okBefore := before == "" || strings.HasSuffix(before, ":") || strings.HasSuffix(before, "(")
 	okAfter := after == "" || after[0] == ')' || after[0] == ',' || after[0] == ';'
 	return okBefore && okAfter
+}
+
+// listedFrom reports whether a not_names phrase starts at token at and
+// covers the rest of the candidate toks[at:j] ("Hồ Chí Minh", "Lưu Văn"
+// of "Lưu Văn phòng"). A longer candidate is a person whose given names
+// hold a place's name ("Trần Quang Trung").
+func (d *Detector) listedFrom(p *prep, at, j int) bool {
+	toks := p.toks
+	for _, nn := range d.v.notNames {
+		if nn[0] != toks[at].k || at+len(nn) > len(toks) || at+len(nn) < j {
+			continue
+		}
+		match := true
+		for k, w := range nn {
+			if toks[at+k].k != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 // joinedLoose is joined allowing a dot: "TP. Hồ Chí Minh".

@@ -119,6 +119,8 @@ func TestDetectNames(t *testing.T) {
 		{"bodies stay", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU\nSở Tài nguyên và Môi trường\nPhó Chủ tịch Ủy ban", nil, []string{"ỦY BAN NHÂN DÂN TỈNH CÀ MAU", "Sở Tài nguyên và Môi trường", "Phó Chủ tịch"}},
 		{"places stay", "UBND xã Quách Phẩm, huyện Đầm Dơi.\nCông trình trên đường Trần Hưng Đạo.\nThành phố Hồ Chí Minh.\nQuach Pham Commune People's Committee", nil, []string{"Quách Phẩm", "Trần Hưng Đạo", "Hồ Chí Minh", "Quach Pham Commune"}},
 		{"words that fold like names stay", "Tổng cộng 12 hộ. Xã Tân Ân. Lý do: hồ sơ", nil, []string{"Tổng cộng", "Xã Tân Ân", "Lý do"}},
+		{"bodies named like people stay", "Ban Thường vụ Đoàn Thanh niên xã; LỰC LƯỢNG VŨ TRANG NHÂN DÂN", nil, []string{"Đoàn Thanh niên", "LỰC LƯỢNG VŨ TRANG"}},
+		{"a person named after a place is redacted", "ông Trần Quang Trung và bà Nguyễn Thị Mai Hương, anh Hoàng Mai Anh", []string{"Trần Quang Trung", "Nguyễn Thị Mai Hương", "Hoàng Mai Anh"}, nil},
 		{"official signer stays", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(Đã ký)\n\nTrương Minh Hoàng\n", nil, []string{"Trương Minh Hoàng"}},
 		{"petitioner is redacted", "Người làm đơn\n(ký, ghi rõ họ tên)\n\nĐoàn Thị Mỹ Lệ\n", []string{"Đoàn Thị Mỹ Lệ"}, nil},
 	})
