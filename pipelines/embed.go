@@ -10,3 +10,11 @@ import "embed"
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// PII holds the vocabulary of the personal-data detector (pii/*.yaml: family
+// names, given-name syllables, words that are not names, address units,
+// labels). internal/pii loads it; it is kept out of FS's root so the
+// pipeline loader does not read it as a pipeline.
+//
+//go:embed pii/*.yaml
+var PII embed.FS

@@ -1,12 +1,14 @@
 package extract
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/sohoa/sohoa/internal/domain"
+	"github.com/sohoa/sohoa/internal/pii"
 )
 
 // protectedValue is an extracted personal or sensitive value whose every
@@ -24,6 +26,7 @@ var placeholders = map[string]string{
 	"person_names": "[họ tên]", "cccd": "[cccd]", "cmnd": "[cmnd]", "birth_dates": "[ngày sinh]",
 	"addresses": "[địa chỉ]", "phones": "[số điện thoại]", "ethnicity": "[dân tộc]", "religion": "[tôn giáo]",
 	"certificate_serial": "[số phát hành]", "book_entry_no": "[số vào sổ]", "id_number": "[số định danh]",
+	"passport": "[hộ chiếu]",
 }
 
 // Placeholder returns the text that replaces a redacted span of field.
@@ -93,6 +96,9 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 		t := p.f.text
 		for _, g := range genericDetectors {
 			for _, m := range g.re.FindAllStringSubmatchIndex(t, -1) {
+				if g.field == "cmnd" && reMoney.MatchString(t[m[2]:]) {
+					continue // "350.000.000 đồng" is a price, not an ID card
+				}
 				add(m[2], m[3], g.field, domain.Personal)
 			}
 		}
@@ -120,6 +126,9 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 	}
 	return mergeSpans(spans)
 }
+
+// reMoney is an amount written in thousands with its currency.
+var reMoney = regexp.MustCompile(`^[0-9]{1,3}(?:\.[0-9]{3}){2,}[ \t]*(?:đồng|dong|VND|VNĐ|đ\b|d\b)`)
 
 var reNextLabel = regexp.MustCompile(`(?i)[ \t]{2,}|[ \t](?:so dien thoai|dien thoai|dt|email|so cccd|cccd|cmnd|ngay sinh|dan toc|quoc tich|ton giao)\b`)
 
@@ -267,6 +276,7 @@ func Redact(pages []domain.Page, r Result) []string {
 		d.pages = append(d.pages, preparePage(&pages[i]))
 	}
 	all := append(append([]Span(nil), r.Spans...), findSpans(d, vals)...)
+	all = append(all, detectSpans(pages)...)
 	all = mergeSpans(all)
 	byPage := map[domain.PageNo][]Span{}
 	for _, s := range all {
@@ -298,6 +308,45 @@ func Redact(pages []domain.Page, r Result) []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// detector is the class-independent personal-data detector. Its vocabulary
+// is embedded and checked by its tests, so failing to load it is a broken
+// build.
+var detector = func() *pii.Detector {
+	d, err := pii.Default()
+	if err != nil {
+		panic(fmt.Sprintf("extract: %v", err))
+	}
+	return d
+}()
+
+// detectSpans runs the personal-data detector on every page, whatever the
+// class: names, ID numbers, dates of birth, addresses and personal table
+// rows, in any language, with or without diacritics.
+func detectSpans(pages []domain.Page) []Span {
+	var out []Span
+	for _, p := range pages {
+		for _, s := range detector.Detect(p.Text) {
+			out = append(out, Span{Page: p.No, Start: s.Start, End: s.End, Field: string(s.Kind), Sensitivity: domain.Personal})
+		}
+	}
+	return out
+}
+
+// OverRedaction compares a text before and after redaction with phrases
+// that must stay public (bodies, places of issue, document numbers, dates
+// of issue, signers). It returns the phrases present in original but
+// missing from redacted: the detector's over-redaction, which is counted
+// and reported, while a leak is a failure.
+func OverRedaction(original, redacted string, public []string) []string {
+	var lost []string
+	for _, w := range public {
+		if strings.Contains(original, w) && !strings.Contains(redacted, w) {
+			lost = append(lost, w)
+		}
+	}
+	return lost
 }
 
 // cutFolded returns the prefix of s whose folded form is n bytes long.

@@ -60,3 +60,44 @@ func TestRedactAfterGarbledLabels(t *testing.T) {
 		})
 	}
 }
+
+// TestRedactWithoutClassLabels: issue 18 found an annex table of households
+// and English translations of civil-status records with every personal
+// value in the indexed text, because redaction followed the class's
+// labels. The detector finds them whatever the class (each case leaked
+// before it).
+func TestRedactWithoutClassLabels(t *testing.T) {
+	tests := []struct {
+		name, text string
+		gone, keep []string
+	}{
+		{"annex table row", "DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ 1482/QĐ-UBND\nSTT | Họ và tên chủ hộ | Năm sinh | Số CCCD | Nơi cư trú\n" +
+			"7 | Quách Hồng Diệu | 1962 | 096162004518 | Ấp Tân Lợi\n8 | Khưu Văn Lực | 12/04/1958 | 096058001234 | Khóm 4\n",
+			[]string{"Quách Hồng Diệu", "1962", "096162004518", "Ấp Tân Lợi", "Khưu Văn Lực", "12/04/1958", "Khóm 4"},
+			[]string{"1482/QĐ-UBND", "Họ và tên chủ hộ"}},
+		{"english translation", "EXTRACT OF BIRTH REGISTRATION\nFull name: TRAN NGOC BAO HAN\nDate of birth: 05 March 2012\n" +
+			"Mother's full name: Dieu Hong QUACH\nPlace of residence: Hamlet 9, Quach Pham Commune, Dam Doi District, Ca Mau Province\n",
+			[]string{"TRAN NGOC BAO HAN", "05 March 2012", "Dieu Hong QUACH", "Hamlet 9", "Quach Pham Commune"},
+			[]string{"EXTRACT OF BIRTH REGISTRATION"}},
+		{"accentless OCR", "CONG HOA XA HOI CHU NGHIA VIET NAM\nXet don cua ong LAM VAN TU, sinh nam 1962, CCCD so 096 062 001 234, thuong tru Ap Kinh Hoi, xa Tan Thuan\n",
+			[]string{"LAM VAN TU", "1962", "096 062 001 234", "Ap Kinh Hoi"},
+			[]string{"CONG HOA XA HOI CHU NGHIA VIET NAM"}},
+		{"official signer stays", "Nơi nhận:                    KT. CHỦ TỊCH\n- Lưu: VT.                   PHÓ CHỦ TỊCH\n\n                             Huỳnh Quốc Việt\n",
+			nil, []string{"Huỳnh Quốc Việt", "Lưu: VT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			red := Redact([]domain.Page{{No: 1, Text: tt.text}}, Result{})[0]
+			for _, g := range tt.gone {
+				if strings.Contains(red, g) {
+					t.Errorf("redacted text still has %q:\n%s", g, red)
+				}
+			}
+			for _, k := range tt.keep {
+				if !strings.Contains(red, k) {
+					t.Errorf("redacted text lost %q:\n%s", k, red)
+				}
+			}
+		})
+	}
+}
