@@ -18,10 +18,16 @@ func (x extractor) Extract(ctx context.Context, pages []domain.Page, hint string
 	if err != nil {
 		return pipeline.Extraction{}, err
 	}
+	dup := extract.DuplicateKey(r)
+	// People the class does not name (annex tables, translations, letters)
+	// are found by the detector: they are kept for the blind index, and
+	// scrubbed from the public fields that quote them.
+	mentions := extract.Mentions(pages)
+	extract.ScrubPublic(r.Fields, mentions)
 	out := pipeline.Extraction{
 		Pipeline: r.Pipeline, Class: r.Class, ClassConfidence: r.ClassConfidence,
 		Fields: map[string]catalog.Field{}, Secrecy: r.Secrecy, QuarantineReason: r.QuarantineReason,
-		DuplicateKey: extract.DuplicateKey(r), Redacted: extract.Redact(pages, r),
+		DuplicateKey: dup, Redacted: extract.Redact(pages, r), Mentions: mentions,
 	}
 	for name, f := range r.Fields {
 		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}

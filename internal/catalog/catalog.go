@@ -128,6 +128,10 @@ type Record struct {
 	Text             []string          `json:"text"`       // per page, full OCR text (personal)
 	Redacted         []string          `json:"redacted"`   // per page, personal spans replaced
 	Blind            []string          `json:"blind"`      // blind-index tokens
+	// Mentions are personal values found in the text beside Fields, by
+	// field name (the people of an annex table, say): personal, sealed with
+	// the record, blind-indexed for lookups.
+	Mentions map[string][]string `json:"mentions,omitempty"`
 	FinalizedAt      time.Time         `json:"finalized_at"`
 }
 

@@ -124,3 +124,34 @@ func TestNameLookupAsTyped(t *testing.T) {
 		t.Errorf("cccd lookup = %+v, want one exact token", q)
 	}
 }
+
+// TestMentionsBlindIndexed: the people the detector found in the text beside
+// the class's fields (an annex table's households) get blind tokens too, in
+// the field a lookup uses, so a pii_reader finds them by name or CCCD; a
+// class field's own values are kept.
+func TestMentionsBlindIndexed(t *testing.T) {
+	v := vault.New(newMemStore(), vault.NewKeyring())
+	fields := map[string]catalog.Field{
+		"person_names": {Value: "Trần Văn Bảy", Sensitivity: domain.Personal},
+		"subject":      {Value: "Thu hồi đất", Sensitivity: domain.Public},
+	}
+	mentions := map[string][]string{"person_names": {"Lâm Minh Trọng"}, "cccd": {"096091846821"}}
+	got := BlindTokens(v, withMentions(fields, mentions))
+	for _, tok := range []string{
+		v.Blind("person_names", "Trần Văn Bảy"), v.Blind("person_names", "Lâm Minh Trọng"),
+		v.Blind("person_names_folded", "lam minh trong"), v.Blind("cccd", "0960 9184 6821"),
+	} {
+		if !slices.Contains(got, tok) {
+			t.Errorf("tokens %q lack %q", got, tok)
+		}
+	}
+	if slices.Contains(got, v.Blind("subject", "Thu hồi đất")) {
+		t.Error("a public field was blind-indexed")
+	}
+	if len(fields["person_names"].Values) != 0 {
+		t.Error("withMentions changed the record's fields")
+	}
+	if !slices.Equal(BlindTokens(v, withMentions(fields, nil)), BlindTokens(v, fields)) {
+		t.Error("no mentions should change nothing")
+	}
+}

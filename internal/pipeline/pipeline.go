@@ -141,6 +141,10 @@ type Extraction struct {
 	QuarantineReason string
 	DuplicateKey     string
 	Redacted         []string // per page text, personal spans replaced
+	// Mentions are the personal values found in the text beside the class's
+	// fields, by field name (person_names, cccd, ...): blind-indexed, never
+	// indexed in the clear.
+	Mentions map[string][]string
 }
 
 // Extractor extracts fields from a document's OCR'd pages.

@@ -98,7 +98,7 @@ func recordFor(ctx context.Context, cat *catalog.Catalog, blind Blinder, id doma
 		return search.Record{}, "", fmt.Errorf("reindex %s: %w", id, err)
 	}
 	if blind != nil {
-		rec.Blind = BlindTokens(blind, rec.Fields)
+		rec.Blind = BlindTokens(blind, withMentions(rec.Fields, rec.Mentions))
 	}
 	return SearchRecord(d, rec), "", nil
 }

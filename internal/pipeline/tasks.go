@@ -250,7 +250,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 		DocumentID: d.ID, BatchID: d.BatchID, Name: d.Name, Pipeline: ex.Pipeline, Class: ex.Class,
 		ClassConfidence: ex.ClassConfidence, Title: ex.Title, Fields: ex.Fields, Secrecy: ex.Secrecy,
 		QuarantineReason: ex.QuarantineReason, DuplicateKey: ex.DuplicateKey, Pages: d.Pages,
-		Redacted: ex.Redacted, FinalizedAt: time.Now().UTC(),
+		Redacted: ex.Redacted, Mentions: ex.Mentions, FinalizedAt: time.Now().UTC(),
 	}
 	if nConf > 0 {
 		rec.Confidence = sumConf / float64(nConf)
@@ -258,7 +258,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	for _, pg := range pgs {
 		rec.Text = append(rec.Text, pg.Text)
 	}
-	rec.Blind = BlindTokens(p.blind, ex.Fields)
+	rec.Blind = BlindTokens(p.blind, withMentions(ex.Fields, ex.Mentions))
 	if err := p.cat.PutRecord(ctx, rec); err != nil {
 		return err
 	}
@@ -335,6 +335,31 @@ func BlindTokens(b Blinder, fields map[string]catalog.Field) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// withMentions returns fields with the mentioned personal values added to
+// the values of the field they belong to, for BlindTokens: a person of an
+// annex table is found by name like the person a class field names.
+func withMentions(fields map[string]catalog.Field, mentions map[string][]string) map[string]catalog.Field {
+	if len(mentions) == 0 {
+		return fields
+	}
+	out := make(map[string]catalog.Field, len(fields)+len(mentions))
+	for name, f := range fields {
+		out[name] = f
+	}
+	for name, vs := range mentions {
+		f, ok := out[name]
+		if !ok {
+			f = catalog.Field{Sensitivity: domain.Personal}
+		}
+		f.Values = append(append([]string(nil), f.Values...), vs...)
+		if !f.Sensitivity.Protected() {
+			f.Sensitivity = domain.Personal
+		}
+		out[name] = f
+	}
 	return out
 }
 
