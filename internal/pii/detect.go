@@ -64,6 +64,7 @@ func (d *Detector) Detect(text string) []Span {
 	spans = append(spans, d.addresses(p)...)
 	spans = append(spans, d.dates(p, spans)...)
 	spans = append(spans, d.tables(p, spans)...)
+	spans = append(spans, d.rows(p, spans)...)
 	// A stray byte of invalid UTF-8 next to a value goes with it, so that
 	// every span starts and ends on a rune boundary.
 	for i := range spans {
