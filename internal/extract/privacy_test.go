@@ -163,6 +163,7 @@ type ocrLayout struct {
 var ocrLayouts = []ocrLayout{
 	{name: "flat"},
 	{name: "wrapped", wrap: 90},
+	{name: "narrow", wrap: 60},
 	{name: "cells", cells: true},
 }
 

@@ -98,8 +98,52 @@ func TestDetectOCRRows(t *testing.T) {
 		{"chain wrapped after a district word",
 			"thường trú tại ấp Tân Lợi, xã Khánh Thuận, huyện\nU Minh, tỉnh Cà Mau.",
 			[]string{"Tân Lợi", "U Minh"}, nil},
+		{"row wrapped by OCR",
+			header + "1 Huỳnh Minh Hải 13/02/1938 Khóm 7 Khuyết tật\nnặng 540.000\n2 Lầm Sa Rết 1942 Ấp\nĐồng Tâm Hộ nghèo\n3 Khưu Lan 1941 Ấp 9\n",
+			[]string{"Lầm Sa Rết", "1942", "Đồng Tâm", "Khóm 7"}, []string{"nặng 540.000", "nghèo"}},
+		{"name wrapped at the right margin of prose",
+			"We forward the application of our student Nguyễn Thị\nBé Ba who lives with her father in the city centre.\nBest regards",
+			[]string{"Bé Ba"}, []string{"who lives"}},
+		{"a short line before a title line is not a wrap",
+			"We forward the application of our student, who lives with her father in the city centre.\nTrường THPT Chuyên Phan Ngọc Hiển\nPhó Hiệu trưởng\nĐinh Công Thắng",
+			nil, []string{"Phó Hiệu trưởng", "Phan Ngọc Hiển", "Đinh Công Thắng"}},
 		{"a body's commune wrapped stays",
 			"Kính gửi: Ủy ban nhân dân xã\nKhánh Thuận",
 			nil, []string{"Khánh Thuận"}},
 	})
+}
+
+// TestDetectKnown checks that values found by other means (a class's
+// fields, already replaced by placeholders) make their row personal: the
+// hamlet beside a name the detector cannot read is an address.
+func TestDetectKnown(t *testing.T) {
+	d := detector(t)
+	text := "1 Kpă Y Blơng 1949 Ấp Lung Dừa Hộ nghèo"
+	name := strings.Index(text, "Kpă")
+	hamlet := strings.Index(text, "Ấp Lung Dừa")
+	covers := func(spans []Span) bool {
+		for _, s := range spans {
+			if s.Start <= hamlet && s.End >= hamlet+len("Ấp Lung Dừa") {
+				return true
+			}
+		}
+		return false
+	}
+	if covers(d.Detect(text)) {
+		t.Fatalf("without a known name the row is not personal: %v", d.Detect(text))
+	}
+	for _, tt := range []struct {
+		kind Kind
+		want bool
+	}{{Name, true}, {CCCD, true}, {Kind("area_m2"), false}} {
+		got := d.DetectKnown(text, []Span{{Start: name, End: name + len("Kpă Y Blơng"), Kind: tt.kind}})
+		if covers(got) != tt.want {
+			t.Errorf("known %s: hamlet redacted %v, want %v: %v", tt.kind, covers(got), tt.want, got)
+		}
+		for _, s := range got {
+			if s.Start == name && s.End == name+len("Kpă Y Blơng") {
+				t.Errorf("known span returned: %v", s)
+			}
+		}
+	}
 }

@@ -141,6 +141,8 @@ func (d *Detector) peopleLists(p *prep) ([]Span, []rowRange) {
 						last, n = m, n+1
 					}
 				}
+			} else {
+				last = wrappedRow(p, k)
 			}
 			groups = append(groups, rowRange{k, last})
 			out = append(out, d.listRow(p, rowRange{k, last}, birth)...)
@@ -149,6 +151,22 @@ func (d *Detector) peopleLists(p *prep) ([]Span, []rowRange) {
 		li = k - 1
 	}
 	return out, groups
+}
+
+// wrappedRow returns the last line of the row that starts at line k when
+// OCR wrapped it: the lines up to the next row, at most two. The table's
+// last row is taken as one line, so that the text below it stays.
+func wrappedRow(p *prep, k int) int {
+	for m := k + 1; m < len(p.flines) && m <= k+3; m++ {
+		if rowNumber(p, m) >= 0 {
+			last := m - 1
+			for last > k && blank(p, last) {
+				last--
+			}
+			return last
+		}
+	}
+	return k
 }
 
 // reRowDate is a date or a year in a row.
