@@ -103,6 +103,13 @@ func (d *Detector) unitAt(p *prep, fs, fe int) int {
 // allows a unit without its name (at the end of a line).
 func (d *Detector) unitWords(p *prep, fs, fe int, alone bool) (level, n int) {
 	s := p.f[fs:fe]
+	first := s
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		first = s[:i]
+	}
+	if !d.v.unitFirst[first] {
+		return 0, 0
+	}
 	for _, na := range d.v.notAddress {
 		if strings.HasPrefix(s, na) {
 			return 0, 0

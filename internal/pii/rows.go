@@ -221,16 +221,21 @@ func (d *Detector) nameRun(p *prep, i, end, most int) int {
 // ("Trưởng ấp") stays.
 func (d *Detector) rowUnits(p *prep, found []Span, groups []rowRange) []Span {
 	var out []Span
-	for _, g := range groups {
-		rs, re := p.lines[g.first][0], p.lines[g.last][1]
-		personal := false
-		for _, s := range found {
-			if s.Start >= rs && s.End <= re && s.Kind != Address {
-				personal = true
-				break
+	// personal[li]: a personal value other than an address lies on line li.
+	personal := make([]bool, len(p.lines))
+	for _, s := range found {
+		if s.Kind != Address {
+			for li := lineOf(p, s.Start); li < len(p.lines) && p.lines[li][0] < s.End; li++ {
+				personal[li] = true
 			}
 		}
-		if !personal {
+	}
+	for _, g := range groups {
+		any := false
+		for li := g.first; li <= g.last && !any; li++ {
+			any = personal[li]
+		}
+		if !any {
 			continue
 		}
 		fs, fe := p.flines[g.first][0], p.flines[g.last][1]

@@ -73,6 +73,9 @@ type vocab struct {
 	// personColumns and birthColumns are table headings of a list of
 	// people and of its birth column.
 	personColumns, birthColumns []string
+	// unitFirst holds the first word of every unit, to skip other words
+	// fast.
+	unitFirst map[string]bool
 }
 
 func exactSet(xs []string) map[string]bool {
@@ -122,6 +125,7 @@ func parseVocab(data []byte) (*vocab, error) {
 		addressLabelsExact: exactSet(f.AddressLabels),
 		familyExact:        exactSet(f.FamilyNames), givenExact: exactSet(f.GivenSyllables),
 		personColumns: keys(f.PersonColumns), birthColumns: keys(f.BirthColumns),
+		unitFirst: map[string]bool{},
 	}
 	for _, c := range f.CCCDProvinces {
 		if len(c) != 3 || strings.Trim(c, "0123456789") != "" {
@@ -138,6 +142,7 @@ func parseVocab(data []byte) (*vocab, error) {
 		if u.Level < 1 || u.Level > 4 {
 			return nil, fmt.Errorf("pii vocabulary: address unit %q: level %d is not 1-4", u.Word, u.Level)
 		}
+		v.unitFirst[strings.Fields(foldKey(u.Word) + " x")[0]] = true
 		if u.English {
 			v.unitsEnglish[foldKey(u.Word)] = unit{level: u.Level, english: true}
 		} else {
