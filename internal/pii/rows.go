@@ -3,6 +3,7 @@ package pii
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -125,15 +126,24 @@ func (d *Detector) peopleLists(p *prep) ([]Span, []rowRange) {
 			}
 		}
 		perLine := strings.TrimSpace(line) == label
-		k := first
+		// Rows are numbered in order (STT); a number out of order (the
+		// "1." of a paragraph below the table) ends the table. OCR may
+		// drop a row or misread its number, so a gap of two is allowed.
+		k, prev := first, 0
 		for k < len(p.flines) {
 			if blank(p, k) {
 				k++
 				continue
 			}
-			if rowNumber(p, k) < 0 {
+			i := rowNumber(p, k)
+			if i < 0 {
 				break
 			}
+			no, _ := strconv.Atoi(p.f[p.toks[i].fs:p.toks[i].fe])
+			if prev > 0 && (no <= prev || no > prev+3) {
+				break
+			}
+			prev = no
 			last := k
 			if perLine && numberOnly(p, k) {
 				for n, m := 0, k+1; m < len(p.flines) && n < cols && !numberOnly(p, m); m++ {
