@@ -43,7 +43,11 @@ func rowNumber(p *prep, li int) int {
 	if strings.TrimSpace(p.f[p.flines[li][0]:t.fs]) != "" {
 		return -1
 	}
-	if t.fe < p.flines[li][1] && !strings.ContainsRune(" \t|.", rune(p.f[t.fe])) {
+	if rest := p.f[t.fe:p.flines[li][1]]; strings.HasPrefix(rest, ".") {
+		if len(rest) > 1 && isDigit(rest[1]) {
+			return -1 // "540.000", "1.5 ha"
+		}
+	} else if rest != "" && !strings.ContainsRune(" \t|", rune(rest[0])) {
 		return -1 // "12/3/2024", "3,5 ha"
 	}
 	return r.a
