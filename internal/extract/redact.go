@@ -276,7 +276,7 @@ func Redact(pages []domain.Page, r Result) []string {
 		d.pages = append(d.pages, preparePage(&pages[i]))
 	}
 	all := append(append([]Span(nil), r.Spans...), findSpans(d, vals)...)
-	all = append(all, detectSpans(pages)...)
+	all = append(all, detectSpans(pages, all)...)
 	all = mergeSpans(all)
 	byPage := map[domain.PageNo][]Span{}
 	for _, s := range all {
@@ -323,11 +323,19 @@ var detector = func() *pii.Detector {
 
 // detectSpans runs the personal-data detector on every page, whatever the
 // class: names, ID numbers, dates of birth, addresses and personal table
-// rows, in any language, with or without diacritics.
-func detectSpans(pages []domain.Page) []Span {
+// rows, in any language, with or without diacritics. The protected spans
+// already found (the class's fields) tell the detector which rows are
+// personal.
+func detectSpans(pages []domain.Page, found []Span) []Span {
 	var out []Span
 	for _, p := range pages {
-		for _, s := range detector.Detect(p.Text) {
+		var known []pii.Span
+		for _, s := range found {
+			if s.Page == p.No && s.Sensitivity.Protected() {
+				known = append(known, pii.Span{Start: s.Start, End: s.End, Kind: pii.Kind(s.Field)})
+			}
+		}
+		for _, s := range detector.DetectKnown(p.Text, known) {
 			out = append(out, Span{Page: p.No, Start: s.Start, End: s.End, Field: string(s.Kind), Sensitivity: domain.Personal})
 		}
 	}

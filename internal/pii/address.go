@@ -95,20 +95,38 @@ var reHouseNo = regexp.MustCompile(`^(?:so nha |so |no\.? ?|house )?[0-9]{1,4}[a
 // unit's level. An accented word must be spelled as the unit ("Ban" in
 // "ỦY BAN" is not "bản").
 func (d *Detector) unitAt(p *prep, fs, fe int) int {
+	lv, _ := d.unitWords(p, fs, fe, false)
+	return lv
+}
+
+// unitWords is unitAt that also returns how many words the unit is; alone
+// allows a unit without its name (at the end of a line).
+func (d *Detector) unitWords(p *prep, fs, fe int, alone bool) (level, n int) {
 	s := p.f[fs:fe]
+	first := s
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		first = s[:i]
+	}
+	if !d.v.unitFirst[first] {
+		return 0, 0
+	}
 	for _, na := range d.v.notAddress {
 		if strings.HasPrefix(s, na) {
-			return 0
+			return 0, 0
 		}
 	}
 	if len(s) > 48 {
 		s = s[:48] // units are at most three words
 	}
 	words := strings.Fields(s)
-	for n := min(3, len(words)-1); n >= 1; n-- {
+	most := len(words) - 1
+	if alone {
+		most = len(words)
+	}
+	for n := min(3, most); n >= 1; n-- {
 		k := strings.Join(words[:n], " ")
 		if u, ok := d.v.unitsEnglish[k]; ok {
-			return u.level // "Hamlet 9"
+			return u.level, n // "Hamlet 9"
 		}
 		u, ok := d.v.units[k]
 		if !ok {
@@ -118,9 +136,9 @@ func (d *Detector) unitAt(p *prep, fs, fe int) int {
 		if !isASCII(rw) && !d.v.unitsExact[lowerNFC(rw)] {
 			continue
 		}
-		return u.level
+		return u.level, n
 	}
-	return 0
+	return 0, 0
 }
 
 func isASCII(s string) bool {
@@ -218,7 +236,7 @@ func (p *prep) unitEnd(fs, fe int) int {
 // ban nhân dân xã Tân Ân, huyện Ngọc Hiển") and stay.
 func (d *Detector) addresses(p *prep) []Span {
 	var out []Span
-	segs := segments(p)
+	segs := d.joinWrapped(p, segments(p))
 	for i := 0; i < len(segs); i++ {
 		lv, off := d.segUnit(p, segs[i].fs, segs[i].fe, true)
 		if lv == 0 {
@@ -239,6 +257,40 @@ func (d *Detector) addresses(p *prep) []Span {
 	}
 	out = append(out, d.labelledAddresses(p)...)
 	return out
+}
+
+// joinWrapped joins a segment that ends its line with a unit word ("ở ấp
+// 10, xã" + "Khánh Thuận.") to the first segment of the next line: a line
+// wrap does not end an address chain whose unit's name is on the next line.
+func (d *Detector) joinWrapped(p *prep, segs []segment) []segment {
+	out := segs[:0]
+	for i := 0; i < len(segs); i++ {
+		s := segs[i]
+		if i+1 < len(segs) && segs[i+1].breakBefore && d.endsWithUnit(p, s) {
+			li := lineOfFolded(p, s.fe)
+			if p.flines[li][1] == s.fe || strings.TrimRight(p.f[s.fe:p.flines[li][1]], " .") == "" {
+				if nl := lineOfFolded(p, segs[i+1].fs); nl == li+1 && segs[i+1].fs >= p.flines[nl][0] {
+					s.fe = segs[i+1].fe
+					i++
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// endsWithUnit reports whether a segment's last one to three words are a
+// unit word spelled as one.
+func (d *Detector) endsWithUnit(p *prep, s segment) bool {
+	r := p.tokensIn(s.fs, s.fe)
+	for n := 1; n <= 3 && r.b-n >= r.a; n++ {
+		t := p.toks[r.b-n]
+		if lv, w := d.unitWords(p, t.fs, s.fe, true); lv > 0 && w == n {
+			return true
+		}
+	}
+	return false
 }
 
 // labelledAddresses takes the rest of the cell after an address label, or

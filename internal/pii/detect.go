@@ -53,7 +53,15 @@ type Detector struct {
 
 // Detect returns the personal spans of one page's text, sorted and not
 // overlapping.
-func (d *Detector) Detect(text string) []Span {
+func (d *Detector) Detect(text string) []Span { return d.DetectKnown(text, nil) }
+
+// DetectKnown is Detect for a page on which other means (a document
+// class's fields) already found the personal values known: they make their
+// rows personal as the detector's own findings do, so the rows' dates and
+// hamlets are found too. Only spans that name or identify a person (a
+// name, an ID number, a phone number, a birth date) count; known spans are
+// not returned, and spans that do not fit the text are ignored.
+func (d *Detector) DetectKnown(text string, known []Span) []Span {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
@@ -62,8 +70,17 @@ func (d *Detector) Detect(text string) []Span {
 	spans = append(spans, d.names(p)...)
 	spans = append(spans, d.ids(p)...)
 	spans = append(spans, d.addresses(p)...)
+	own := len(spans)
+	for _, k := range known {
+		if k.Start >= 0 && k.Start < k.End && k.End <= len(text) && identifies(k.Kind) {
+			spans = append(spans, k)
+		}
+	}
+	ctx := len(spans)
 	spans = append(spans, d.dates(p, spans)...)
 	spans = append(spans, d.tables(p, spans)...)
+	spans = append(spans, d.rows(p, spans)...)
+	spans = append(spans[:own], spans[ctx:]...)
 	// A stray byte of invalid UTF-8 next to a value goes with it, so that
 	// every span starts and ends on a rune boundary.
 	for i := range spans {
@@ -75,6 +92,16 @@ func (d *Detector) Detect(text string) []Span {
 		}
 	}
 	return merge(spans)
+}
+
+// identifies reports whether a value of kind k names or identifies a
+// person, so that its row is a person's row.
+func identifies(k Kind) bool {
+	switch k {
+	case Name, CCCD, CMND, Passport, Phone, BirthDate:
+		return true
+	}
+	return false
 }
 
 // merge sorts spans and joins overlapping ones; the longer span names the
@@ -170,7 +197,7 @@ func (d *Detector) names(p *prep) []Span {
 		}
 		if d.isFamily(p, t) {
 			j, weak := i+1, false
-			for j < len(toks) && j-i <= 4 && p.joined(j-1, j) && compatible(t.st, toks[j].st) {
+			for j < len(toks) && j-i <= 4 && (p.joined(j-1, j) || p.wrapped(j-1, j)) && compatible(t.st, toks[j].st) {
 				g := d.givenStrength(p, toks[j])
 				if g == 0 || (t.st == styleLower && !d.v.given[toks[j].k] && !d.v.family[toks[j].k]) {
 					break // lower case: listed syllables only
@@ -215,6 +242,31 @@ func (d *Detector) names(p *prep) []Span {
 		}
 	}
 	return d.dropSigners(p, out)
+}
+
+// wrapped reports whether tokens a and b (adjacent) are one phrase that a
+// line wrap cut: a ends a line of prose that reaches the right margin (at
+// least four fifths of the page's longest line, no wide gaps) and b, in
+// the same title case, opens the next line ("... application – Phan" /
+// "Thu Be Ba"). Titles, headings and signature blocks are short lines.
+func (p *prep) wrapped(a, b int) bool {
+	ta, tb := p.toks[a], p.toks[b]
+	if tb.line != ta.line+1 || ta.st != styleTitle || tb.st != styleTitle || strings.Trim(p.gap(a, b), " \t\r") != "\n" {
+		return false
+	}
+	l := p.flines[ta.line]
+	line := strings.TrimSpace(p.f[l[0]:l[1]])
+	return len(line) >= 40 && 5*len(line) >= 4*p.longest() && len(cellRanges(line)) == 1
+}
+
+// longest returns the folded length of the page's longest line.
+func (p *prep) longest() int {
+	if p.maxLine == 0 {
+		for _, l := range p.flines {
+			p.maxLine = max(p.maxLine, len(strings.TrimSpace(p.f[l[0]:l[1]])))
+		}
+	}
+	return p.maxLine
 }
 
 // acceptName rejects a candidate toks[i:j] that is a place or a body: a
@@ -327,6 +379,9 @@ func (d *Detector) dropSigners(p *prep, names []Span) []Span {
 func (d *Detector) officialSigner(p *prep, s Span) bool {
 	li := lineOf(p, s.Start)
 	l := p.lines[li]
+	if s.End > l[1] {
+		return false // a name wrapped in prose
+	}
 	if after := strings.Trim(p.raw[s.End:l[1]], " \t.,;"); after != "" {
 		return false
 	}

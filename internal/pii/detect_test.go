@@ -168,6 +168,9 @@ func FuzzDetect(f *testing.F) {
 		"Ông Nguyễn Văn An, sinh ngày 05/03/1980, CCCD 096080001234, trú tại ấp 9, xã Quách Phẩm",
 		"1 | Lê Thị Hoa | 1958 | Ấp 4\n", "Full name: TRAN VAN A\nDate of birth: 05 March 1980",
 		"NGUYE\u0302\u0303N VA\u0306N \xff\xfe B", "\f\n\t|  |",
+		"STT Họ và tên Ngày/năm sinh Nơi ở\n7 Lầm Minh Trọng 09/10/1955 Ấp Kinh Hội\nnặng 540.000\n8 Tô Sa Rết 1942 Khóm\n",
+		"STT\n\nHọ tên chủ hộ\nNăm sinh\n\nĐịa chỉ\n\n1\n\nTrần Phước Dũng\n1967\n\nKhóm 7\n\n2\n",
+		"Em tên phan quốc bảy, sinh 05/01/1993, CCCD 091093466972, ở ấp 10, xã\nKhánh Thuận.\nEm xin tạm hoãn Nguyễn\nVăn",
 	} {
 		f.Add(s)
 	}

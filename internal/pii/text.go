@@ -105,6 +105,8 @@ type prep struct {
 	// accented is set when the page is written with diacritics: there, a
 	// word without them is taken as written ("ba" is not "bà").
 	accented bool
+	// maxLine caches longest().
+	maxLine int
 }
 
 func prepare(raw string) *prep {

@@ -32,6 +32,8 @@ type vocabFile struct {
 	CitizenSigns   []string `yaml:"citizen_signs"`
 	Ranks          []string `yaml:"ranks"`
 	CCCDProvinces  []string `yaml:"cccd_provinces"`
+	PersonColumns  []string `yaml:"person_columns"`
+	BirthColumns   []string `yaml:"birth_columns"`
 }
 
 // unit is an administrative unit word of an address.
@@ -68,6 +70,12 @@ type vocab struct {
 	// addressLabelsExact holds the spelled address labels.
 	addressLabelsExact map[string]bool
 	provinces          map[string]bool
+	// personColumns and birthColumns are table headings of a list of
+	// people and of its birth column.
+	personColumns, birthColumns []string
+	// unitFirst holds the first word of every unit, to skip other words
+	// fast.
+	unitFirst map[string]bool
 }
 
 func exactSet(xs []string) map[string]bool {
@@ -116,6 +124,8 @@ func parseVocab(data []byte) (*vocab, error) {
 		ranks: set(f.Ranks), nameLabelsExact: exactSet(f.NameLabels),
 		addressLabelsExact: exactSet(f.AddressLabels),
 		familyExact:        exactSet(f.FamilyNames), givenExact: exactSet(f.GivenSyllables),
+		personColumns: keys(f.PersonColumns), birthColumns: keys(f.BirthColumns),
+		unitFirst: map[string]bool{},
 	}
 	for _, c := range f.CCCDProvinces {
 		if len(c) != 3 || strings.Trim(c, "0123456789") != "" {
@@ -132,6 +142,7 @@ func parseVocab(data []byte) (*vocab, error) {
 		if u.Level < 1 || u.Level > 4 {
 			return nil, fmt.Errorf("pii vocabulary: address unit %q: level %d is not 1-4", u.Word, u.Level)
 		}
+		v.unitFirst[strings.Fields(foldKey(u.Word) + " x")[0]] = true
 		if u.English {
 			v.unitsEnglish[foldKey(u.Word)] = unit{level: u.Level, english: true}
 		} else {
