@@ -198,6 +198,9 @@ func (d *Detector) names(p *prep) []Span {
 		if d.isFamily(p, t) {
 			j, weak := i+1, false
 			for j < len(toks) && j-i <= 4 && (p.joined(j-1, j) || p.wrapped(j-1, j)) && compatible(t.st, toks[j].st) {
+				if d.fieldLabelAt(p, j) {
+					break // "PHAM BICH LE Năm sinh": the name ends before the next field's label
+				}
 				g := d.givenStrength(p, toks[j])
 				if g == 0 || (t.st == styleLower && !d.v.given[toks[j].k] && !d.v.family[toks[j].k]) {
 					break // lower case: listed syllables only
@@ -267,6 +270,30 @@ func (p *prep) longest() int {
 		}
 	}
 	return p.maxLine
+}
+
+// fieldLabelAt reports whether a form field's label of two to four words
+// (field_labels) starts at token i on its line; on an accented page it must
+// be spelled as listed ("Năm sinh", not "Nam sinh viên").
+func (d *Detector) fieldLabelAt(p *prep, i int) bool {
+	toks := p.toks
+	for n := 2; n <= 4 && i+n <= len(toks); n++ {
+		last := toks[i+n-1]
+		if last.line != toks[i].line || !p.joinedLoose(i+n-2, i+n-1) {
+			return false
+		}
+		k := make([]string, 0, n)
+		for _, t := range toks[i : i+n] {
+			k = append(k, t.k)
+		}
+		if !d.v.fieldLabels[strings.Join(k, " ")] {
+			continue
+		}
+		if !p.accented || d.v.fieldLabelsExact[lowerNFC(p.raw[toks[i].rs:last.re])] {
+			return true
+		}
+	}
+	return false
 }
 
 // acceptName rejects a candidate toks[i:j] that is a place or a body: a

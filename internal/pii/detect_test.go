@@ -123,6 +123,9 @@ func TestDetectNames(t *testing.T) {
 		{"a person named after a place is redacted", "ông Trần Quang Trung và bà Nguyễn Thị Mai Hương, anh Hoàng Mai Anh", []string{"Trần Quang Trung", "Nguyễn Thị Mai Hương", "Hoàng Mai Anh"}, nil},
 		{"official signer stays", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(Đã ký)\n\nTrương Minh Hoàng\n", nil, []string{"Trương Minh Hoàng"}},
 		{"petitioner is redacted", "Người làm đơn\n(ký, ghi rõ họ tên)\n\nĐoàn Thị Mỹ Lệ\n", []string{"Đoàn Thị Mỹ Lệ"}, nil},
+		{"a name ends before the next field's label", "Ho ten nguoi benh: PHAM BICH LE Nam sinh: 1986\nHo ten chu ho: DO NGOC HIEU Quan he voi chu ho: Con",
+			[]string{"PHAM BICH LE", "DO NGOC HIEU"}, []string{"Nam sinh", "Quan he"}},
+		{"an accented label must be spelled as one", "Họ tên: Nguyễn Văn An Năm sinh: 1980; bà Trần Thị Nam sinh viên", []string{"Nguyễn Văn An", "Trần Thị Nam"}, []string{"Năm sinh", "sinh viên"}},
 	})
 }
 

@@ -26,7 +26,32 @@ func (d *Detector) rows(p *prep, found []Span) []Span {
 		groups = append(groups, rowRange{li, li})
 	}
 	groups = append(groups, cellGroups(p)...)
+	groups = append(groups, cellRuns(p, all)...)
 	return append(lists, d.rowUnits(p, all, groups)...)
+}
+
+// cellRuns returns, for every personal value that fills a line of its own
+// (a cell of a table written one cell a line), that line and the next two
+// cells, blank lines aside, up to the next row number: the rest of the
+// person's row, even when OCR misread the row number that opens it ("R)"
+// for "5"), so that the row's hamlet is known to be an address.
+func cellRuns(p *prep, found []Span) []rowRange {
+	var out []rowRange
+	for _, s := range found {
+		li := lineOf(p, s.Start)
+		l := p.lines[li]
+		if li != lineOf(p, s.End) || strings.Trim(p.raw[l[0]:s.Start]+p.raw[s.End:l[1]], " \t.,;:|") != "" {
+			continue
+		}
+		last, n := li, 0
+		for k := li + 1; k < len(p.lines) && n < 2 && !numberOnly(p, k); k++ {
+			if !blank(p, k) {
+				last, n = k, n+1
+			}
+		}
+		out = append(out, rowRange{li, last})
+	}
+	return out
 }
 
 // rowNumber returns the token index of the row number that opens line li

@@ -27,6 +27,7 @@ type vocabFile struct {
 	BodyWords      []string `yaml:"body_words"`
 	AddressLabels  []string `yaml:"address_labels"`
 	BirthLabels    []string `yaml:"birth_labels"`
+	FieldLabels    []string `yaml:"field_labels"`
 	NameLabels     []string `yaml:"name_labels"`
 	OfficialTitles []string `yaml:"official_titles"`
 	CitizenSigns   []string `yaml:"citizen_signs"`
@@ -61,6 +62,9 @@ type vocab struct {
 	bodyWords      []string
 	addressLabels  []string
 	birthLabels    []string
+	// fieldLabels are the labels of a form's next field, by spelled form
+	// (NFC, lower case) and by folded form: a name stops before one.
+	fieldLabels, fieldLabelsExact map[string]bool
 	nameLabels     map[string]bool
 	officialTitles []string
 	citizenSigns   []string
@@ -119,6 +123,7 @@ func parseVocab(data []byte) (*vocab, error) {
 		units: map[string]unit{}, unitsEnglish: map[string]unit{}, unitsExact: map[string]bool{},
 		notAddress: keys(f.NotAddress), bodyWords: keys(f.BodyWords),
 		addressLabels: keys(f.AddressLabels), birthLabels: keys(f.BirthLabels),
+		fieldLabels: set(f.FieldLabels), fieldLabelsExact: exactSet(f.FieldLabels),
 		nameLabels: set(f.NameLabels), officialTitles: keys(f.OfficialTitles),
 		citizenSigns: keys(f.CitizenSigns), provinces: map[string]bool{},
 		ranks: set(f.Ranks), nameLabelsExact: exactSet(f.NameLabels),
