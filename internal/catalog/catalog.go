@@ -131,8 +131,8 @@ type Record struct {
 	// Mentions are personal values found in the text beside Fields, by
 	// field name (the people of an annex table, say): personal, sealed with
 	// the record, blind-indexed for lookups.
-	Mentions map[string][]string `json:"mentions,omitempty"`
-	FinalizedAt      time.Time         `json:"finalized_at"`
+	Mentions    map[string][]string `json:"mentions,omitempty"`
+	FinalizedAt time.Time           `json:"finalized_at"`
 }
 
 // UploadedBy reports whether the principal with token (or user) ID id

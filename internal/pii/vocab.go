@@ -57,18 +57,18 @@ type vocab struct {
 	unitsEnglish            map[string]unit
 	// unitsExact holds the spelled units, to tell "ấp" from accented words
 	// that fold like it.
-	unitsExact     map[string]bool
-	notAddress     []string
-	bodyWords      []string
-	addressLabels  []string
-	birthLabels    []string
+	unitsExact    map[string]bool
+	notAddress    []string
+	bodyWords     []string
+	addressLabels []string
+	birthLabels   []string
 	// fieldLabels are the labels of a form's next field, by spelled form
 	// (NFC, lower case) and by folded form: a name stops before one.
 	fieldLabels, fieldLabelsExact map[string]bool
-	nameLabels     map[string]bool
-	officialTitles []string
-	citizenSigns   []string
-	ranks          map[string]bool
+	nameLabels                    map[string]bool
+	officialTitles                []string
+	citizenSigns                  []string
+	ranks                         map[string]bool
 	// nameLabelsExact holds the spelled labels ("bà", not "ba").
 	nameLabelsExact map[string]bool
 	// addressLabelsExact holds the spelled address labels.
