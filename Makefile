@@ -50,9 +50,9 @@ test: deps-test
 	echo "test services: Redis $$SOHOA_TEST_REDIS_URL, Elasticsearch $$SOHOA_ELASTICSEARCH_URL (version $$(curl -s "$$SOHOA_ELASTICSEARCH_URL/_cat/nodes?h=version" | head -1))"; \
 	$(GO) vet ./...; \
 	status=0; $(GO) test -race -count=1 -timeout 30m -v ./... > var/test.log 2>&1 || status=$$?; \
-	echo "=== extraction accuracy (60 documents per set) and the hostile batch, without -race" >> var/test.log; \
+	echo "=== extraction accuracy (60 documents per set), the hostile batch and the personal-data grep, without -race" >> var/test.log; \
 	$(GO) test -count=1 -timeout 20m -v -run 'TestAccuracyOCR' ./internal/extract >> var/test.log 2>&1 || status=$$?; \
-	$(GO) test -count=1 -timeout 20m -v -run 'TestHostileBatch' ./internal/app >> var/test.log 2>&1 || status=$$?; \
+	$(GO) test -count=1 -timeout 20m -v -run 'TestHostileBatch|TestPersonalDataGrep' ./internal/app >> var/test.log 2>&1 || status=$$?; \
 	echo "=== fuzz targets, $${FUZZTIME:-10s} each (make fuzz)" | tee -a var/test.log; \
 	if ! FUZZTIME=$${FUZZTIME:-10s} deploy/dev/fuzz.sh >> var/test.log 2>&1; then status=1; fi; \
 	grep -E '^(FAIL|fuzz:) ' var/test.log || true; \
