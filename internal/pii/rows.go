@@ -43,13 +43,7 @@ func cellRuns(p *prep, found []Span) []rowRange {
 		if li != lineOf(p, s.End) || strings.Trim(p.raw[l[0]:s.Start]+p.raw[s.End:l[1]], " \t.,;:|") != "" {
 			continue
 		}
-		last, n := li, 0
-		for k := li + 1; k < len(p.lines) && n < 2 && !numberOnly(p, k); k++ {
-			if !blank(p, k) {
-				last, n = k, n+1
-			}
-		}
-		out = append(out, rowRange{li, last})
+		out = append(out, rowRange{li, cellsAfter(p, li, 2)})
 	}
 	return out
 }
@@ -98,15 +92,22 @@ func cellGroups(p *prep) []rowRange {
 		if !numberOnly(p, li) {
 			continue
 		}
-		last, n := li, 0
-		for k := li + 1; k < len(p.flines) && n < 5 && !numberOnly(p, k); k++ {
-			if !blank(p, k) {
-				last, n = k, n+1
-			}
-		}
-		out = append(out, rowRange{li, last})
+		out = append(out, rowRange{li, cellsAfter(p, li, 5)})
 	}
 	return out
+}
+
+// cellsAfter returns the last of the next max non-blank lines after line li
+// (li itself when there is none), stopping before a line that holds only a
+// row number: the cells of li's row in a table written one cell a line.
+func cellsAfter(p *prep, li, max int) int {
+	last, n := li, 0
+	for k := li + 1; k < len(p.lines) && n < max && !numberOnly(p, k); k++ {
+		if !blank(p, k) {
+			last, n = k, n+1
+		}
+	}
+	return last
 }
 
 // peopleLists finds the tables whose header names a person column ("Họ và
