@@ -22,12 +22,12 @@ func (x extractor) Extract(ctx context.Context, pages []domain.Page, hint string
 	// People the class does not name (annex tables, translations, letters)
 	// are found by the detector: they are kept for the blind index, and
 	// scrubbed from the public fields that quote them.
-	mentions := extract.Mentions(pages)
+	redacted, mentions := extract.RedactWithMentions(pages, r)
 	extract.ScrubPublic(r.Fields, mentions)
 	out := pipeline.Extraction{
 		Pipeline: r.Pipeline, Class: r.Class, ClassConfidence: r.ClassConfidence,
 		Fields: map[string]catalog.Field{}, Secrecy: r.Secrecy, QuarantineReason: r.QuarantineReason,
-		DuplicateKey: dup, Redacted: extract.Redact(pages, r), Mentions: mentions,
+		DuplicateKey: dup, Redacted: redacted, Mentions: mentions,
 	}
 	for name, f := range r.Fields {
 		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}

@@ -16,28 +16,33 @@ var mentionFields = map[pii.Kind]string{
 	pii.Phone: "phones", pii.BirthDate: "birth_dates", pii.Address: "addresses",
 }
 
-// Mentions returns the personal values the detector finds on the pages,
-// whatever the class extracted, by field name: the people of an annex table,
-// of a translation or of a letter. They are personal: they belong in the
-// encrypted record and its blind index, never in the search index's text
-// or public fields. Values are trimmed, their spaces collapsed, each listed
+// mentionsOf returns the values of the detector's spans on the pages, by
+// field name: the people of an annex table, of a translation or of a letter,
+// whatever the class extracted. They are personal: they belong in the
+// encrypted record and its blind index, never in the search index's text or
+// public fields. Values are trimmed, their spaces collapsed, each listed
 // once, sorted.
-func Mentions(pages []domain.Page) map[string][]string {
+func mentionsOf(pages []domain.Page, detected []Span) map[string][]string {
+	text := map[domain.PageNo]string{}
+	for _, p := range pages {
+		if _, ok := text[p.No]; !ok {
+			text[p.No] = p.Text
+		}
+	}
 	seen := map[string]bool{}
 	out := map[string][]string{}
-	for _, p := range pages {
-		for _, s := range detector.Detect(p.Text) {
-			field, ok := mentionFields[s.Kind]
-			if !ok {
-				continue
-			}
-			v := strings.Join(strings.Fields(p.Text[s.Start:s.End]), " ")
-			if v == "" || seen[field+"\x00"+v] {
-				continue
-			}
-			seen[field+"\x00"+v] = true
-			out[field] = append(out[field], v)
+	for _, s := range detected {
+		field, ok := mentionFields[pii.Kind(s.Field)]
+		t := text[s.Page]
+		if !ok || s.End > len(t) {
+			continue
 		}
+		v := strings.Join(strings.Fields(t[s.Start:s.End]), " ")
+		if v == "" || seen[field+"\x00"+v] {
+			continue
+		}
+		seen[field+"\x00"+v] = true
+		out[field] = append(out[field], v)
 	}
 	for _, vs := range out {
 		sort.Strings(vs)

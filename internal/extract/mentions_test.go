@@ -16,7 +16,7 @@ func TestMentionsAndScrubPublic(t *testing.T) {
 		"Bên ủy quyền: KIỀU KIM MAI, sinh ngày 12/03/1961, CCCD 096161003412\n" +
 		"Nơi cư trú: ấp Tân Hòa, xã Khánh Bình Tây, huyện Trần Văn Thời, tỉnh Cà Mau\n" +
 		"CÔNG CHỨC TƯ PHÁP - HỘ TỊCH\nLục Thị Kim Yến\n"}
-	m := Mentions([]domain.Page{page})
+	_, m := RedactWithMentions([]domain.Page{page}, Result{})
 	if !slices.Contains(m["person_names"], "KIỀU KIM MAI") {
 		t.Errorf("names %q lack the citizen", m["person_names"])
 	}

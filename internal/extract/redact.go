@@ -258,6 +258,14 @@ func mergeSpans(spans []Span) []Span {
 // protected value in r.Fields and for the generic personal-data patterns,
 // so text that changed since Extract is still covered.
 func Redact(pages []domain.Page, r Result) []string {
+	out, _ := RedactWithMentions(pages, r)
+	return out
+}
+
+// RedactWithMentions is Redact that also returns the personal values the
+// detector found on the pages, by field name (see mentionsOf): the same
+// detector run serves the redaction and the blind index.
+func RedactWithMentions(pages []domain.Page, r Result) ([]string, map[string][]string) {
 	var vals []protectedValue
 	for name, f := range r.Fields {
 		if !f.Sensitivity.Protected() {
@@ -276,8 +284,8 @@ func Redact(pages []domain.Page, r Result) []string {
 		d.pages = append(d.pages, preparePage(&pages[i]))
 	}
 	all := append(append([]Span(nil), r.Spans...), findSpans(d, vals)...)
-	all = append(all, detectSpans(pages, all)...)
-	all = mergeSpans(all)
+	detected := detectSpans(pages, all)
+	all = mergeSpans(append(all, detected...))
 	byPage := map[domain.PageNo][]Span{}
 	for _, s := range all {
 		if s.Sensitivity.Protected() {
@@ -307,7 +315,7 @@ func Redact(pages []domain.Page, r Result) []string {
 		b.WriteString(p.Text[cur:])
 		out[i] = b.String()
 	}
-	return out
+	return out, mentionsOf(pages, detected)
 }
 
 // detector is the class-independent personal-data detector. Its vocabulary
