@@ -81,7 +81,7 @@ test-es: deps-test
 	@set -euo pipefail; \
 	export SOHOA_ELASTICSEARCH_URL=$$(deploy/elasticsearch-dev/es.sh start | tail -1); \
 	trap 'deploy/elasticsearch-dev/es.sh stop' EXIT; \
-	curl -s "$$SOHOA_ELASTICSEARCH_URL" | grep '"number"'; \
+	echo "Elasticsearch $$SOHOA_ELASTICSEARCH_URL, version $$(curl -sf "$$SOHOA_ELASTICSEARCH_URL/_cat/nodes?h=version" | head -1)"; \
 	$(GO) test -race -count=1 -v ./internal/search/es/... ./deploy/elasticsearch-dev/... 2>&1 | tail -40
 
 # make bench: end-to-end pages/s against the raw tesseract CLI on the same
