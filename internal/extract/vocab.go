@@ -406,7 +406,14 @@ func (o *vocabulary) bodies(file string, s *bodiesSpec, v *validationErrors) {
 			v.add("%s: starts[%d]: empty", file, i)
 			continue
 		}
-		o.bodyStarts = append(o.bodyStarts, key(w))
+		k := key(w)
+		// A one-syllable word ("SỞ", "TRƯỜNG") opens a name only when more
+		// words follow; alone it ends a wrapped one ("… MÔI" / "TRƯỜNG").
+		// An abbreviation (UBND) opens one alone.
+		if !strings.Contains(k, " ") && reSyllable.MatchString(strings.ToLower(k)) {
+			k += " "
+		}
+		o.bodyStarts = append(o.bodyStarts, k)
 	}
 	for _, p := range s.Phrases {
 		o.bodyPhrases = append(o.bodyPhrases, nfc(p))
