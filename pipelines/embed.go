@@ -18,3 +18,11 @@ var FS embed.FS
 //
 //go:embed pii/*.yaml
 var PII embed.FS
+
+// Vocab holds the extractor's vocabularies (vocab/*.yaml: document types
+// and abbreviations, signing titles, administrative units, the gazetteer of
+// provinces, land-use purposes, stamps, OCR confusion classes).
+// internal/extract loads them with the pipelines.
+//
+//go:embed vocab/*.yaml
+var Vocab embed.FS

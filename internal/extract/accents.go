@@ -15,38 +15,14 @@ import (
 // a vocabulary of name syllables for personal names, and the document's own
 // spelling of the same word elsewhere for other text.
 
-// Name syllables by position, most common first (family names, middle
-// names, given names).
-const (
-	familySyllables = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Trịnh Đinh Lâm Mai Trương Lưu Quách Tạ Tô Cao Lương Hà Thái Châu Tăng Diệp Kiều La Đoàn Vương Tống Lục Thạch Kim Đàm Nông Triệu Vi Hàn Văn Lò Khúc Tiêu Quan Hứa Từ Mạc Giang Âu Phùng Doãn Lại Chu Ông Bạch Lã Nghiêm Thân Viên Đồng Ninh Mã Tôn Khổng Lạc Cù Hầu Bế Lăng Mông Sầm Danh Sơn Lữ Khưu Ung Ngọc"
-	middleSyllables = "Văn Thị Hữu Đức Minh Quốc Thanh Hồng Ngọc Công Đình Xuân Thu Kim Bảo Gia Hoài Tuấn Anh Thúy Diễm Cẩm Mỹ Tuyết Bích Trọng Chí Duy Hoàng Nhật Phương Thành Tấn Phúc Khánh Như Tường Vĩnh Quang Huy Mạnh Trung Bá Ngân Hải Hoa Kiều Thùy Lệ Mai Yến Thiên Tiến Đăng Hà Phước Thế Hùng Việt Nam Huyền Hạnh Trúc Lan Ánh Tú Khắc Đắc Huệ Hoàn Thái Vân Nguyên Quý Quang Sỹ Sĩ Tất Viết Ngân Kiến Thiện Trường Tự Phú Nhã"
-	givenSyllables  = "An Anh Bình Cường Dũng Dung Duy Đạt Đức Giang Hà Hải Hạnh Hằng Hiền Hiếu Hòa Hoa Hồng Hùng Hưng Hương Hường Huy Huyền Khải Khang Khánh Khoa Kiệt Lan Liên Linh Loan Long Lộc Mai Minh My Mỹ Nam Nga Ngân Ngọc Nguyệt Nhân Nhi Nhung Oanh Phát Phong Phú Phúc Phương Phượng Quân Quang Quốc Quyên Sơn Tài Tâm Tân Thảo Thắng Thanh Thành Thịnh Thu Thủy Thúy Tiến Toàn Trang Trâm Trí Trinh Trung Tú Tuấn Tùng Tuyết Uyên Vân Việt Vinh Vũ Xuân Yến Lâm Hậu Hiệp Nhàn Lợi Phụng Diễm Châu Ánh Ngà Thơ Đông Tín Thiện Lực Nghĩa Hào Khôi Quý Quyết Sang Thông Trọng Nhật Bảo Hoàng Cảnh Chiến Công Định Hiển Hoan Kha Lành Luân Nhựt Tạo Thuận Thương Tường Vĩ Xuyên Ân Giao Liễu Thắm Trúc Vy Ý Bích Cúc Đào Điệp Hạ Hân Hậu Hoài Huệ Khuê Kiều Lệ Ly Mẫn Mơ Nương Phấn Sương Tiên Trâm Tươi Vi Xoan Yên Ánh Bằng Biên Cẩn Chánh Chính Đăng Đạo Điền Đoàn Giàu Hải Hiền Hòa Hợp Khiêm Lễ Lĩnh Mạnh Ngữ Nhơn Pháp Quí Tâm Thạch Thiên Thọ Toản Triều Trực Tường Vỹ"
-)
-
 // nameVocab maps a folded, lower-case syllable to its spellings, most
 // common first, for each position.
 type nameVocab struct {
 	family, middle, given, known map[string][]string
 }
 
-func newNameVocab() *nameVocab {
-	v := &nameVocab{family: map[string][]string{}, middle: map[string][]string{}, given: map[string][]string{}, known: map[string][]string{}}
-	add := func(m map[string][]string, list string) {
-		for _, s := range strings.Fields(list) {
-			k := strings.ToLower(fold(s))
-			if !contains(m[k], s) {
-				m[k] = append(m[k], s)
-			}
-			if !contains(v.known[k], s) {
-				v.known[k] = append(v.known[k], s)
-			}
-		}
-	}
-	add(v.family, familySyllables)
-	add(v.middle, middleSyllables)
-	add(v.given, givenSyllables)
-	return v
-}
+// newNameVocab returns the shipped name vocabulary (see buildNameVocab).
+func newNameVocab() *nameVocab { return voc.names }
 
 // marks returns the combining marks of s (NFD).
 func marks(s string) map[rune]bool {
@@ -259,18 +235,12 @@ func matchCase(v, model string) string {
 	return v
 }
 
-// defaultNameVocab builds the name vocabulary once per call site; it is
-// small (a few hundred syllables), so building it per document is cheap.
-func defaultNameVocab() *nameVocab { return newNameVocab() }
+// defaultNameVocab returns the shipped name vocabulary; it is read-only.
+func defaultNameVocab() *nameVocab { return voc.names }
 
-// positions are the signing titles of NĐ 30 signature blocks, in capitals.
-var positions = []string{"CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "BÍ THƯ", "PHÓ BÍ THƯ",
-	"PHÓ BÍ THƯ THƯỜNG TRỰC", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG",
-	"CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "PHÓ CHI CỤC TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-	"VIỆN TRƯỞNG", "HIỆU TRƯỞNG", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA",
-	"BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "TRƯỞNG ĐOÀN", "TỔ TRƯỞNG", "ỦY VIÊN", "THỦ TRƯỞNG",
-	"TRƯỞNG CÔNG AN", "GIÁM ĐỐC CÔNG AN", "TRƯỞNG CHI NHÁNH", "GIÁM ĐỐC TRUNG TÂM", "KẾ TOÁN TRƯỞNG",
-	"THƯỜNG TRỰC", "TRƯỞNG THÔN", "TRƯỞNG ẤP", "TRƯỞNG KHÓM", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG TIỂU BAN", "NGƯỜI KÝ TRÍCH LỤC", "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH"}
+// positions are the signing titles of NĐ 30 signature blocks, in capitals
+// (vocab/signing.yaml).
+var positions = voc.positions
 
 // repairPosition spells a signing title from the list when OCR garbled its
 // marks ("PHO CHU TICH" -> "PHÓ CHỦ TỊCH").
@@ -315,16 +285,12 @@ func plausiblePosition(s string) bool {
 	return len(strings.Fields(k)) >= 2 && letters >= 6
 }
 
-// issuerPhrases are words of the names of administrative bodies.
-var issuerPhrases = []string{"ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "ỦY BAN MẶT TRẬN TỔ QUỐC", "TÀI NGUYÊN VÀ MÔI TRƯỜNG",
-	"GIÁO DỤC VÀ ĐÀO TẠO", "NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "TƯ PHÁP", "Y TẾ", "XÂY DỰNG", "TÀI CHÍNH",
-	"KẾ HOẠCH VÀ ĐẦU TƯ", "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "NỘI VỤ", "CÔNG THƯƠNG", "GIAO THÔNG VẬN TẢI",
-	"VĂN HÓA, THỂ THAO VÀ DU LỊCH", "VĂN HÓA - THỂ THAO VÀ DU LỊCH", "THÔNG TIN VÀ TRUYỀN THÔNG", "KHOA HỌC VÀ CÔNG NGHỆ",
-	"NGOẠI VỤ", "THANH TRA", "VĂN PHÒNG", "CÔNG AN", "BỘ CHỈ HUY QUÂN SỰ", "TỈNH ỦY", "HUYỆN ỦY", "THÀNH ỦY",
-	"ĐẢNG ỦY", "ĐẢNG BỘ", "BAN THƯỜNG VỤ", "BAN CHẤP HÀNH", "SỞ", "PHÒNG", "TRUNG TÂM", "CHI CỤC", "CỤC", "BAN",
-	"TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "THỊ TRẤN", "THÀNH PHỐ", "THỊ XÃ", "QUẬN", "DÂN TỘC", "TÔN GIÁO"}
+// issuerPhrases are words of the names of administrative bodies
+// (vocab/bodies.yaml, phrases).
+var issuerPhrases = voc.bodyPhrases
 
-// repairProvinces re-spells the names of the 63 provinces ("Ca Mau" ->
+// repairProvinces re-spells the names of the provinces, before and after
+// 2025 (vocab/gazetteer.yaml), ("Ca Mau" ->
 // "Cà Mau") in place names and issuers, keeping the case of the text.
 func repairProvinces(s string) (string, bool) {
 	f := newFolded(s)
@@ -337,7 +303,7 @@ func repairProvinces(s string) (string, bool) {
 		name string
 	}
 	var hits []hit
-	for _, name := range provinceCodes {
+	for _, name := range voc.provinces {
 		pk := strings.ToUpper(fold(name))
 		if i := strings.Index(up, strings.ReplaceAll(pk, " ", "")); strings.Contains(pk, " ") && i >= 0 {
 			// "CAMAU": OCR lost the space.
@@ -483,19 +449,8 @@ func initials(name string) string {
 }
 
 // landPurposeNames are the land-use purposes of the cadastral regulations
-// by code.
-var landPurposeNames = map[string]string{
-	"LUC": "Đất chuyên trồng lúa nước", "LUK": "Đất trồng lúa nước còn lại", "LUN": "Đất trồng lúa nương",
-	"BHK": "Đất bằng trồng cây hằng năm khác", "NHK": "Đất nương rẫy trồng cây hằng năm khác",
-	"HNK": "Đất trồng cây hằng năm khác", "CLN": "Đất trồng cây lâu năm", "RSX": "Đất rừng sản xuất",
-	"RPH": "Đất rừng phòng hộ", "RDD": "Đất rừng đặc dụng", "NTS": "Đất nuôi trồng thủy sản", "LMU": "Đất làm muối",
-	"NKH": "Đất nông nghiệp khác", "ONT": "Đất ở tại nông thôn", "ODT": "Đất ở tại đô thị",
-	"TSC": "Đất xây dựng trụ sở cơ quan", "CQP": "Đất quốc phòng", "CAN": "Đất an ninh",
-	"SKC": "Đất cơ sở sản xuất phi nông nghiệp", "TMD": "Đất thương mại, dịch vụ", "DGT": "Đất giao thông",
-	"DTL": "Đất thủy lợi", "TON": "Đất cơ sở tôn giáo", "TIN": "Đất cơ sở tín ngưỡng",
-	"SON": "Đất sông, ngòi, kênh, rạch, suối", "MNC": "Đất có mặt nước chuyên dùng", "BCS": "Đất bằng chưa sử dụng",
-	"DCS": "Đất đồi núi chưa sử dụng", "NCS": "Núi đá không có rừng cây",
-}
+// by code (vocab/land_use.yaml).
+var landPurposeNames = voc.landPurposes
 
 var reParens = regexp.MustCompile(`\([^()\n]{2,8}\)`)
 
@@ -531,8 +486,9 @@ func repairLandPurpose(s string) (string, bool) {
 	return name + " (" + code + ")" + s[m[1]:], true
 }
 
-// addressUnitNames spell the administrative units of addresses.
-var addressUnitNames = []string{"Ấp", "Khóm", "xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "đường", "Tổ", "thôn", "khu phố"}
+// addressUnitNames spell the administrative units of addresses that are
+// re-spelled (vocab/admin_units.yaml, respell).
+var addressUnitNames = voc.respellUnits
 
 // repairAddress restores the marks of administrative unit words and of
 // place names spelled elsewhere in the document.
@@ -557,7 +513,7 @@ func repairAddress(s string, wv wordVariants) (string, bool) {
 		}
 	}
 	out := strings.Join(words, " ")
-	if o1, c := repairPhrases(out, []string{"thị trấn", "thị xã", "thành phố", "khu phố"}); c {
+	if o1, c := repairPhrases(out, multiWord(addressUnitNames)); c {
 		out, changed = o1, true
 	}
 	if o2, c := wv.repairText(out); c {

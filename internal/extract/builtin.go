@@ -9,18 +9,9 @@ import (
 	"github.com/sohoa/sohoa/internal/domain"
 )
 
-// typeNames are the display names of administrative document types, by key.
-var typeNames = map[string]string{
-	"NGHI QUYET": "Nghị quyết", "QUYET DINH": "Quyết định", "CHI THI": "Chỉ thị", "QUY CHE": "Quy chế",
-	"QUY DINH": "Quy định", "THONG CAO": "Thông cáo", "THONG BAO": "Thông báo", "HUONG DAN": "Hướng dẫn",
-	"CHUONG TRINH": "Chương trình", "KE HOACH": "Kế hoạch", "PHUONG AN": "Phương án", "DE AN": "Đề án",
-	"DU AN": "Dự án", "BAO CAO": "Báo cáo", "BIEN BAN": "Biên bản", "TO TRINH": "Tờ trình",
-	"HOP DONG": "Hợp đồng", "CONG DIEN": "Công điện", "BAN GHI NHO": "Bản ghi nhớ", "BAN THOA THUAN": "Bản thỏa thuận",
-	"GIAY UY QUYEN": "Giấy ủy quyền", "GIAY MOI": "Giấy mời", "GIAY GIOI THIEU": "Giấy giới thiệu",
-	"GIAY NGHI PHEP": "Giấy nghỉ phép", "PHIEU GUI": "Phiếu gửi", "PHIEU CHUYEN": "Phiếu chuyển",
-	"PHIEU BAO": "Phiếu báo", "NGHI DINH": "Nghị định", "THONG TU": "Thông tư", "LUAT": "Luật",
-	"KET LUAN": "Kết luận", "CONG VAN": "Công văn",
-}
+// typeNames are the display names of document types, by key
+// (vocab/doc_types.yaml).
+var typeNames = voc.typeNames
 
 // reSoLabel finds the "Số:" label of the number and symbol in folded text,
 // tolerating OCR variants (So, S0, S6, Sô).
@@ -256,16 +247,13 @@ func placeName(before string) string {
 	return trimPunct(nfc(strings.Join(words, " ")))
 }
 
-// mottoPrefixes start header lines that are not the issuer.
-var mottoPrefixes = []string{"CONG HOA XA HOI", "DOC LAP", "DANG CONG SAN VIET NAM", "DANG CONG SAN", "HANH PHUC", "TU DO"}
+// mottoPrefixes start header lines that are not the issuer; mottoCuts are
+// cut off the issuer's line (vocab/bodies.yaml, motto).
+var mottoPrefixes, mottoCuts = voc.mottos, voc.cuts
 
 // bodyWords start the name of an issuing body (rather than the second line
-// of a wrapped name).
-var bodyWords = []string{"UY BAN", "UBND", "SO ", "BO ", "PHONG ", "HOI DONG", "HDND", "BAN ", "TINH UY", "HUYEN UY",
-	"THANH UY", "QUAN UY", "THI UY", "DANG UY", "DANG BO", "CHI BO", "TRUONG ", "CONG AN", "VAN PHONG", "CUC ",
-	"CHI CUC", "TRUNG TAM", "BENH VIEN", "TOA AN", "VIEN ", "KHO BAC", "THANH TRA", "BAO HIEM", "NGAN HANG",
-	"MAT TRAN", "DOAN ", "HOI ", "LIEN DOAN", "TONG CUC", "CHINH PHU", "THU TUONG", "QUOC HOI", "BO CHI HUY",
-	"BCH", "BAN CHAP HANH", "TONG CONG TY", "CONG TY"}
+// of a wrapped name), key form (vocab/bodies.yaml, starts).
+var bodyWords = voc.bodyStarts
 
 func isBodyStart(k string) bool {
 	for _, w := range bodyWords {
@@ -434,8 +422,9 @@ func dropLonePunct(v string) string {
 	return strings.Join(out, " ")
 }
 
-// unitWords start the names of administrative units (key form).
-var unitWords = map[string]bool{"TINH": true, "HUYEN": true, "XA": true, "PHUONG": true, "QUAN": true, "THANH": true, "THI": true, "TP": true}
+// unitWords start the names of administrative units (key form,
+// vocab/admin_units.yaml).
+var unitWords = voc.unitFirst
 
 func letterCount(s string) int {
 	n := 0
@@ -447,8 +436,9 @@ func letterCount(s string) int {
 	return n
 }
 
-// localityWords name administrative units (key form).
-var localityWords = []string{"TINH", "THANH PHO", "TP", "HUYEN", "QUAN", "THI XA", "XA", "PHUONG", "THI TRAN"}
+// localityWords name administrative units (key form,
+// vocab/admin_units.yaml, in its order).
+var localityWords = voc.localityWords
 
 // localityRes find each locality word followed by a name, in key form.
 var localityRes = func() []*regexp.Regexp {
@@ -619,7 +609,7 @@ func mottoX(p *page, n int) int {
 func cutMotto(l string) string {
 	f := newFolded(l)
 	up := strings.ToUpper(f.text)
-	for _, m := range []string{"CONG HOA XA HOI", "DOC LAP", "DANG CONG SAN VIET NAM"} {
+	for _, m := range mottoCuts {
 		if i := strings.Index(up, m); i > 0 {
 			s, _ := f.rawRange(i, i)
 			return strings.TrimSpace(l[:s])
@@ -640,9 +630,9 @@ var reBodyStart = regexp.MustCompile(`(?i)^\s*(?:can cu\b|kinh gui\b|ngay \d|die
 var reSubjectStop = regexp.MustCompile(`(?i)^\s*(?:can cu|kinh gui|thuc hien|theo de nghi|dieu \d|phan [ivx\d]|chuong [ivx\d]|[ivx]+\.|\d+\.|[-_*=]{3,}|noi nhan|xet de nghi|ngay \d|che do|do mat|do khan)`)
 
 // subjectJoin are words after which a wrapped subject may continue with a
-// capitalised proper name on the next line ("của huyện" / "Đầm Dơi").
-var subjectJoin = map[string]bool{"HUYEN": true, "TINH": true, "XA": true, "PHUONG": true, "TRAN": true, "PHO": true,
-	"QUAN": true, "CUA": true, "VA": true, "TAI": true, "CHO": true, "VOI": true, "VE": true, "BAN": true, "DAO": true}
+// capitalised proper name on the next line ("của huyện" / "Đầm Dơi")
+// (vocab/words.yaml, name_follows, and the units' last words).
+var subjectJoin = voc.nameFollows
 
 // subject reads the trích yếu: the lines under the title, or after "V/v"
 // in the header of a công văn. Lines of the right header column that OCR or
@@ -809,7 +799,7 @@ func cutBeforePlace(s string) int {
 
 var reKT = regexp.MustCompile(`^KT\s*[.:]?\s*(\S.*)$`)
 
-var reSignPrefix = regexp.MustCompile(`^(?:T[Il1|]?M|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[.:]`)
+var reSignPrefix = signPrefixRegexp()
 
 // signer reads the signature block (box 7) of the last page: the name is
 // the last line that looks like a person's name, the position the capital
@@ -945,15 +935,9 @@ func looksLikeName(s string) bool {
 	return familyNames[strings.Fields(k)[0]] && !isBodyStart(k)
 }
 
-// familyNames are common Vietnamese family names (key form).
-var familyNames = map[string]bool{
-	"NGUYEN": true, "TRAN": true, "LE": true, "PHAM": true, "HOANG": true, "HUYNH": true, "PHAN": true, "VU": true,
-	"VO": true, "DANG": true, "BUI": true, "DO": true, "HO": true, "NGO": true, "DUONG": true, "LY": true, "TRINH": true,
-	"DINH": true, "LAM": true, "MAI": true, "TRUONG": true, "LUU": true, "QUACH": true, "TA": true, "TO": true, "CAO": true,
-	"LUONG": true, "HA": true, "THAI": true, "CHAU": true, "TANG": true, "DIEP": true, "KIEU": true, "LA": true,
-	"DOAN": true, "VUONG": true, "TONG": true, "LUC": true, "THACH": true, "KIM": true, "DAM": true, "NONG": true,
-	"TRIEU": true, "VI": true, "HAN": true, "VAN": true, "LO": true, "KHUC": true, "TIEU": true, "QUAN": true,
-}
+// familyNames are Vietnamese family names (key form), from the
+// detector's vocabulary (pii/vocabulary.yaml, family_names).
+var familyNames = voc.familyKeys
 
 var _ = domain.Public
 

@@ -207,7 +207,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 			fmt.Sscanf(fld.Value[:4], "%d", &nc.birthYear)
 		}
 	}
-	repairAccents(r.Fields, orig.pages, nil)
+	repairAccents(r.Fields, c, orig.pages)
 	if p, ok := r.Fields["signer_position"]; ok && !plausiblePosition(p.Value) {
 		delete(r.Fields, "signer_position") // OCR debris, not a title
 	}
@@ -557,74 +557,6 @@ func zoneField(p *page, f *field, nc normCtx) []cand {
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
-}
-
-// nameFields hold personal names.
-var nameFields = map[string]bool{"person_names": true, "signer_name": true}
-
-// chain applies repairs in turn and reports whether any changed s.
-func chain(fixes ...func(string) (string, bool)) func(string) (string, bool) {
-	return func(s string) (string, bool) {
-		changed := false
-		for _, fix := range fixes {
-			var c bool
-			s, c = fix(s)
-			changed = changed || c
-		}
-		return s, changed
-	}
-}
-
-// repairAccents restores diacritics OCR lost in names and text fields; a
-// repaired value's confidence is lowered a little. Where the document's
-// own spellings of a word are used, they come first; the lists of body
-// names, provinces and places have the last word.
-func repairAccents(fields map[string]Field, pages []*page, nv *nameVocab) {
-	if nv == nil {
-		nv = defaultNameVocab()
-	}
-	var wv wordVariants
-	variants := func() wordVariants {
-		if wv == nil {
-			wv = docVariants(pages)
-		}
-		return wv
-	}
-	for name, f := range fields {
-		var fix func(string) (string, bool)
-		switch {
-		case nameFields[name]:
-			fix = nv.repairName
-		case name == "signer_position":
-			fix = repairPosition
-		case name == "issuer":
-			fix = chain(variants().repairText, repairIssuer, repairProvinces, repairPlaces)
-		case name == "land_purpose":
-			fix = repairLandPurpose
-		case name == "addresses":
-			wv := variants()
-			fix = chain(func(s string) (string, bool) { return repairAddress(s, wv) }, repairPlaces)
-		case name == "issue_place":
-			fix = chain(variants().repairNames, repairProvinces, repairPlaceName)
-		case name == "subject":
-			fix = chain(variants().repairText, repairPlaces)
-		default:
-			continue
-		}
-		any := false
-		if v, ok := fix(f.Value); ok {
-			f.Value, any = v, true
-		}
-		for i, v := range f.Values {
-			if nv2, ok := fix(v); ok {
-				f.Values[i], any = nv2, true
-			}
-		}
-		if any {
-			f.Confidence = round3(f.Confidence * 0.9)
-			fields[name] = f
-		}
-	}
 }
 
 // repairSymbol corrects the issuer part of the symbol from the issuer's

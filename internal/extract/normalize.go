@@ -82,8 +82,9 @@ func normUpper(raw string, c normCtx) (normResult, bool) {
 	return r, ok
 }
 
-// honorifics are words that precede a name but are not part of it.
-var honorifics = map[string]bool{"ONG": true, "BA": true, "ONG/BA": true}
+// honorifics are words that precede a name but are not part of it
+// (vocab/words.yaml).
+var honorifics = voc.honorifics
 
 // normPersonName writes a name in Vietnamese capitalisation ("NGUYỄN VĂN AN"
 // -> "Nguyễn Văn An"). Names are 2 to 6 words of letters, cleaned of OCR
@@ -130,18 +131,15 @@ func normPersonName(raw string, _ normCtx) (normResult, bool) {
 	return normResult{value: v, quality: q}, true
 }
 
-// ocrDigits repairs letters OCR confuses with digits (O->0, l/I->1) inside a
-// run that is mostly digits. It reports whether it changed anything.
+// ocrDigits repairs letters OCR confuses with digits (O->0, l/I->1; the
+// class digits of vocab/ocr_confusions.yaml) inside a run that is mostly
+// digits. It reports whether it changed anything.
 func ocrDigits(s string) (string, bool) {
 	changed := false
 	out := strings.Map(func(r rune) rune {
-		switch r {
-		case 'O', 'o', 'Q':
+		if d, ok := voc.digitOf[r]; ok {
 			changed = true
-			return '0'
-		case 'l', 'I', '|':
-			changed = true
-			return '1'
+			return d
 		}
 		return r
 	}, s)
@@ -211,25 +209,14 @@ func isoDate(y, m, d string) (string, bool) {
 }
 
 // typeAbbrs maps administrative document type names (key form) to their
-// abbreviation in the symbol (NĐ 30/2020/NĐ-CP, annex III).
-var typeAbbrs = map[string]string{
-	"NGHI QUYET": "NQ", "QUYET DINH": "QĐ", "CHI THI": "CT", "QUY CHE": "QC", "QUY DINH": "QyĐ",
-	"THONG CAO": "TC", "THONG BAO": "TB", "HUONG DAN": "HD", "CHUONG TRINH": "CTr", "KE HOACH": "KH",
-	"PHUONG AN": "PA", "DE AN": "ĐA", "DU AN": "DA", "BAO CAO": "BC", "BIEN BAN": "BB", "TO TRINH": "TTr",
-	"HOP DONG": "HĐ", "CONG DIEN": "CĐ", "BAN GHI NHO": "BGN", "BAN THOA THUAN": "BTT",
-	"GIAY UY QUYEN": "GUQ", "GIAY MOI": "GM", "GIAY GIOI THIEU": "GGT", "GIAY NGHI PHEP": "GNP",
-	"PHIEU GUI": "PG", "PHIEU CHUYEN": "PC", "PHIEU BAO": "PB", "NGHI DINH": "NĐ", "THONG TU": "TT",
-	"LUAT": "L", "KET LUAN": "KL", "CONG VAN": "",
-}
+// abbreviation in the symbol (NĐ 30/2020/NĐ-CP, annex III), from
+// vocab/doc_types.yaml.
+var typeAbbrs = voc.typeAbbrs
 
 // dRepairs lists symbol parts that OCR commonly reads without the stroke of
-// Đ and that are unambiguous, with their correct spelling.
-var dRepairs = map[string]string{
-	"QD": "QĐ", "ND": "NĐ", "CD": "CĐ", "QYD": "QyĐ", "HDND": "HĐND", "DU": "ĐU", "DTN": "ĐTN",
-	"HDQT": "HĐQT", "HDTV": "HĐTV", "BCD": "BCĐ", "TLD": "TLĐ", "LDLD": "LĐLĐ", "LDTBXH": "LĐTBXH",
-	"SLDTBXH": "SLĐTBXH", "DHQG": "ĐHQG", "DCSVN": "ĐCSVN", "DDBQH": "ĐĐBQH", "HDPH": "HĐPH",
-	"QDND": "QĐND", "DTNCS": "ĐTNCS", "HDTD": "HĐTĐ",
-}
+// Đ and that are unambiguous, with their correct spelling
+// (vocab/doc_types.yaml).
+var dRepairs = voc.dParts
 
 var reNumSym = regexp.MustCompile(`([0-9OoIl]{1,6})\s*([/\-])\s*([\p{L}0-9][\p{L}0-9\s/\-.]*[\p{L}0-9])`)
 
@@ -341,13 +328,9 @@ func symbolLetters(s string) string {
 	return b.String()
 }
 
-func knownMixed(s string) bool {
-	switch s {
-	case "QyĐ", "QyD", "CTr", "TTr", "TrS", "KTr":
-		return true
-	}
-	return false
-}
+// knownMixed reports whether s is an abbreviation written in mixed case
+// (QyĐ, CTr, TTr; vocab/doc_types.yaml).
+func knownMixed(s string) bool { return voc.mixed[s] }
 
 var reSymbolSep = regexp.MustCompile(`\s*([/\-])\s*`)
 
@@ -384,8 +367,11 @@ func allDigits(s string) bool {
 }
 
 var (
-	reAreaComma = regexp.MustCompile(`([0-9])[j;:/]{1,2}([0-9]{1,2})([^0-9/]|$)`)
-	reArea      = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?[2²°º?ˆ^Zz*]|m\b|ha\b)?`)
+	// A decimal comma read as another mark (class decimal_comma of
+	// vocab/ocr_confusions.yaml): "362;7m2", "362j/7m2".
+	reAreaComma = regexp.MustCompile(`([0-9])` + ocrClass(voc.decimalComma) + `{1,2}([0-9]{1,2})([^0-9/]|$)`)
+	// m² with the raised 2 read as another mark (class superscript_two).
+	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?` + ocrClass(voc.superscriptTwo) + `|m\b|ha\b)?`)
 )
 
 // normArea reads an area written the Vietnamese way ("1.250,5 m²", OCR
@@ -621,16 +607,9 @@ func normDigits(raw string, _ normCtx) (normResult, bool) {
 	return normResult{value: b.String(), quality: q}, true
 }
 
-// landCodes are the land-use purpose codes of the cadastral regulations.
-var landCodes = map[string]bool{
-	"LUC": true, "LUK": true, "LUN": true, "BHK": true, "NHK": true, "CLN": true, "RSX": true, "RPH": true,
-	"RDD": true, "NTS": true, "LMU": true, "NKH": true, "ONT": true, "ODT": true, "TSC": true, "DTS": true,
-	"DVH": true, "DYT": true, "DGD": true, "DTT": true, "DKH": true, "DXH": true, "DNG": true, "DSK": true,
-	"CQP": true, "CAN": true, "SKK": true, "SKN": true, "SKC": true, "TMD": true, "SKS": true, "SKX": true,
-	"DGT": true, "DTL": true, "DNL": true, "DBV": true, "DSH": true, "DKV": true, "DCH": true, "DRA": true,
-	"DCK": true, "DDT": true, "DDL": true, "TON": true, "TIN": true, "NTD": true, "SON": true, "MNC": true,
-	"PNK": true, "BCS": true, "DCS": true, "NCS": true, "HNK": true, "LUA": true, "CSD": true,
-}
+// landCodes are the land-use purpose codes of the cadastral regulations
+// (vocab/land_use.yaml).
+var landCodes = voc.landCodes
 
 var reCode = regexp.MustCompile(`\b[A-Z0]{3}\b`)
 
@@ -673,8 +652,9 @@ func normSerial(raw string, _ normCtx) (normResult, bool) {
 		q = 0.85
 	}
 	// Serial and book prefixes are two letters; a third thin letter is
-	// usually a stroke of noise or a split letter: "BTI 999571", "CHÍ 07670".
-	if l := []rune(m[1]); len(l) == 3 && strings.ContainsRune("IÍÌỈĨỊLJ", l[2]) {
+	// usually a stroke of noise or a split letter (class thin_strokes of
+	// vocab/ocr_confusions.yaml): "BTI 999571", "CHÍ 07670".
+	if l := []rune(m[1]); len(l) == 3 && strings.ContainsRune(voc.thinStrokes, l[2]) && unicode.IsUpper(l[2]) {
 		m[1] = string(l[:2])
 		q = min(q, 0.85)
 	}
@@ -721,9 +701,8 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // addressUnits start the parts of a Vietnamese address after the first
-// (key form, followed by a space or a digit).
-var addressUnits = []string{"AP", "KHOM", "XA", "PHUONG", "THI TRAN", "HUYEN", "QUAN", "THI XA", "THANH PHO", "TP",
-	"TINH", "DUONG", "TO", "THON", "BAN", "SO", "KHU PHO", "KHU", "XOM", "NGO", "NGACH", "HEM", "KIET", "PHO", "LO", "CUM", "DOI"}
+// (key form, followed by a space or a digit; vocab/admin_units.yaml).
+var addressUnits = voc.addressUnits
 
 func isAddressUnit(seg string) bool {
 	k := key(seg)

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -88,6 +87,7 @@ type fieldSpec struct {
 	Pages       string    `yaml:"pages"`
 	SameLine    bool      `yaml:"same_line"`
 	Raw         bool      `yaml:"raw"`
+	Repairs     []string  `yaml:"repairs"`
 }
 
 // Pipeline is a loaded pipeline file.
@@ -138,6 +138,7 @@ type field struct {
 	pages    string
 	sameLine bool
 	raw      bool
+	repairs  []repairFunc
 }
 
 // canonicalSensitivity is the data class the canonical field names carry
@@ -221,6 +222,8 @@ func load(fsys fs.FS, prefix string) (*Engine, error) {
 		return nil, errors.New("no pipeline files (*.yaml)")
 	}
 	v := &validationErrors{}
+	// The vocabularies (pipelines/vocab, embedded) are part of every load.
+	v.errs = append(v.errs, vocProblems...)
 	e := &Engine{}
 	pipeNames := map[string]string{}
 	classIDs := map[string]string{}
@@ -274,33 +277,8 @@ func load(fsys fs.FS, prefix string) (*Engine, error) {
 }
 
 func parseFile(display string, data []byte, v *validationErrors) *Pipeline {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		v.add("%s: %v", display, err)
-		return nil
-	}
-	if len(root.Content) == 0 {
-		v.add("%s: empty file", display)
-		return nil
-	}
-	lines := map[int]string{}
-	before := len(v.errs)
-	checkKeys(display, "", root.Content[0], reflect.TypeOf(fileSpec{}), lines, v)
-	if len(v.errs) > before {
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var fsp fileSpec
-	if err := dec.Decode(&fsp); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for _, m := range te.Errors {
-				v.add("%s: %s", display, withPath(m, lines))
-			}
-			return nil
-		}
-		v.add("%s: %v", display, err)
+	if !decodeStrict(display, data, &fsp, v) {
 		return nil
 	}
 	p := &Pipeline{Name: fsp.Pipeline, Description: fsp.Description, OCR: fsp.OCR, priority: fsp.Priority}
@@ -593,6 +571,14 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	}
 	if f.part != "" && f.kind != "builtin" && f.normName != "number_symbol" && f.normName != "place_date" {
 		bad(".part: only for builtins and the number_symbol and place_date normalisers")
+	}
+	for i, name := range fs.Repairs {
+		r, ok := repairs[name]
+		if !ok {
+			bad(".repairs[%d]: unknown repair %q (known: %s)", i, name, repairNames())
+			continue
+		}
+		f.repairs = append(f.repairs, r)
 	}
 	if len(fs.Stop) > 0 {
 		var alts []string

@@ -1,44 +1,20 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
-// placeNames are the districts, towns and communes of Cà Mau province, the
-// province sohoa was built for. OCR loses or confuses the marks of place
-// names on bold header lines and in addresses ("huyện Ngọc Hiến", "xã Phòng
-// Lạc", "TRẤN VĂN TIHƠI"); a name that follows an administrative unit word
-// and is spelled like one of these but for its marks, or one letter, is
-// re-spelled. Names of other provinces are left alone (see
+// placeNames are the districts, towns and communes of the province whose
+// places the gazetteer lists (vocab/gazetteer.yaml, places: Cà Mau, the
+// province sohoa was built for). OCR loses or confuses the marks of place
+// names on bold header lines and in addresses ("huyện Ngọc Hiến", "xã
+// Phòng Lạc", "TRẤN VĂN TIHƠI"); a name that follows an administrative
+// unit word and is spelled like one of these but for its marks, or one
+// letter, is re-spelled. Names of other provinces are left alone (see
 // repairProvinces for the provinces themselves).
-var placeNames = []string{
-	// Districts and the provincial city.
-	"Cà Mau", "Thới Bình", "U Minh", "Trần Văn Thời", "Cái Nước", "Đầm Dơi", "Năm Căn", "Phú Tân", "Ngọc Hiển",
-	// Thành phố Cà Mau.
-	"Tân Xuyên", "Tân Thành", "An Xuyên", "Định Bình", "Hòa Tân", "Hòa Thành", "Lý Văn Lâm", "Tắc Vân",
-	// Thới Bình.
-	"Biển Bạch", "Biển Bạch Đông", "Hồ Thị Kỷ", "Tân Bằng", "Tân Lộc", "Tân Lộc Bắc", "Tân Lộc Đông", "Tân Phú",
-	"Trí Lực", "Trí Phải",
-	// U Minh.
-	"Khánh An", "Khánh Lâm", "Khánh Hòa", "Khánh Thuận", "Khánh Tiến", "Nguyễn Phích", "Khánh Hội",
-	// Trần Văn Thời.
-	"Sông Đốc", "Khánh Bình", "Khánh Bình Đông", "Khánh Bình Tây", "Khánh Bình Tây Bắc", "Khánh Hải", "Khánh Hưng",
-	"Khánh Lộc", "Lợi An", "Phong Điền", "Phong Lạc", "Trần Hợi",
-	// Cái Nước.
-	"Đông Hưng", "Đông Thới", "Hòa Mỹ", "Hưng Mỹ", "Lương Thế Trân", "Phú Hưng", "Tân Hưng", "Tân Hưng Đông",
-	"Trần Thới", "Thạnh Phú",
-	// Đầm Dơi.
-	"Quách Phẩm", "Quách Phẩm Bắc", "Tạ An Khương", "Tạ An Khương Đông", "Tạ An Khương Nam", "Tân Dân", "Tân Duyệt",
-	"Tân Đức", "Tân Tiến", "Tân Thuận", "Tân Trung", "Thanh Tùng", "Trần Phán", "Nguyễn Huân", "Ngọc Chánh",
-	// Năm Căn.
-	"Đất Mới", "Hàm Rồng", "Hàng Vịnh", "Hiệp Tùng", "Lâm Hải", "Tam Giang", "Tam Giang Đông",
-	// Phú Tân.
-	"Cái Đôi Vàm", "Nguyễn Việt Khái", "Phú Mỹ", "Phú Thuận", "Rạch Chèo", "Tân Hải", "Tân Hưng Tây", "Việt Thắng",
-	"Việt Khái",
-	// Ngọc Hiển.
-	"Tân Ân", "Tân Ân Tây", "Viên An", "Viên An Đông", "Đất Mũi", "Tam Giang Tây", "Rạch Gốc",
-}
+var placeNames = voc.placeNames
 
 // placeIndex maps a place name's key (folded, upper case) to its spelling;
 // placeKeys are the keys in placeNames order.
@@ -52,16 +28,19 @@ var placeIndex, placeKeys = func() (map[string]string, []string) {
 	return m, ks
 }()
 
-// placeUnits are the unit words after which a place name follows (key form).
-var placeUnits = [][]string{{"HUYEN", "UY"}, {"THANH", "UY"}, {"THI", "UY"}, {"HUYEN"}, {"XA"}, {"PHUONG"}, {"THI", "TRAN"}, {"THANH", "PHO"}, {"THI", "XA"}, {"TP"}}
+// placeUnits are the unit words after which a place name follows (key
+// form, longest first; district and commune units of
+// vocab/admin_units.yaml and their Party committees).
+var placeUnits = voc.placeUnits
 
 // repairPlaces re-spells the place names that follow unit words in s
 // ("huyện Ngọc Hiến" -> "huyện Ngọc Hiển"), keeping the case of the text.
 func repairPlaces(s string) (string, bool) {
 	words, keys := placeWords(s)
 	// Another province's places are not in the list.
+	home := strings.Fields(voc.homeKey)
 	for i, k := range keys {
-		if k == "TINH" && i+1 < len(keys) && !(keys[i+1] == "CA" && i+2 < len(keys) && keys[i+2] == "MAU") && keys[i+1] != "UY" {
+		if k == "TINH" && i+1 < len(keys) && keys[i+1] != "UY" && !slices.Equal(keys[i+1:min(len(keys), i+1+len(home))], home) {
 			return s, false
 		}
 	}

@@ -25,6 +25,13 @@ func RedactQuery(q string) string {
 	words := strings.Fields(q)
 	var out []string
 	for i := 0; i < len(words); i++ {
+		// A document type's name ("quyet dinh") is never the start of a
+		// personal name ("Đinh ...").
+		if n := typeNameRun(words[i:]); n > 0 {
+			out = append(out, words[i:i+n]...)
+			i += n - 1
+			continue
+		}
 		if n := nameRun(words[i:]); n >= 2 {
 			out = append(out, "[họ tên]")
 			i += n - 1
@@ -56,6 +63,21 @@ func nameRun(words []string) int {
 }
 
 var queryNames = defaultNameVocab()
+
+// typeNameRun returns how many of the first words spell a document type
+// (vocab/doc_types.yaml), the longest, or 0.
+func typeNameRun(words []string) int {
+	for n := min(4, len(words)); n >= 2; n-- {
+		ws := make([]string, n)
+		for i, w := range words[:n] {
+			ws[i] = trimWord(w)
+		}
+		if typeNames[key(strings.Join(ws, " "))] != "" {
+			return n
+		}
+	}
+	return 0
+}
 
 func nameSyllable(m map[string][]string, w string) bool {
 	w = trimWord(w)

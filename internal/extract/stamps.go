@@ -19,11 +19,8 @@ type stamps struct {
 }
 
 // secrecyLevels and urgencyLevels map stamp texts (key form) to their
-// canonical spelling, most severe first.
-var (
-	secrecyLevels = []struct{ key, name string }{{"TUYET MAT", "TUYỆT MẬT"}, {"TOI MAT", "TỐI MẬT"}, {"MAT", "MẬT"}}
-	urgencyLevels = []struct{ key, name string }{{"HOA TOC HEN GIO", "HỎA TỐC"}, {"HOA TOC", "HỎA TỐC"}, {"THUONG KHAN", "THƯỢNG KHẨN"}, {"KHAN", "KHẨN"}}
-)
+// canonical spelling, most severe first (vocab/stamps.yaml).
+var secrecyLevels, urgencyLevels = voc.secrecy, voc.urgency
 
 var (
 	reSegments   = regexp.MustCompile(`[ \t]{2,}|\t|\|`)
@@ -33,25 +30,25 @@ var (
 	reTrailStamp = regexp.MustCompile(`[0-9/\-]\S*[ \t]+((?:TUYET|TOI)?[ \t]*MAT|HOA[ \t]*TOC|THUONG[ \t]*KHAN|KHAN)[ \t]*$`)
 )
 
-// secRank orders secrecy levels: 0 for none, 3 for TUYỆT MẬT.
-func secRank(name string) int {
-	for i, l := range secrecyLevels {
-		if l.name == name {
-			return len(secrecyLevels) - i
-		}
-	}
-	return 0
-}
+// secRank orders secrecy levels: 0 for none, higher for more severe.
+func secRank(name string) int { return levelRank(name, secrecyLevels) }
 
-// urgRank orders urgency levels: 0 for none, 3 for HỎA TỐC.
-func urgRank(name string) int {
-	switch name {
-	case "HỎA TỐC":
-		return 3
-	case "THƯỢNG KHẨN":
-		return 2
-	case "KHẨN":
-		return 1
+// urgRank orders urgency levels: 0 for none, higher for more urgent.
+func urgRank(name string) int { return levelRank(name, urgencyLevels) }
+
+// levelRank ranks a level's name by its place in levels (most severe
+// first; a name may have several texts): 1 for the least severe, 0 when
+// absent.
+func levelRank(name string, levels []stampLevel) int {
+	rank, last := 0, ""
+	for i := len(levels) - 1; i >= 0; i-- {
+		if levels[i].name != last {
+			rank++
+			last = levels[i].name
+		}
+		if levels[i].name == name {
+			return rank
+		}
 	}
 	return 0
 }
@@ -142,7 +139,7 @@ func hasStamp(d *doc) bool {
 
 // matchLevel matches a segment in key form against stamp texts, allowing a
 // single OCR error in the longer ones.
-func matchLevel(k string, levels []struct{ key, name string }) (string, bool) {
+func matchLevel(k string, levels []stampLevel) (string, bool) {
 	if k == "" || len(k) > 20 {
 		return "", false
 	}
