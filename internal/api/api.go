@@ -53,6 +53,7 @@ type Server struct {
 	ready   map[string]Checker
 	maxBody int64
 	uploads *pipeline.UploadLimiter
+	classes ClassLister
 	mux     *http.ServeMux
 	table   []Route
 }
@@ -74,6 +75,9 @@ type Deps struct {
 	// one with the web interface. Default: its own with the defaults of
 	// pipeline.NewUploadLimiter.
 	Uploads *pipeline.UploadLimiter
+	// Classes lists the document classes (GET /api/v1/classes, the type
+	// filter); nil lists none, and the type filter then matches doc_type.
+	Classes ClassLister
 	// Extra routes mounted as is (e.g. /metrics, /monitoring/), with the role they need ("" = public).
 	Extra []Route
 }
@@ -98,7 +102,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{pipe: d.Pipeline, cat: d.Catalog, search: d.Search, auth: d.Auth, audit: d.Audit,
 		blind: d.Blind, keys: d.Keys, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, uploads: d.Uploads,
-		mux: http.NewServeMux()}
+		classes: d.Classes, mux: http.NewServeMux()}
 	s.routes(d.Extra)
 	return s
 }
@@ -116,6 +120,7 @@ func (s *Server) routes(extra []Route) {
 		{"POST /api/v1/batches/{id}/retry", auth.RoleUploader, h(s.retryBatch)},
 		{"GET /api/v1/search", auth.RoleSearcher, h(s.getSearch)},
 		{"GET /api/v1/search/export.csv", auth.RoleSearcher, h(s.getSearchCSV)},
+		{"GET /api/v1/classes", auth.RoleSearcher, h(s.getClasses)},
 		{"GET /api/v1/documents/{id}", auth.RoleSearcher, h(s.getDocument)},
 		{"GET /api/v1/documents/{id}/pages/{n}/image", auth.RolePIIReader, h(s.getPageImage)},
 		{"DELETE /api/v1/documents/{id}", auth.RoleAdmin, h(s.deleteDocument)},

@@ -157,6 +157,7 @@ type searchHit struct {
 	DocumentID string  `json:"document_id"`
 	Title      string  `json:"title"`
 	DocType    string  `json:"doc_type"`
+	Class      string  `json:"class,omitempty"`
 	IssuedDate string  `json:"issued_date,omitempty"`
 	Issuer     string  `json:"issuer"`
 	BatchID    string  `json:"batch_id"`
@@ -177,9 +178,13 @@ func (s *Server) parseSearch(r *http.Request) (q search.Query, page, size, looku
 		return q, 0, 0, 0, err
 	}
 	q = search.Query{
-		Text: norm.NFC.String(strings.TrimSpace(qv.Get("q"))), DocType: qv.Get("type"), Issuer: qv.Get("issuer"),
+		Text: norm.NFC.String(strings.TrimSpace(qv.Get("q"))), Issuer: qv.Get("issuer"),
 		BatchID: qv.Get("batch"), Sort: qv.Get("sort"), Offset: (page - 1) * size, Size: size,
 		Fields: map[string]string{}, Ranges: map[string]search.Range{},
+	}
+	SetType(&q, classList(s.classes), qv.Get("type"))
+	if v := strings.TrimSpace(qv.Get("class")); v != "" {
+		q.Class = v
 	}
 	if v := qv.Get("pipeline"); v != "" {
 		q.Fields["pipeline"] = v
@@ -234,7 +239,7 @@ func (s *Server) parseSearch(r *http.Request) (q search.Query, page, size, looku
 		pipeline.AddLookup(&q, s.blind, field, v)
 		lookups++
 	}
-	if q.Text == "" && len(q.Fields) == 0 && len(q.Ranges) == 0 && q.DocType == "" && q.Issuer == "" &&
+	if q.Text == "" && len(q.Fields) == 0 && len(q.Ranges) == 0 && q.DocType == "" && q.Class == "" && q.Issuer == "" &&
 		q.BatchID == "" && q.From.IsZero() && q.To.IsZero() && len(q.Blind) == 0 && len(q.Lookups) == 0 {
 		return q, 0, 0, 0, errBadRequest("empty_query", "Hãy nhập từ khoá hoặc bộ lọc", "give a query or a filter")
 	}
@@ -257,7 +262,7 @@ func (s *Server) getSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	hits := make([]searchHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		sh := searchHit{DocumentID: h.ID, Title: h.Title, DocType: h.DocType, Issuer: h.Issuer,
+		sh := searchHit{DocumentID: h.ID, Title: h.Title, DocType: h.DocType, Class: h.Class, Issuer: h.Issuer,
 			BatchID: h.BatchID, Snippet: h.Snippet, Score: h.Score}
 		if !h.IssuedDate.IsZero() {
 			sh.IssuedDate = h.IssuedDate.Format("2006-01-02")

@@ -392,7 +392,7 @@ func initHTTP(ctx context.Context, s *server) error {
 	}
 	extra = append(extra, debugRoutes()...)
 	uploads := pipeline.NewUploadLimiter(cfg.MaxUploadsPerToken, cfg.MaxUploads) // shared by API and web
-	web, err := webRoutes(webDeps{core: core, pipe: s.pipe, index: index, log: log, cfg: cfg, uploads: uploads})
+	web, err := webRoutes(webDeps{core: core, pipe: s.pipe, index: index, log: log, cfg: cfg, uploads: uploads, classes: s.engine})
 	if err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func initHTTP(ctx context.Context, s *server) error {
 	extra = append(extra, archival...)
 	a := api.New(api.Deps{
 		Pipeline: s.pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
-		Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra,
+		Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra, Classes: s.engine,
 		Ready: map[string]api.Checker{
 			"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 			"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },

@@ -21,6 +21,8 @@ type webDeps struct {
 	cfg   Config
 	// uploads is the upload limiter shared with the API.
 	uploads *pipeline.UploadLimiter
+	// classes is the extraction engine's class vocabulary.
+	classes api.ClassLister
 }
 
 // auditLog gives the web interface (its administrators' audit page) the
@@ -55,6 +57,7 @@ func webRoutes(d webDeps) ([]api.Route, error) {
 		Blind: d.core.Vault, Keys: d.core.Vault,
 		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), opts: vopts},
 		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20, Uploads: d.uploads,
+		Classes: d.classes,
 	})
 	if err != nil {
 		return nil, err

@@ -59,7 +59,7 @@ func SearchDetails(q search.Query, lookups int, extra map[string]string) map[str
 		d[QueryTextDetail] = q.Text
 	}
 	var filters []string
-	for name, set := range map[string]bool{"type": q.DocType != "", "issuer": q.Issuer != "", "batch": q.BatchID != "",
+	for name, set := range map[string]bool{"type": q.DocType != "" || q.Class != "", "issuer": q.Issuer != "", "batch": q.BatchID != "",
 		"from": !q.From.IsZero(), "to": !q.To.IsZero()} {
 		if set {
 			filters = append(filters, name)

@@ -44,6 +44,7 @@ type OCRHints struct {
 type classSpec struct {
 	ID       string `yaml:"id"`
 	Title    string `yaml:"title"`
+	TitleEN  string `yaml:"title_en"` // English label (ClassList); default Title
 	DocType  string `yaml:"doc_type"`
 	TypeAbbr string `yaml:"type_abbr"`
 	Fallback bool   `yaml:"fallback"`
@@ -102,6 +103,7 @@ type Pipeline struct {
 type class struct {
 	id       string
 	title    string
+	titleEN  string
 	docType  string
 	typeAbbr string
 	fallback bool
@@ -318,6 +320,7 @@ func parseFile(display string, data []byte, v *validationErrors) *Pipeline {
 	for i, cs := range fsp.Classes {
 		at := fmt.Sprintf("%s: classes[%d]", display, i)
 		c := &class{id: cs.ID, title: cs.Title, docType: nfc(cs.DocType), typeAbbr: cs.TypeAbbr, fallback: cs.Fallback, priority: cs.Priority, pipeline: p}
+		c.titleEN = cs.TitleEN
 		if !reFieldName.MatchString(c.id) {
 			v.add("%s.id: %q must be lower case letters, digits and _", at, c.id)
 		}

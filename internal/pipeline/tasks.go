@@ -405,7 +405,7 @@ func (p *Pipeline) handleIndex(ctx context.Context, t *asynq.Task) error {
 // text and blind tokens only.
 func SearchRecord(d *catalog.Document, r *catalog.Record) search.Record {
 	sr := search.Record{
-		ID: string(d.ID), BatchID: string(d.BatchID), Title: r.Title, DocType: r.Class,
+		ID: string(d.ID), BatchID: string(d.BatchID), Title: r.Title, DocType: r.Class, Class: r.Class,
 		Pipeline: r.Pipeline, Pages: r.Pages, Text: strings.Join(r.Redacted, "\n\f\n"),
 		Fields: map[string][]string{}, Blind: r.Blind, IndexedAt: time.Now().UTC(),
 	}

@@ -576,7 +576,7 @@ func TestIndex(t *testing.T) {
 	}{
 		{
 			name: "done document: public fields and redacted text only", status: domain.DocDone, want: succeeded,
-			wantRecord: &search.Record{BatchID: "b1", Title: "Quyết định giao đất", DocType: "Quyết định", Pipeline: "land",
+			wantRecord: &search.Record{BatchID: "b1", Title: "Quyết định giao đất", DocType: "Quyết định", Class: "decision", Pipeline: "land",
 				Issuer: "UBND tỉnh Cà Mau", IssuedDate: time.Date(2023, 5, 4, 0, 0, 0, 0, time.UTC), Pages: 1,
 				Text:   "Giao đất cho ông [HỌ TÊN], CCCD [CCCD]",
 				Fields: map[string][]string{"issuer": {"UBND tỉnh Cà Mau"}, "issued_date": {"2023-05-04"}, "doc_type": {"Quyết định"}},

@@ -45,6 +45,7 @@ type Doc struct {
 	Name    string
 	Title   string // NFC, original case, white space collapsed: shown in hits
 	DocType string
+	Class   string // class ID
 	// Pipeline is the pipeline that produced the record.
 	Pipeline string
 	Issuer   string // NFC, original case, white space collapsed: shown in hits and facets
@@ -79,6 +80,7 @@ func Prepare(r Record) Doc {
 		Name:       norm.NFC.String(r.Name),
 		Title:      collapse(norm.NFC.String(r.Title)),
 		DocType:    r.DocType,
+		Class:      r.Class,
 		Pipeline:   r.Pipeline,
 		Issuer:     collapse(norm.NFC.String(r.Issuer)),
 		IssuerNorm: Normalize(r.Issuer),
@@ -107,6 +109,7 @@ func Prepare(r Record) Doc {
 	}
 	meta := []struct{ name, value string }{
 		{"doc_type", r.DocType},
+		{"class", r.Class},
 		{"issuer", r.Issuer},
 		{"batch_id", r.BatchID},
 		{"pipeline", r.Pipeline},
@@ -178,6 +181,7 @@ type PreparedQuery struct {
 	// Text is the whole free text, used to mark snippets.
 	Text     string
 	DocType  string
+	Class    string
 	Issuer   string // Normalize(Query.Issuer)
 	BatchID  string
 	Dates    TimeRange // on issued_date
@@ -217,6 +221,7 @@ type NumberRange struct {
 func PrepareQuery(q Query) (PreparedQuery, error) {
 	p := PreparedQuery{
 		DocType:  strings.TrimSpace(q.DocType),
+		Class:    strings.TrimSpace(q.Class),
 		Issuer:   Normalize(q.Issuer),
 		BatchID:  strings.TrimSpace(q.BatchID),
 		Fields:   map[string]string{},

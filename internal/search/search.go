@@ -18,11 +18,15 @@ var ErrNotFound = errors.New("search: record not found")
 
 // Record is one searchable document as the index sees it.
 type Record struct {
-	ID         string    `json:"id"`
-	BatchID    string    `json:"batch_id"`
-	Name       string    `json:"name"` // original file name (redacted of personal values by the caller)
-	Title      string    `json:"title"`
-	DocType    string    `json:"doc_type"`
+	ID      string `json:"id"`
+	BatchID string `json:"batch_id"`
+	Name    string `json:"name"` // original file name (redacted of personal values by the caller)
+	Title   string `json:"title"`
+	DocType string `json:"doc_type"`
+	// Class is the ID of the class the extractor chose (extract.ClassInfo):
+	// the value the type filter and the "class" facet use. DocType is the
+	// type as the document names itself (its title word).
+	Class      string    `json:"class"`
 	Pipeline   string    `json:"pipeline"`
 	Issuer     string    `json:"issuer"`
 	IssuedDate time.Time `json:"issued_date"` // zero when unknown
@@ -42,6 +46,7 @@ type Record struct {
 type Query struct {
 	Text    string            // free text, accent-insensitive; "..." for phrases
 	DocType string            // exact doc_type
+	Class   string            // exact class ID
 	Issuer  string            // issuer, matched after normalisation
 	BatchID string            // exact batch
 	From    time.Time         // issued_date >= From (zero: unbounded)
@@ -80,6 +85,7 @@ type Hit struct {
 	ID         string    `json:"document_id"`
 	Title      string    `json:"title"`
 	DocType    string    `json:"doc_type"`
+	Class      string    `json:"class"`
 	IssuedDate time.Time `json:"issued_date"`
 	Issuer     string    `json:"issuer"`
 	BatchID    string    `json:"batch_id"`
@@ -97,7 +103,7 @@ type FacetCount struct {
 type Result struct {
 	Total  int                     `json:"total"`
 	Hits   []Hit                   `json:"hits"`
-	Facets map[string][]FacetCount `json:"facets"` // "doc_type", "year", "issuer"
+	Facets map[string][]FacetCount `json:"facets"` // "doc_type", "class", "year", "issuer"
 }
 
 // Index is a search backend. Implementations are safe for concurrent use.

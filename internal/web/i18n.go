@@ -60,6 +60,7 @@ var messages = map[string][2]string{
 	"upload.meta":      {"Thông tin lô", "Batch details"},
 	"upload.pipeline":  {"Quy trình trích xuất", "Extraction pipeline"},
 	"upload.auto":      {"Tự động nhận dạng", "Detect automatically"},
+	"upload.anyclass":  {"%s: tự nhận dạng loại", "%s: detect the type"},
 	"upload.fonds":     {"Phông lưu trữ", "Fonds"},
 	"upload.dossier":   {"Hồ sơ", "Dossier"},
 	"upload.retention": {"Thời hạn bảo quản", "Retention"},
@@ -137,9 +138,9 @@ var messages = map[string][2]string{
 	"search.baddate":      {"Ngày phải có dạng YYYY-MM-DD.", "Dates must be YYYY-MM-DD."},
 	"search.personresult": {"Kết quả tra cứu theo dữ liệu cá nhân", "Results of the personal-data lookup"},
 
-	"facet.doc_type": {"Loại văn bản", "Document type"},
-	"facet.issuer":   {"Cơ quan ban hành", "Issuer"},
-	"facet.year":     {"Năm", "Year"},
+	"facet.class":  {"Loại văn bản", "Document type"},
+	"facet.issuer": {"Cơ quan ban hành", "Issuer"},
+	"facet.year":   {"Năm", "Year"},
 
 	"record.meta":           {"Thông tin chung", "Details"},
 	"record.file":           {"Tệp gốc", "Original file"},
@@ -275,29 +276,6 @@ func tr(lang, key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
-}
-
-// docTypes names the document classes.
-var docTypes = map[string][2]string{
-	"decision":         {"Quyết định", "Decision"},
-	"official_letter":  {"Công văn", "Official letter"},
-	"submission":       {"Tờ trình", "Submission"},
-	"notice":           {"Thông báo", "Notice"},
-	"report":           {"Báo cáo", "Report"},
-	"plan":             {"Kế hoạch", "Plan"},
-	"party":            {"Văn bản của Đảng", "Party document"},
-	"land_certificate": {"Giấy chứng nhận QSDĐ", "Land-use certificate"},
-	"birth_extract":    {"Trích lục khai sinh", "Birth extract"},
-}
-
-func docTypeLabel(lang, t string) string {
-	if m, ok := docTypes[t]; ok {
-		if lang == "en" {
-			return m[1]
-		}
-		return m[0]
-	}
-	return t
 }
 
 // fieldNames names the canonical fields (API.md).

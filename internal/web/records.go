@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/sohoa/sohoa/internal/access"
+	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
@@ -99,9 +100,6 @@ type searchData struct {
 	Pipelines []string
 }
 
-var searchDocTypes = []string{"decision", "official_letter", "submission", "notice", "report", "plan", "party",
-	"land_certificate", "birth_extract"}
-
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	qv := r.URL.Query()
 	f := searchForm{Q: norm.NFC.String(strings.TrimSpace(qv.Get("q"))), Type: qv.Get("type"), Issuer: qv.Get("issuer"),
@@ -119,8 +117,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, v *view) err
 	if utf8.RuneCountInString(f.Q) > 1000 {
 		return errStatus(http.StatusBadRequest, "search.toolong")
 	}
-	q := search.Query{Text: f.Q, DocType: f.Type, Issuer: f.Issuer, BatchID: f.Batch,
-		Offset: (f.Page - 1) * pageSize, Size: pageSize}
+	q := search.Query{Text: f.Q, Issuer: f.Issuer, BatchID: f.Batch, Offset: (f.Page - 1) * pageSize, Size: pageSize}
+	api.SetType(&q, v.classes, f.Type)
 	var err error
 	if q.From, err = parseDate(f.From); err != nil {
 		return err
@@ -186,14 +184,14 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, v *view, d se
 	}
 	f := d.Form
 	if !d.Person {
-		for _, name := range []string{"doc_type", "issuer", "year"} {
+		for _, name := range []string{"class", "issuer", "year"} {
 			fv := facetView{Label: v.T("facet." + name)}
 			for _, b := range res.Facets[name] {
 				bk := bucket{Value: b.Value, Count: b.Count}
 				switch name {
-				case "doc_type":
+				case "class":
 					bk.URL, bk.Active = f.with("type", b.Value), f.Type == b.Value
-					bk.Value = docTypeLabel(v.Lang, b.Value)
+					bk.Value = v.ClassLabel(b.Value)
 				case "issuer":
 					bk.URL, bk.Active = f.with("issuer", b.Value), f.Issuer == b.Value
 				case "year":
@@ -207,7 +205,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, v *view, d se
 			}
 		}
 		if f.Type != "" {
-			d.Active = append(d.Active, bucket{Value: v.T("facet.doc_type") + ": " + docTypeLabel(v.Lang, f.Type), URL: f.with("type", "")})
+			d.Active = append(d.Active, bucket{Value: v.T("facet.class") + ": " + v.ClassLabel(f.Type), URL: f.with("type", "")})
 		}
 		if f.Issuer != "" {
 			d.Active = append(d.Active, bucket{Value: v.T("facet.issuer") + ": " + f.Issuer, URL: f.with("issuer", "")})
@@ -373,7 +371,7 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, v *view, rea
 		s.render(w, v, http.StatusOK, "record")
 		return nil
 	}
-	d.Rec, d.DocType = rec, docTypeLabel(v.Lang, rec.Class)
+	d.Rec, d.DocType = rec, v.ClassLabel(rec.Class)
 	if rec.Title != "" {
 		v.Title = rec.Title
 	}

@@ -16,12 +16,9 @@ import (
 	"github.com/sohoa/sohoa/internal/pipeline"
 )
 
-// pipelines offered on the upload form ("" lets the classifier decide).
-var pipelines = []string{"", "administrative", "land", "civil_status", "generic"}
-
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	v.Title = v.T("upload.title")
-	v.Data = pipelines
+	v.Data = v.uploadHints()
 	s.render(w, v, http.StatusOK, "upload")
 	return nil
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/catalog"
+	"github.com/sohoa/sohoa/internal/extract"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 	"github.com/sohoa/sohoa/internal/vault"
@@ -100,6 +101,10 @@ type Deps struct {
 	// with the API. Default: its own with the defaults of
 	// pipeline.NewUploadLimiter.
 	Uploads *pipeline.UploadLimiter
+	// Classes lists the document classes for the search filters, the
+	// facets, the record page and the upload form (*extract.Engine); nil
+	// lists none.
+	Classes api.ClassLister
 }
 
 // Server is the web interface. Build it with New; it is safe for concurrent
@@ -228,6 +233,7 @@ type view struct {
 	// OtherLangURL switches the language of the current page.
 	OtherLangURL string
 	r            *http.Request
+	classes      []extract.ClassInfo // the document classes (Deps.Classes)
 }
 
 // T returns the message key in the page's language, formatted with args.
@@ -264,7 +270,7 @@ func langOf(w http.ResponseWriter, r *http.Request) string {
 // CSRF, and renders errors as pages.
 func (s *Server) wrap(role auth.Role, f func(http.ResponseWriter, *http.Request, *view) error) http.Handler {
 	return s.headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := &view{Lang: langOf(w, r), Path: r.URL.Path, r: r}
+		v := &view{Lang: langOf(w, r), Path: r.URL.Path, r: r, classes: s.classList()}
 		q := r.URL.Query()
 		q.Set("lang", map[string]string{"vi": "en", "en": "vi"}[v.Lang])
 		v.OtherLangURL = r.URL.Path + "?" + q.Encode()
@@ -372,18 +378,3 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, v *view) error {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
 }
-
-// option is a choice of a select element.
-type option struct{ Value, Label string }
-
-// DocTypes lists the document types for the search filter.
-func (v *view) DocTypes() []option {
-	out := make([]option, 0, len(searchDocTypes))
-	for _, t := range searchDocTypes {
-		out = append(out, option{t, docTypeLabel(v.Lang, t)})
-	}
-	return out
-}
-
-// DocTypeLabel names a document type in the page's language.
-func (v *view) DocTypeLabel(t string) string { return docTypeLabel(v.Lang, t) }

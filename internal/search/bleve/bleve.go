@@ -47,6 +47,7 @@ const (
 	fTitle       = "title"    // exact words of the title
 	fTitleFolded = "title_f"  // folded words of the title
 	fDocType     = "doc_type" // keyword, facet
+	fClass       = "class"    // keyword, class ID, facet
 	fIssuer      = "issuer"   // keyword as given, facet
 	fIssuerNorm  = "issuer_n" // keyword, Normalize(issuer), filter
 	fBatch       = "batch_id" // keyword
@@ -212,6 +213,7 @@ func Open(dir string) (*Index, error) {
 type storedHit struct {
 	Title      string    `json:"title"`
 	DocType    string    `json:"doc_type"`
+	Class      string    `json:"class,omitempty"`
 	Issuer     string    `json:"issuer"`
 	BatchID    string    `json:"batch_id"`
 	IssuedDate time.Time `json:"issued_date"`
@@ -239,6 +241,7 @@ func (ix *Index) document(r search.Record) (*document.Document, error) {
 		}
 	}
 	keyword(fDocType, d.DocType, facetOpts)
+	keyword(fClass, d.Class, facetOpts)
 	keyword(fIssuer, d.Issuer, facetOpts)
 	keyword(fIssuerNorm, d.IssuerNorm, kwOpts)
 	keyword(fBatch, d.BatchID, kwOpts)
@@ -274,7 +277,7 @@ func (ix *Index) document(r search.Record) (*document.Document, error) {
 		}
 	}
 	stored, err := json.Marshal(storedHit{
-		Title: d.Title, DocType: d.DocType, Issuer: d.Issuer, BatchID: d.BatchID,
+		Title: d.Title, DocType: d.DocType, Class: d.Class, Issuer: d.Issuer, BatchID: d.BatchID,
 		IssuedDate: d.IssuedDate, Text: d.Text,
 	})
 	if err != nil {
@@ -388,6 +391,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &bsearch.SortDocID{}})
 	}
 	req.AddFacet("doc_type", blevesearch.NewFacetRequest(fDocType, facetSize))
+	req.AddFacet("class", blevesearch.NewFacetRequest(fClass, facetSize))
 	req.AddFacet("issuer", blevesearch.NewFacetRequest(fIssuer, facetSize))
 	req.AddFacet("year", blevesearch.NewFacetRequest(fYear, facetYearBuckets))
 
@@ -410,6 +414,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 			ID:         h.ID,
 			Title:      s.Title,
 			DocType:    s.DocType,
+			Class:      s.Class,
 			IssuedDate: s.IssuedDate,
 			Issuer:     s.Issuer,
 			BatchID:    s.BatchID,
@@ -478,6 +483,9 @@ func (ix *Index) buildQuery(p search.PreparedQuery) (query.Query, error) {
 	// Filters.
 	if p.DocType != "" {
 		must = append(must, term(fDocType, p.DocType, 0))
+	}
+	if p.Class != "" {
+		must = append(must, term(fClass, p.Class, 0))
 	}
 	if p.Issuer != "" {
 		must = append(must, term(fIssuerNorm, p.Issuer, 0))

@@ -265,6 +265,7 @@ func (ix *Index) template() map[string]any {
 					"text":        text,
 					"text_f":      text,
 					"doc_type":    keyword,
+					"class":       keyword,
 					"pipeline":    keyword,
 					"issuer":      keyword,
 					"issuer_n":    keyword,
@@ -296,7 +297,7 @@ func (ix *Index) setup(ctx context.Context) error {
 		return err
 	}
 	if len(targets) > 0 {
-		return nil
+		return ix.addFields(ctx, targets)
 	}
 	first := ix.alias + "-" + schemaVersion
 	create := fmt.Sprintf(`{"aliases":{%q:{"is_write_index":true}}}`, ix.alias)
@@ -310,6 +311,31 @@ func (ix *Index) setup(ctx context.Context) error {
 	}
 	if err != nil {
 		return fmt.Errorf("elasticsearch: create index %s: %w", first, err)
+	}
+	return nil
+}
+
+// addedFields are the fields added to the mapping of this schemaVersion
+// after indices were first built with it: an index made before them gets
+// them on setup (a strict mapping would refuse documents carrying them), and
+// its records gain their values when reindexed.
+var addedFields = []string{"class"}
+
+// addFields adds addedFields to the mappings of existing indices. Adding a
+// field to a mapping is allowed in place; it is a no-op when present.
+func (ix *Index) addFields(ctx context.Context, indices []string) error {
+	props := ix.template()["template"].(map[string]any)["mappings"].(map[string]any)["properties"].(map[string]any)
+	add := map[string]any{}
+	for _, name := range addedFields {
+		add[name] = props[name]
+	}
+	body, err := json.Marshal(map[string]any{"properties": add})
+	if err != nil {
+		return fmt.Errorf("elasticsearch: encode mapping: %w", err)
+	}
+	if err := check(ix.client.Indices.PutMapping(indices, bytes.NewReader(body),
+		ix.client.Indices.PutMapping.WithContext(ctx))); err != nil {
+		return fmt.Errorf("elasticsearch: add fields %v to %v: %w", addedFields, indices, err)
 	}
 	return nil
 }
@@ -398,6 +424,7 @@ type source struct {
 	Text       string               `json:"text"`
 	TextF      string               `json:"text_f"`
 	DocType    string               `json:"doc_type,omitempty"`
+	Class      string               `json:"class,omitempty"`
 	Pipeline   string               `json:"pipeline,omitempty"`
 	Issuer     string               `json:"issuer,omitempty"`
 	IssuerN    string               `json:"issuer_n,omitempty"`
@@ -417,7 +444,7 @@ func encode(r search.Record) ([]byte, error) {
 	d := search.Prepare(r)
 	s := source{
 		ID: d.ID, BatchID: d.BatchID, Name: d.Name, Title: d.Title, TitleF: d.TitleFolded,
-		Text: d.Text, TextF: d.TextFolded, DocType: d.DocType, Pipeline: d.Pipeline,
+		Text: d.Text, TextF: d.TextFolded, DocType: d.DocType, Class: d.Class, Pipeline: d.Pipeline,
 		Issuer: d.Issuer, IssuerN: d.IssuerNorm, Year: d.Year, Pages: d.Pages, Blind: d.Blind,
 		F: d.Keywords, N: d.Numbers, D: map[string][]string{},
 	}

@@ -85,6 +85,9 @@ func buildQuery(p search.PreparedQuery) object {
 	if p.DocType != "" {
 		filter = append(filter, term("doc_type", p.DocType))
 	}
+	if p.Class != "" {
+		filter = append(filter, term("class", p.Class))
+	}
 	if p.Issuer != "" {
 		filter = append(filter, term("issuer_n", p.Issuer))
 	}
@@ -168,9 +171,10 @@ func searchBody(p search.PreparedQuery) object {
 		"sort":             sortBy,
 		"track_total_hits": true,
 		"track_scores":     true,
-		"_source":          []string{"title", "doc_type", "issuer", "batch_id", "issued_date", "text"},
+		"_source":          []string{"title", "doc_type", "class", "issuer", "batch_id", "issued_date", "text"},
 		"aggs": object{
 			"doc_type": terms("doc_type", facetSize),
+			"class":    terms("class", facetSize),
 			"issuer":   terms("issuer", facetSize),
 			"year":     terms("year", yearFacet),
 		},
@@ -188,6 +192,7 @@ type searchResponse struct {
 			Source struct {
 				Title      string    `json:"title"`
 				DocType    string    `json:"doc_type"`
+				Class      string    `json:"class"`
 				Issuer     string    `json:"issuer"`
 				BatchID    string    `json:"batch_id"`
 				IssuedDate time.Time `json:"issued_date"`
@@ -239,6 +244,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 			ID:         h.ID,
 			Title:      h.Source.Title,
 			DocType:    h.Source.DocType,
+			Class:      h.Source.Class,
 			IssuedDate: h.Source.IssuedDate,
 			Issuer:     h.Source.Issuer,
 			BatchID:    h.Source.BatchID,
@@ -249,7 +255,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	for _, name := range []string{"doc_type", "issuer", "year"} {
+	for _, name := range []string{"doc_type", "class", "issuer", "year"} {
 		buckets := []search.FacetCount{}
 		for _, b := range sr.Aggregations[name].Buckets {
 			buckets = append(buckets, search.FacetCount{Value: fmt.Sprint(b.Key), Count: b.DocCount})

@@ -38,7 +38,7 @@ func Corpus() []search.Record {
 		{
 			ID: "qd-cds", BatchID: "batch-a", Name: "qd-1929.pdf", Pipeline: "admin",
 			Title:   "Quyết định phê duyệt Kế hoạch chuyển đổi số tỉnh Cà Mau",
-			DocType: "quyet_dinh", Issuer: "UBND tỉnh Cà Mau", IssuedDate: date(2022, 7, 14), Pages: 3,
+			DocType: "quyet_dinh", Class: "decision", Issuer: "UBND tỉnh Cà Mau", IssuedDate: date(2022, 7, 14), Pages: 3,
 			Text: "ỦY BAN NHÂN DÂN TỈNH CÀ MAU\nSố: 1929/QĐ-UBND\nCà Mau, ngày 14 tháng 7 năm 2022\n" +
 				"QUYẾT ĐỊNH\nVề việc phê duyệt Kế hoạch chuyển đổi số tỉnh Cà Mau năm 2022\n" + common +
 				"\nĐiều 1. Phê duyệt Kế hoạch chuyển đổi số, trong đó ưu tiên ứng dụng tin học trong cơ quan nhà nước." +
@@ -51,7 +51,7 @@ func Corpus() []search.Record {
 		{
 			ID: "qd-ocr", BatchID: "batch-a", Name: "qd-1929-copy.pdf", Pipeline: "admin",
 			Title:   "Quyet dinh phe duyet Ke hoach chuyen doi so tinh Ca Mau",
-			DocType: "quyet_dinh", Issuer: "UBND Tỉnh  Cà Mau", IssuedDate: date(2022, 7, 15), Pages: 3,
+			DocType: "quyet_dinh", Class: "decision", Issuer: "UBND Tỉnh  Cà Mau", IssuedDate: date(2022, 7, 15), Pages: 3,
 			Text: "UY BAN NHAN DAN TINH CA MAU\nSo: 1930/QD-UBND\nCa Mau, ngay 15 thang 7 nam 2022\n" +
 				"QUYET DINH\nVe viec phe duyet Ke hoach chuyen doi so tinh Ca Mau nam 2022\n" + common +
 				"\nDieu 1. Phe duyet Ke hoach chuyen doi so, uu tien ung dung cong nghe trong co quan nha nuoc." +
@@ -61,7 +61,7 @@ func Corpus() []search.Record {
 		{
 			ID: "cv-dat", BatchID: "batch-a", Name: "cv-12.pdf", Pipeline: "admin",
 			Title:   "V/v hướng dẫn cấp giấy chứng nhận đất ở nông thôn",
-			DocType: "cong_van", Issuer: "Sở Tài nguyên và Môi trường", IssuedDate: date(2023, 3, 5), Pages: 2,
+			DocType: "cong_van", Class: "official_letter", Issuer: "Sở Tài nguyên và Môi trường", IssuedDate: date(2023, 3, 5), Pages: 2,
 			Text: "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG\nSố: 12/STNMT-ĐĐ\nV/v hướng dẫn cấp giấy chứng nhận đất ở nông thôn\n" +
 				"Kính gửi: Ủy ban nhân dân các huyện.\nĐể đồng bộ việc cấp giấy chứng nhận quyền sử dụng đất ở nông thôn, " +
 				"Sở đề nghị các huyện cập nhật thông tin thửa đất vào cơ sở dữ liệu đất đai. " +
@@ -71,7 +71,7 @@ func Corpus() []search.Record {
 		{
 			ID: "gcn-412", BatchID: "batch-b", Name: "gcn-412.pdf", Pipeline: "land",
 			Title:   "Giấy chứng nhận quyền sử dụng đất thửa 412",
-			DocType: "giay_chung_nhan", Issuer: "UBND huyện Trần Văn Thời", IssuedDate: date(2019, 11, 2), Pages: 4,
+			DocType: "giay_chung_nhan", Class: "land_certificate", Issuer: "UBND huyện Trần Văn Thời", IssuedDate: date(2019, 11, 2), Pages: 4,
 			Text: "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nI. Người sử dụng đất: [HỌ TÊN], CCCD số [CCCD]\n" +
 				"II. Thửa đất\nThửa đất số: 412 Tờ bản đồ số: 28\nĐịa chỉ: ấp Rạch Ráng, xã Khánh Bình\n" +
 				"Diện tích: 1.250,5 m2\nMục đích sử dụng: Đất ở tại nông thôn (ONT)\nThời hạn sử dụng: Lâu dài",
@@ -84,7 +84,7 @@ func Corpus() []search.Record {
 		{
 			ID: "gcn-413", BatchID: "batch-b", Name: "gcn-413.pdf", Pipeline: "land",
 			Title:   "Giấy chứng nhận quyền sử dụng đất thửa 413",
-			DocType: "giay_chung_nhan", Issuer: "UBND huyện Trần Văn Thời", IssuedDate: date(2020, 1, 20), Pages: 4,
+			DocType: "giay_chung_nhan", Class: "land_certificate", Issuer: "UBND huyện Trần Văn Thời", IssuedDate: date(2020, 1, 20), Pages: 4,
 			Text: "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nI. Người sử dụng đất: [HỌ TÊN], CCCD số [CCCD]\n" +
 				"II. Thửa đất\nThửa đất số: 413 Tờ bản đồ số: 28\nĐịa chỉ: ấp Kênh Mới, xã Khánh Bình\n" +
 				"Diện tích: 80 m2\nMục đích sử dụng: Đất trồng cây lâu năm (CLN)\nThời hạn sử dụng: đến ngày 20/01/2070",

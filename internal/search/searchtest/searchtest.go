@@ -111,6 +111,11 @@ func runMatching(t *testing.T, ix search.Index) {
 		{name: "typo tolerance keeps the first two letters", q: search.Query{Text: "khuyen"}, want: []string{}},
 		{name: "short word is exact", q: search.Query{Text: "dan"}, want: []string{"cv-dat", "qd-cds", "qd-ocr"}},
 		{name: "doc type", q: search.Query{DocType: "giay_chung_nhan"}, want: []string{"gcn-412", "gcn-413"}},
+		{name: "class", q: search.Query{Class: "decision"}, want: []string{"qd-cds", "qd-ocr"}},
+		{name: "class is not doc type", q: search.Query{Class: "quyet_dinh"}, want: []string{}},
+		{name: "doc type is not class", q: search.Query{DocType: "decision"}, want: []string{}},
+		{name: "class and text", q: search.Query{Text: "dat", Class: "official_letter"}, want: []string{"cv-dat"}},
+		{name: "class as field", q: search.Query{Fields: map[string]string{"class": "land_certificate"}}, want: []string{"gcn-412", "gcn-413"}},
 		{name: "issuer normalised", q: search.Query{Issuer: "ubnd  TỈNH cà mau"}, want: []string{"qd-cds", "qd-ocr"}},
 		{name: "issuer is not folded", q: search.Query{Issuer: "ubnd tinh ca mau"}, want: []string{}},
 		{name: "batch", q: search.Query{BatchID: "batch-c"}, want: []string{"bc-typo"}},
@@ -210,7 +215,7 @@ func runRanking(t *testing.T, ix search.Index) {
 		h.Snippet, h.Score = "", 0
 		want := search.Hit{
 			ID: "gcn-412", Title: "Giấy chứng nhận quyền sử dụng đất thửa 412", DocType: "giay_chung_nhan",
-			IssuedDate: day(2019, 11, 2), Issuer: "UBND huyện Trần Văn Thời", BatchID: "batch-b",
+			Class: "land_certificate", IssuedDate: day(2019, 11, 2), Issuer: "UBND huyện Trần Văn Thời", BatchID: "batch-b",
 		}
 		if diff := cmp.Diff(want, h); diff != "" {
 			t.Errorf("hit (-want +got):\n%s", diff)
@@ -231,6 +236,7 @@ func runFacets(t *testing.T, ix search.Index) {
 			q:    search.Query{},
 			want: map[string][]search.FacetCount{
 				"doc_type": {fc("giay_chung_nhan", 2), fc("quyet_dinh", 2), fc("bao_cao", 1), fc("cong_van", 1)},
+				"class":    {fc("decision", 2), fc("land_certificate", 2), fc("official_letter", 1)},
 				"year":     {fc("2022", 2), fc("2019", 1), fc("2020", 1), fc("2023", 1)},
 				"issuer": {
 					fc("UBND huyện Trần Văn Thời", 2), fc("Sở Nội vụ", 1), fc("Sở Tài nguyên và Môi trường", 1),
@@ -243,6 +249,7 @@ func runFacets(t *testing.T, ix search.Index) {
 			q:    search.Query{Text: "dat o nong thon"},
 			want: map[string][]search.FacetCount{
 				"doc_type": {fc("cong_van", 1), fc("giay_chung_nhan", 1)},
+				"class":    {fc("land_certificate", 1), fc("official_letter", 1)},
 				"year":     {fc("2019", 1), fc("2023", 1)},
 				"issuer":   {fc("Sở Tài nguyên và Môi trường", 1), fc("UBND huyện Trần Văn Thời", 1)},
 			},
@@ -252,6 +259,7 @@ func runFacets(t *testing.T, ix search.Index) {
 			q:    search.Query{DocType: "quyet_dinh", Size: 1},
 			want: map[string][]search.FacetCount{
 				"doc_type": {fc("quyet_dinh", 2)},
+				"class":    {fc("decision", 2)},
 				"year":     {fc("2022", 2)},
 				"issuer":   {fc("UBND Tỉnh Cà Mau", 1), fc("UBND tỉnh Cà Mau", 1)},
 			},
@@ -259,14 +267,14 @@ func runFacets(t *testing.T, ix search.Index) {
 		{
 			name: "no hits",
 			q:    search.Query{Text: "khongcotu"},
-			want: map[string][]search.FacetCount{"doc_type": {}, "year": {}, "issuer": {}},
+			want: map[string][]search.FacetCount{"doc_type": {}, "class": {}, "year": {}, "issuer": {}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run("facets/"+tt.name, func(t *testing.T) {
 			res := mustSearch(t, ix, tt.q)
 			got := map[string][]search.FacetCount{}
-			for _, name := range []string{"doc_type", "year", "issuer"} {
+			for _, name := range []string{"doc_type", "class", "year", "issuer"} {
 				got[name] = append([]search.FacetCount{}, res.Facets[name]...)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
