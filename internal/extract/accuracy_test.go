@@ -112,7 +112,7 @@ func (s *scorer) add(t corpus.Truth, r Result, redacted []string) {
 				got[cmpForm(f, v)] = true
 			}
 			for v := range got {
-				s.calib.add(f, fv, want[v])
+				s.calib.add(t.ID, f, fv, want[v])
 			}
 		}
 		c := s.counts[f]

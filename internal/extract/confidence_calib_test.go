@@ -17,13 +17,15 @@ type calibPoint struct {
 	conf    float64
 	reasons bool // the field carries a reason: it needs review whatever its confidence
 	ok      bool // the value is in the truth
+	why     string
+	doc     string
 }
 
 // calibration collects (confidence, correct) for every extracted value.
 type calibration struct{ points []calibPoint }
 
-func (c *calibration) add(field string, f Field, ok bool) {
-	c.points = append(c.points, calibPoint{field: field, conf: f.Confidence, reasons: len(f.Reasons) > 0, ok: ok})
+func (c *calibration) add(doc, field string, f Field, ok bool) {
+	c.points = append(c.points, calibPoint{doc: doc, field: field, conf: f.Confidence, reasons: len(f.Reasons) > 0, ok: ok, why: strings.Join(f.Reasons, ",")})
 }
 
 // accepted is whether a value would pass without review at threshold thr.
@@ -88,7 +90,8 @@ func (c *calibration) table() string {
 
 // report logs the table, the precision and share above thr and the
 // threshold the data itself would pick; SOHOA_CALIB_DUMP names a file the
-// points are appended to (set, field, confidence, reasons, right), for
+// points are appended to (set, document, field, confidence, right,
+// reasons), for
 // calibrating over several corpora together.
 func (c *calibration) report(t testing.TB, set string, thr float64) (precision, share float64) {
 	t.Helper()
@@ -107,7 +110,7 @@ func (c *calibration) report(t testing.TB, set string, thr float64) (precision, 
 		}
 		defer f.Close()
 		for _, p := range c.points {
-			fmt.Fprintf(f, "%s\t%s\t%.3f\t%t\t%t\n", set, p.field, p.conf, p.reasons, p.ok)
+			fmt.Fprintf(f, "%s\t%s\t%s\t%.3f\t%t\t%s\n", set, p.doc, p.field, p.conf, p.ok, p.why)
 		}
 	}
 	return precision, share
