@@ -89,8 +89,9 @@ func (e *Engine) NeedsReview(f Field) bool {
 // wordEvidence is what the OCR words a value was read from say about it.
 type wordEvidence struct {
 	n        int     // words found
-	min      float64 // lowest word confidence, 0-100
-	digitMin float64 // lowest confidence of a word with digits, 100 when none
+	min      float64 // lowest word confidence, 0-100, mixed words softened
+	plainMin float64 // lowest confidence of a word that is not mixed, 100 when none
+	digitMin float64 // lowest confidence of a number word, 100 when none
 	printed  float64 // median confidence of the page's words
 }
 
@@ -98,7 +99,7 @@ type wordEvidence struct {
 // where its source text is, or else the shortest run of words that holds
 // every token of the value.
 func valueWords(p *page, cd cand) wordEvidence {
-	ev := wordEvidence{min: 100, digitMin: 100, printed: pageLevel(p)}
+	ev := wordEvidence{min: 100, plainMin: 100, digitMin: 100, printed: pageLevel(p)}
 	var ws []wordSpan
 	if raw := strings.TrimSpace(cd.raw); raw != "" {
 		if i := strings.Index(p.f.raw, raw); i >= 0 {
@@ -115,12 +116,41 @@ func valueWords(p *page, cd cand) wordEvidence {
 	for _, w := range ws {
 		c := w.word.Conf
 		ev.n++
-		ev.min = min(ev.min, c)
-		if strings.ContainsFunc(w.word.Text, unicode.IsDigit) {
+		switch wordShape(w.word.Text) {
+		case shapeNumber:
 			ev.digitMin = min(ev.digitMin, c)
+			ev.plainMin = min(ev.plainMin, c)
+		case shapeMixed:
+			// Tesseract scores a printed token of digits and letters
+			// ("935/QĐ-UBND") low for want of a dictionary word: its
+			// confidence says less.
+			c = 50 + c/2
+		default:
+			ev.plainMin = min(ev.plainMin, c)
 		}
+		ev.min = min(ev.min, c)
 	}
 	return ev
+}
+
+// Word shapes, for reading Tesseract's word confidence.
+const (
+	shapeText   = iota // letters
+	shapeNumber        // digits, perhaps with / . - between them ("15", "03/2021")
+	shapeMixed         // digits and letters together ("935/QĐ-UBND")
+)
+
+// wordShape classifies an OCR word, ignoring punctuation around it.
+func wordShape(w string) int {
+	core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	hasDigit := strings.ContainsFunc(core, unicode.IsDigit)
+	if !hasDigit {
+		return shapeText
+	}
+	if strings.ContainsFunc(core, unicode.IsLetter) {
+		return shapeMixed
+	}
+	return shapeNumber
 }
 
 // pageLevel is the median OCR confidence of a page's words (its printed
@@ -227,7 +257,7 @@ func (e *Engine) candConfidence(d *doc, cd cand) (float64, []string) {
 			switch {
 			case ev.digitMin < hw.DigitBelow && ev.printed > hw.PrintedAbove:
 				reasons = append(reasons, ReasonHandwriting)
-			case ev.min < cfg.LowWord:
+			case ev.plainMin < cfg.LowWord:
 				reasons = append(reasons, ReasonLowOCRConfidence)
 			}
 		}
