@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
@@ -34,7 +35,22 @@ type confidenceConfig struct {
 	} `yaml:"handwriting"`
 	// ReasonCap is the highest confidence a value with a reason keeps.
 	ReasonCap float64 `yaml:"reason_cap"`
+	// Validators is the data of ValidateField.
+	Validators struct {
+		// CopySymbolTypes are the type abbreviations of copies ("SY").
+		CopySymbolTypes []string `yaml:"copy_symbol_types"`
+	} `yaml:"validators"`
 }
+
+// shippedConfidence is pipelines/confidence.yaml as shipped, for the
+// validators (ValidateField is not tied to an Engine).
+var shippedConfidence = sync.OnceValue(func() confidenceConfig {
+	c, err := parseConfidence(pipelines.Confidence)
+	if err != nil {
+		panic(err) // embedded and checked by TestConfidenceConfig
+	}
+	return c
+})
 
 // parseConfidence reads and checks a calibration file.
 func parseConfidence(data []byte) (confidenceConfig, error) {
@@ -266,8 +282,18 @@ func (e *Engine) candConfidence(d *doc, cd cand) (float64, []string) {
 }
 
 // validateFields runs the validators over the assembled fields and adds
-// their reasons; a field with any reason keeps at most the reason cap.
-func (e *Engine) validateFields(fields map[string]Field) {
+// their reasons; a field with any reason keeps at most the reason cap. On
+// a document typed without diacritics (pages), a value with diacritics
+// has them from the engine, not from the page: reason accents_restored.
+func (e *Engine) validateFields(fields map[string]Field, pages []*page) {
+	if accentless(pages) {
+		for name, f := range fields {
+			if f.Value != fold(f.Value) {
+				f.Reasons = append(f.Reasons, ReasonAccentsRestored)
+				fields[name] = f
+			}
+		}
+	}
 	others := make(map[string]string, len(fields))
 	for name, f := range fields {
 		if len(f.Values) > 0 {
@@ -276,15 +302,25 @@ func (e *Engine) validateFields(fields map[string]Field) {
 			others[name] = f.Value
 		}
 	}
+	found := map[string][]string{}
 	for name, f := range fields {
 		vals := f.Values
 		if len(vals) == 0 {
 			vals = []string{f.Value}
 		}
 		for _, v := range vals {
-			f.Reasons = append(f.Reasons, ValidateField(name, v, others)...)
+			found[name] = append(found[name], ValidateField(name, v, others)...)
 		}
-		f.Reasons = dedupReasons(f.Reasons)
+	}
+	// The number and the symbol are read together ("Số: 30/2020/NĐ-CP"):
+	// a doubt about one is a doubt about the other.
+	for _, pair := range [][2]string{{"doc_number", "doc_symbol"}, {"doc_symbol", "doc_number"}} {
+		if _, ok := fields[pair[0]]; ok {
+			found[pair[0]] = append(found[pair[0]], found[pair[1]]...)
+		}
+	}
+	for name, f := range fields {
+		f.Reasons = dedupReasons(append(f.Reasons, found[name]...))
 		if len(f.Reasons) > 0 {
 			f.Confidence = round3(min(f.Confidence, e.conf.ReasonCap))
 		}
@@ -316,6 +352,29 @@ func (e *Engine) preferValid(d *doc, c *class, f *field, nc normCtx, cands []can
 	return cands
 }
 
+// ReasonAccentsRestored marks a value whose diacritics the engine
+// restored on a document typed without them.
+const ReasonAccentsRestored = "accents_restored"
+
+// accentless reports whether a document is typed without diacritics: of
+// its words of letters, fewer than one in twenty carries a mark (a
+// Vietnamese text has them on most words).
+func accentless(pages []*page) bool {
+	words, marked := 0, 0
+	for _, p := range pages {
+		for _, w := range strings.Fields(p.f.raw) {
+			if len(w) < 2 || !strings.ContainsFunc(w, unicode.IsLetter) || strings.ContainsFunc(w, unicode.IsDigit) {
+				continue
+			}
+			words++
+			if fold(w) != w {
+				marked++
+			}
+		}
+	}
+	return words >= 40 && marked*20 < words
+}
+
 // ReasonReplaced marks a value taken instead of an earlier one that failed
 // its validator.
 const ReasonReplaced = "replaced_invalid"
@@ -337,6 +396,7 @@ func dedupReasons(rs []string) []string {
 var reasonTexts = map[string][2]string{
 	ReasonLowOCRConfidence: {"Chữ đọc được kém rõ (độ tin cậy OCR thấp): cần đối chiếu với bản gốc.", "The text was read with low OCR confidence: check it against the original."},
 	ReasonHandwriting:      {"Giá trị có vẻ viết tay hoặc bị mờ: máy đọc không chắc chắn.", "The value looks handwritten or faded: the reading is uncertain."},
+	ReasonAccentsRestored:  {"Văn bản được đánh máy không dấu; dấu tiếng Việt của giá trị do máy khôi phục, không có trên trang.", "The document is typed without diacritics; the value's diacritics were restored by the engine, not read on the page."},
 	ReasonReplaced:         {"Giá trị đầu tiên tìm thấy không hợp lệ; đã dùng giá trị hợp lệ tiếp theo.", "The first value found was not valid; the next valid one was used."},
 	ReasonCCCDLength:       {"Số định danh cá nhân phải có đúng 12 chữ số.", "A citizen identity number must have exactly 12 digits."},
 	ReasonCCCDProvince:     {"Ba chữ số đầu của số CCCD không phải mã tỉnh, thành phố (Thông tư 59/2021/TT-BCA).", "The first three digits of the citizen ID are not a province code (Circular 59/2021/TT-BCA)."},
@@ -352,6 +412,11 @@ var reasonTexts = map[string][2]string{
 	ReasonAreaNotNumber:    {"Diện tích không phải là một số.", "The area is not a number."},
 	ReasonAreaImplausible:  {"Diện tích không hợp lý (dưới 1 m² hoặc trên 1.000 ha).", "The area is implausible (under 1 m² or over 1,000 ha)."},
 	ReasonParcelNotNumber:  {"Số thửa phải là một số (có thể kèm một chữ cái).", "The parcel number must be a number (optionally with a letter)."},
+	ReasonSymbolCopy:       {"Số, ký hiệu là của bản sao (SY, SL, TrS), không phải của văn bản được sao.", "The number and symbol are those of the copy (SY, SL, TrS), not of the document copied."},
+	ReasonSymbolIssuer:     {"Ký hiệu văn bản không mang chữ viết tắt của cơ quan ban hành: có thể là số của văn bản khác được trích dẫn.", "The symbol does not carry the issuer's abbreviation: it may be the number of another document quoted."},
+	ReasonNamePlace:        {"Họ tên là tên một tỉnh, thành phố: có thể đã đọc nhầm dòng địa danh.", "The name is a province's name: a place line may have been read instead."},
+	ReasonNameFamily:       {"Họ tên không bắt đầu bằng một họ người Việt đã biết.", "The name does not start with a known Vietnamese family name."},
+	ReasonLandPurpose:      {"Mục đích sử dụng đất không phải là một loại đất hay mã loại đất.", "The land-use purpose is not a kind of land or a land-use code."},
 	ReasonSheetNotNumber:   {"Số tờ bản đồ phải là một số.", "The map sheet must be a number."},
 	"anchor_fuzzy":         {"Nhãn của trường chỉ khớp gần đúng.", "The field's label matched only approximately."},
 	"zone_ambiguous":       {"Không xác định rõ vùng của trường trên trang.", "The field's zone on the page is ambiguous."},

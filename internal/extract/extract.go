@@ -253,7 +253,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	if _, ok := r.Fields["doc_type"]; !ok && c.docType != "" {
 		r.Fields["doc_type"] = Field{Value: c.docType, Confidence: round3(conf), Page: 1, Sensitivity: domain.Public}
 	}
-	e.validateFields(r.Fields)
+	e.validateFields(r.Fields, orig.pages)
 	r.Spans = findSpans(orig, raws)
 	scrubPublicFields(r.Fields, raws)
 	return r, nil

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,11 @@ const (
 	ReasonDateFuture       = "validator:date_future"
 	ReasonDateTooEarly     = "validator:date_too_early"
 	ReasonSymbolGrammar    = "validator:symbol_grammar"
+	ReasonSymbolCopy       = "validator:symbol_copy"
+	ReasonSymbolIssuer     = "validator:symbol_issuer"
+	ReasonNamePlace        = "validator:name_place"
+	ReasonLandPurpose      = "validator:land_purpose"
+	ReasonNameFamily       = "validator:name_family"
 	ReasonNumberGrammar    = "validator:number_grammar"
 	ReasonNumberSymbol     = "validator:number_symbol_mismatch"
 	ReasonAreaNotNumber    = "validator:area_not_number"
@@ -96,14 +102,29 @@ func ValidateField(name, value string, others map[string]string) []string {
 		if !validSymbol(value) {
 			return []string{ReasonSymbolGrammar}
 		}
+		var out []string
 		if n := others["doc_number"]; n != "" {
 			if lead := symbolNumber(value); lead != "" && strings.TrimLeft(lead, "0") != strings.TrimLeft(n, "0") {
-				return []string{ReasonNumberSymbol}
+				out = append(out, ReasonNumberSymbol)
 			}
 		}
+		return append(out, symbolSource(value, others["issuer"])...)
 	case "doc_number":
 		if !reDocNumber.MatchString(value) {
 			return []string{ReasonNumberGrammar}
+		}
+		// The number is read with the symbol: a copy's number or one
+		// of another body is not this document's.
+		if sym := others["doc_symbol"]; sym != "" && validSymbol(sym) {
+			return symbolSource(sym, others["issuer"])
+		}
+	case "signer_name", "person_names":
+		return validateName(value)
+	case "land_purpose":
+		// A purpose is land ("Đất ở tại đô thị") or its code ("ODT"),
+		// not the label of the next line ("Thời hạn sử dụng").
+		if !strings.HasPrefix(key(value), "DAT ") && !slices.ContainsFunc(strings.FieldsFunc(key(value), func(r rune) bool { return !unicode.IsLetter(r) }), func(w string) bool { return landCodes[w] }) {
+			return []string{ReasonLandPurpose}
 		}
 	case "area_m2":
 		v, err := strconv.ParseFloat(value, 64)
@@ -259,4 +280,75 @@ func symbolNumber(s string) string {
 		return m[1]
 	}
 	return ""
+}
+
+// symbolSource checks that a symbol is the document's own: not the
+// number of a copy ("SY-UBND", the SAO Y block's), and, when the issuer
+// is known, ending with the issuer's abbreviation or part of it (a
+// "NĐ-CP" quoted from the body is not a department's symbol). NĐ 30 writes
+// the issuer's abbreviation last.
+func symbolSource(sym, issuer string) []string {
+	if m := reSymbolLead.FindStringIndex(sym); m != nil {
+		sym = sym[m[1]:]
+	}
+	parts := strings.FieldsFunc(sym, func(r rune) bool { return r == '-' || r == '/' })
+	if len(parts) == 0 {
+		return nil
+	}
+	for _, t := range shippedConfidence().Validators.CopySymbolTypes {
+		if key(parts[0]) == key(t) {
+			return []string{ReasonSymbolCopy}
+		}
+	}
+	ini := key(symbolLetters(initials(issuer)))
+	if len([]rune(ini)) < 2 || (len(parts) > 1 && !isTypeAbbr(parts[0])) {
+		// Forms numbered by their own series (civil-status extracts'
+		// "TLKS-BS") are not NĐ 30 symbols.
+		return nil
+	}
+	for _, p := range parts {
+		k := key(p)
+		// "UBND" of "Ủy ban nhân dân", "TNMT" of "Phòng Tài nguyên và Môi
+		// trường": the abbreviation may leave out the unit word.
+		if len(k) >= 2 && (strings.HasPrefix(ini, k) || strings.HasPrefix(k, ini)) || len(k) >= 3 && strings.Contains(ini, k) {
+			return nil
+		}
+	}
+	return []string{ReasonSymbolIssuer}
+}
+
+// isTypeAbbr reports whether s abbreviates a document type of NĐ 30
+// (Appendix III: "QĐ", "TB", "TTr" ...).
+func isTypeAbbr(s string) bool {
+	for _, a := range typeAbbrs {
+		if a != "" && key(a) == key(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameVocabOnce is the name syllable vocabulary, built once.
+var nameVocabOnce = sync.OnceValue(defaultNameVocab)
+
+// validateName checks a Vietnamese person's name: not a province's name
+// (a place line read as the signer), and opening with a family name.
+// Names of one word or of more than six are not checked (foreign names,
+// titles), nor names in capitals with no Vietnamese family name in the
+// vocabulary at all.
+func validateName(v string) []string {
+	k := key(v)
+	for _, prov := range loadCCCD().Codes {
+		if k == key(prov) {
+			return []string{ReasonNamePlace}
+		}
+	}
+	words := strings.Fields(v)
+	if len(words) < 2 || len(words) > 6 {
+		return nil
+	}
+	if _, ok := nameVocabOnce().family[strings.ToLower(fold(words[0]))]; !ok {
+		return []string{ReasonNameFamily}
+	}
+	return nil
 }
