@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -312,12 +313,29 @@ func (e *Engine) validateFields(fields map[string]Field, pages []*page) {
 			found[name] = append(found[name], ValidateField(name, v, others)...)
 		}
 	}
+	// An annex names the document it belongs to ("(Kèm theo Quyết định số
+	// 1085/QĐ-SNNMT ngày 13/10/2020 của ...)"), printed where the header
+	// may be handwritten or stamped over: the document's number and date
+	// must be one of those.
+	if nums, dates := annexRefs(pages); len(nums) > 0 {
+		if f, ok := fields["doc_number"]; ok && !slices.Contains(nums, strings.TrimLeft(f.Value, "0")) {
+			found["doc_number"] = append(found["doc_number"], ReasonAnnexNumber)
+		}
+		if f, ok := fields["issued_date"]; ok && !slices.Contains(dates, f.Value) {
+			found["issued_date"] = append(found["issued_date"], ReasonAnnexDate)
+		}
+	}
 	// The number and the symbol are read together ("Số: 30/2020/NĐ-CP"):
 	// a doubt about one is a doubt about the other.
 	for _, pair := range [][2]string{{"doc_number", "doc_symbol"}, {"doc_symbol", "doc_number"}} {
 		if _, ok := fields[pair[0]]; ok {
 			found[pair[0]] = append(found[pair[0]], found[pair[1]]...)
 		}
+	}
+	// A symbol without the issuer's abbreviation puts the issuer in doubt
+	// as much as the symbol: either may be the one misread.
+	if _, ok := fields["issuer"]; ok && slices.Contains(found["doc_symbol"], ReasonSymbolIssuer) {
+		found["issuer"] = append(found["issuer"], ReasonSymbolIssuer)
 	}
 	for name, f := range fields {
 		f.Reasons = dedupReasons(append(f.Reasons, found[name]...))
@@ -375,6 +393,32 @@ func accentless(pages []*page) bool {
 	return words >= 40 && marked*20 < words
 }
 
+// Reasons of the annex check.
+const (
+	ReasonAnnexNumber = "validator:annex_number"
+	ReasonAnnexDate   = "validator:annex_date"
+)
+
+// reAnnexRef is the line opening an annex that names its document, in
+// folded text: "(Kèm theo Văn bản số 1085/QĐ-SNNMT ngày 13/10/2020".
+var reAnnexRef = regexp.MustCompile(`(?im)^[ \t(\[]*kem theo\s+(?:\pL+\s+){1,4}so\s*:?\s*([0-9]{1,5})\s*[/\-][^\s]*\s+ngay\s+([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})`)
+
+// annexRefs returns the numbers (without leading zeros) and ISO dates of
+// the documents the annexes of pages say they belong to.
+func annexRefs(pages []*page) (nums, dates []string) {
+	for _, p := range pages {
+		for _, m := range reAnnexRef.FindAllStringSubmatch(p.f.text, -1) {
+			iso, ok := isoDate(m[4], m[3], m[2])
+			if !ok {
+				continue
+			}
+			nums = append(nums, strings.TrimLeft(m[1], "0"))
+			dates = append(dates, iso)
+		}
+	}
+	return nums, dates
+}
+
 // ReasonReplaced marks a value taken instead of an earlier one that failed
 // its validator.
 const ReasonReplaced = "replaced_invalid"
@@ -397,6 +441,8 @@ var reasonTexts = map[string][2]string{
 	ReasonLowOCRConfidence: {"Chữ đọc được kém rõ (độ tin cậy OCR thấp): cần đối chiếu với bản gốc.", "The text was read with low OCR confidence: check it against the original."},
 	ReasonHandwriting:      {"Giá trị có vẻ viết tay hoặc bị mờ: máy đọc không chắc chắn.", "The value looks handwritten or faded: the reading is uncertain."},
 	ReasonAccentsRestored:  {"Văn bản được đánh máy không dấu; dấu tiếng Việt của giá trị do máy khôi phục, không có trên trang.", "The document is typed without diacritics; the value's diacritics were restored by the engine, not read on the page."},
+	ReasonAnnexNumber:      {"Số văn bản khác với số mà phụ lục kèm theo ghi.", "The document number differs from the one its annex gives."},
+	ReasonAnnexDate:        {"Ngày ban hành khác với ngày mà phụ lục kèm theo ghi.", "The date of issue differs from the one its annex gives."},
 	ReasonReplaced:         {"Giá trị đầu tiên tìm thấy không hợp lệ; đã dùng giá trị hợp lệ tiếp theo.", "The first value found was not valid; the next valid one was used."},
 	ReasonCCCDLength:       {"Số định danh cá nhân phải có đúng 12 chữ số.", "A citizen identity number must have exactly 12 digits."},
 	ReasonCCCDProvince:     {"Ba chữ số đầu của số CCCD không phải mã tỉnh, thành phố (Thông tư 59/2021/TT-BCA).", "The first three digits of the citizen ID are not a province code (Circular 59/2021/TT-BCA)."},
@@ -417,6 +463,7 @@ var reasonTexts = map[string][2]string{
 	ReasonNamePlace:        {"Họ tên là tên một tỉnh, thành phố: có thể đã đọc nhầm dòng địa danh.", "The name is a province's name: a place line may have been read instead."},
 	ReasonNameFamily:       {"Họ tên không bắt đầu bằng một họ người Việt đã biết.", "The name does not start with a known Vietnamese family name."},
 	ReasonLandPurpose:      {"Mục đích sử dụng đất không phải là một loại đất hay mã loại đất.", "The land-use purpose is not a kind of land or a land-use code."},
+	ReasonAddressProvince:  {"Địa chỉ kết thúc bằng một tỉnh không có tên trong danh mục: có thể bị cắt.", "The address ends with a province that is not on the list: it may be cut short."},
 	ReasonSheetNotNumber:   {"Số tờ bản đồ phải là một số.", "The map sheet must be a number."},
 	"anchor_fuzzy":         {"Nhãn của trường chỉ khớp gần đúng.", "The field's label matched only approximately."},
 	"zone_ambiguous":       {"Không xác định rõ vùng của trường trên trang.", "The field's zone on the page is ambiguous."},

@@ -165,3 +165,56 @@ func TestReasonText(t *testing.T) {
 		t.Errorf("unknown code: %q", got)
 	}
 }
+
+// TestValidateFields checks the checks across fields: the number, the
+// symbol and the issuer share a doubt, an annex names its document, and a
+// document typed without diacritics says its restored ones are guesses.
+func TestValidateFields(t *testing.T) {
+	e := defaultEngine(t)
+	body := strings.Repeat("Ủy ban nhân dân tỉnh đề nghị các cơ quan đơn vị triển khai thực hiện nghiêm túc.\n", 6)
+	plain := strings.Repeat("Uy ban nhan dan tinh de nghi cac co quan don vi trien khai thuc hien nghiem tuc.\n", 6)
+	tests := []struct {
+		name   string
+		fields map[string]Field
+		text   string
+		want   map[string]string // field -> reason it must carry ("" none)
+	}{
+		{"symbol of another body", map[string]Field{
+			"doc_number": {Value: "30", Confidence: 0.97}, "doc_symbol": {Value: "NĐ-CP", Confidence: 0.97},
+			"issuer": {Value: "Sở Tư pháp tỉnh Cà Mau", Confidence: 0.97}}, body,
+			map[string]string{"doc_number": ReasonSymbolIssuer, "doc_symbol": ReasonSymbolIssuer, "issuer": ReasonSymbolIssuer}},
+		{"symbol of the issuer", map[string]Field{
+			"doc_number": {Value: "30", Confidence: 0.97}, "doc_symbol": {Value: "QĐ-STP", Confidence: 0.97},
+			"issuer": {Value: "Sở Tư pháp tỉnh Cà Mau", Confidence: 0.97}}, body,
+			map[string]string{"doc_number": "", "doc_symbol": "", "issuer": ""}},
+		{"annex agrees", map[string]Field{
+			"doc_number": {Value: "1085", Confidence: 0.97}, "issued_date": {Value: "2020-10-13", Confidence: 0.97}},
+			body + "PHỤ LỤC\n(Kèm theo Quyết định số 1085/QĐ-SNNMT ngày 13/10/2020 của Sở Nông nghiệp và Môi trường)\n",
+			map[string]string{"doc_number": "", "issued_date": ""}},
+		{"annex disagrees", map[string]Field{
+			"doc_number": {Value: "30", Confidence: 0.97}, "issued_date": {Value: "2025-02-19", Confidence: 0.97}},
+			body + "(Kèm theo Văn bản số 1085/QĐ-SNNMT ngày 13/10/2020 của Sở Nông nghiệp và Môi trường)\n",
+			map[string]string{"doc_number": ReasonAnnexNumber, "issued_date": ReasonAnnexDate}},
+		{"accentless document", map[string]Field{
+			"issuer": {Value: "Ủy ban nhân dân xã Hiệp Thạnh", Confidence: 0.97}, "doc_number": {Value: "12", Confidence: 0.97}}, plain,
+			map[string]string{"issuer": ReasonAccentsRestored, "doc_number": ""}},
+		{"accented document", map[string]Field{
+			"issuer": {Value: "Ủy ban nhân dân xã Hiệp Thạnh", Confidence: 0.97}}, body,
+			map[string]string{"issuer": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := []*page{preparePage(&domain.Page{No: 1, Text: tt.text})}
+			e.validateFields(tt.fields, pages)
+			for name, reason := range tt.want {
+				f := tt.fields[name]
+				switch {
+				case reason == "" && len(f.Reasons) > 0:
+					t.Errorf("%s: reasons %v, want none", name, f.Reasons)
+				case reason != "" && (!slices.Contains(f.Reasons, reason) || f.Confidence > e.conf.ReasonCap):
+					t.Errorf("%s: %+v, want reason %s and confidence at most %.2f", name, f, reason, e.conf.ReasonCap)
+				}
+			}
+		})
+	}
+}

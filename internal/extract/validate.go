@@ -32,6 +32,7 @@ const (
 	ReasonSymbolIssuer     = "validator:symbol_issuer"
 	ReasonNamePlace        = "validator:name_place"
 	ReasonLandPurpose      = "validator:land_purpose"
+	ReasonAddressProvince  = "validator:address_province"
 	ReasonNameFamily       = "validator:name_family"
 	ReasonNumberGrammar    = "validator:number_grammar"
 	ReasonNumberSymbol     = "validator:number_symbol_mismatch"
@@ -120,6 +121,12 @@ func ValidateField(name, value string, others map[string]string) []string {
 		}
 	case "signer_name", "person_names":
 		return validateName(value)
+	case "addresses":
+		// An address ends with its province: "…, tỉnh Hà" is cut short.
+		segs := strings.Split(key(value), ",")
+		if last := strings.TrimSpace(segs[len(segs)-1]); strings.HasPrefix(last, "TINH ") && !isProvince(strings.TrimPrefix(last, "TINH ")) {
+			return []string{ReasonAddressProvince}
+		}
 	case "land_purpose":
 		// A purpose is land ("Đất ở tại đô thị") or its code ("ODT"),
 		// not the label of the next line ("Thời hạn sử dụng").
@@ -337,11 +344,8 @@ var nameVocabOnce = sync.OnceValue(defaultNameVocab)
 // titles), nor names in capitals with no Vietnamese family name in the
 // vocabulary at all.
 func validateName(v string) []string {
-	k := key(v)
-	for _, prov := range loadCCCD().Codes {
-		if k == key(prov) {
-			return []string{ReasonNamePlace}
-		}
+	if isProvince(v) {
+		return []string{ReasonNamePlace}
 	}
 	words := strings.Fields(v)
 	if len(words) < 2 || len(words) > 6 {
@@ -351,4 +355,24 @@ func validateName(v string) []string {
 		return []string{ReasonNameFamily}
 	}
 	return nil
+}
+
+// isProvince reports whether s names a province (the 63 of the CCCD codes,
+// which keep every name the 2025 reorganisation kept), in any spelling.
+func isProvince(s string) bool {
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return r
+			}
+			return -1
+		}, key(s))
+	}
+	k := letters(s)
+	for _, prov := range loadCCCD().Codes {
+		if k == letters(prov) {
+			return true
+		}
+	}
+	return false
 }
