@@ -289,7 +289,9 @@ func (e *Engine) candConfidence(d *doc, cd cand) (float64, []string) {
 func (e *Engine) validateFields(fields map[string]Field, pages []*page) {
 	if accentless(pages) {
 		for name, f := range fields {
-			if f.Value != fold(f.Value) {
+			// The type, secrecy and urgency are the engine's names for
+			// what it recognised, not text read.
+			if f.Value != fold(f.Value) && name != "doc_type" && name != "secrecy" && name != "urgency" {
 				f.Reasons = append(f.Reasons, ReasonAccentsRestored)
 				fields[name] = f
 			}
