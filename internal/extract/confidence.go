@@ -40,6 +40,10 @@ type confidenceConfig struct {
 	Validators struct {
 		// CopySymbolTypes are the type abbreviations of copies ("SY").
 		CopySymbolTypes []string `yaml:"copy_symbol_types"`
+		// CopyBlockWords mark a copy's block or a certification stamp.
+		CopyBlockWords []string `yaml:"copy_block_words"`
+		// CopyBlockFields are the fields such a block may have supplied.
+		CopyBlockFields []string `yaml:"copy_block_fields"`
 	} `yaml:"validators"`
 }
 
@@ -315,6 +319,14 @@ func (e *Engine) validateFields(fields map[string]Field, pages []*page) {
 			found[name] = append(found[name], ValidateField(name, v, others)...)
 		}
 	}
+	// A copy's block or a certification has its own signer and date.
+	if hasCopyBlock(pages, e.conf.Validators.CopyBlockWords) {
+		for _, name := range e.conf.Validators.CopyBlockFields {
+			if _, ok := fields[name]; ok {
+				found[name] = append(found[name], ReasonCopyBlock)
+			}
+		}
+	}
 	// An annex names the document it belongs to ("(Kèm theo Quyết định số
 	// 1085/QĐ-SNNMT ngày 13/10/2020 của ...)"), printed where the header
 	// may be handwritten or stamped over: the document's number and date
@@ -395,6 +407,32 @@ func accentless(pages []*page) bool {
 	return words >= 40 && marked*20 < words
 }
 
+// ReasonCopyBlock marks a signature or date field of a document that
+// carries a copy's block or a certification stamp.
+const ReasonCopyBlock = "copy_block"
+
+// hasCopyBlock reports whether a page carries one of words in capitals
+// (folded, as a phrase of whole words).
+func hasCopyBlock(pages []*page, words []string) bool {
+	for _, p := range pages {
+		for _, w := range words {
+			k := fold(w)
+			for i := 0; ; {
+				j := strings.Index(p.f.text[i:], k)
+				if j < 0 {
+					break
+				}
+				s, e := i+j, i+j+len(k)
+				if (s == 0 || !isWordByte(p.f.text[s-1])) && (e == len(p.f.text) || !isWordByte(p.f.text[e])) {
+					return true
+				}
+				i = e
+			}
+		}
+	}
+	return false
+}
+
 // Reasons of the annex check.
 const (
 	ReasonAnnexNumber = "validator:annex_number"
@@ -445,6 +483,7 @@ var reasonTexts = map[string][2]string{
 	ReasonAccentsRestored:  {"Văn bản được đánh máy không dấu; dấu tiếng Việt của giá trị do máy khôi phục, không có trên trang.", "The document is typed without diacritics; the value's diacritics were restored by the engine, not read on the page."},
 	ReasonAnnexNumber:      {"Số văn bản khác với số mà phụ lục kèm theo ghi.", "The document number differs from the one its annex gives."},
 	ReasonAnnexDate:        {"Ngày ban hành khác với ngày mà phụ lục kèm theo ghi.", "The date of issue differs from the one its annex gives."},
+	ReasonCopyBlock:        {"Văn bản có khối sao y, sao lục hoặc chứng thực với chữ ký và ngày riêng: giá trị có thể là của bản sao.", "The document carries a copy's block or a certification with its own signer and date: the value may be the copy's."},
 	ReasonReplaced:         {"Giá trị đầu tiên tìm thấy không hợp lệ; đã dùng giá trị hợp lệ tiếp theo.", "The first value found was not valid; the next valid one was used."},
 	ReasonCCCDLength:       {"Số định danh cá nhân phải có đúng 12 chữ số.", "A citizen identity number must have exactly 12 digits."},
 	ReasonCCCDProvince:     {"Ba chữ số đầu của số CCCD không phải mã tỉnh, thành phố (Thông tư 59/2021/TT-BCA).", "The first three digits of the citizen ID are not a province code (Circular 59/2021/TT-BCA)."},

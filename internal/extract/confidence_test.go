@@ -198,6 +198,14 @@ func TestValidateFields(t *testing.T) {
 		{"accentless document", map[string]Field{
 			"issuer": {Value: "Ủy ban nhân dân xã Hiệp Thạnh", Confidence: 0.97}, "doc_number": {Value: "12", Confidence: 0.97}}, plain,
 			map[string]string{"issuer": ReasonAccentsRestored, "doc_number": ""}},
+		{"copy block", map[string]Field{
+			"signer_name": {Value: "Dương Thanh Toàn", Confidence: 0.97}, "subject": {Value: "Kiện toàn ban chỉ đạo", Confidence: 0.97}},
+			body + "VĂN PHÒNG SAO Y\nSố: 12/SY-VP\nPHÓ CHÁNH VĂN PHÒNG\nDương Thanh Toàn\n",
+			map[string]string{"signer_name": ReasonCopyBlock, "subject": ""}},
+		{"copy mentioned in a sentence", map[string]Field{
+			"signer_name": {Value: "Dương Thanh Toàn", Confidence: 0.97}},
+			body + "Hồ sơ gồm bản sao giấy chứng nhận.\n",
+			map[string]string{"signer_name": ""}},
 		{"accented document", map[string]Field{
 			"issuer": {Value: "Ủy ban nhân dân xã Hiệp Thạnh", Confidence: 0.97}}, body,
 			map[string]string{"issuer": ""}},
