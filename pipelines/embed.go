@@ -26,3 +26,17 @@ var PII embed.FS
 //
 //go:embed vocab/*.yaml
 var Vocab embed.FS
+
+// CCCDCodes is vocab/cccd_codes.yaml: the province codes and century digits
+// of 12-digit citizen identity numbers (Thông tư 59/2021/TT-BCA), read by
+// extract.ValidateField and the cccd normaliser.
+//
+//go:embed vocab/cccd_codes.yaml
+var CCCDCodes []byte
+
+// Confidence is confidence.yaml: the calibrated threshold above which an
+// extracted field is right at least 97 % of the time, and the limits of the
+// handwriting check. The pipeline loader does not read it as a pipeline.
+//
+//go:embed confidence.yaml
+var Confidence []byte

@@ -30,7 +30,7 @@ func (x extractor) Extract(ctx context.Context, pages []domain.Page, hint string
 		DuplicateKey: dup, Redacted: redacted, Mentions: mentions,
 	}
 	for name, f := range r.Fields {
-		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
+		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity, Reasons: f.Reasons}
 	}
 	out.Title = title(r.Fields)
 	return out, nil

@@ -108,6 +108,9 @@ type Field struct {
 	Confidence  float64            `json:"confidence"`
 	Page        domain.PageNo      `json:"page,omitempty"`
 	Sensitivity domain.Sensitivity `json:"sensitivity"`
+	// Reasons are why extraction doubts the value (extract.Field.Reasons:
+	// "handwriting", "validator:..."), for staff review.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Record is a finished document: what extraction found and the text.

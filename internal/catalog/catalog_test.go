@@ -83,7 +83,7 @@ func sampleRecord(id domain.DocumentID) *catalog.Record {
 		Class: "decision", ClassConfidence: 0.9, Title: "Quyết định",
 		Fields: map[string]catalog.Field{
 			"ho_ten": {Value: citizen, Confidence: 0.8, Page: 1, Sensitivity: domain.Sensitivity("personal")},
-			"so_ky":  {Values: []string{"12/QĐ", "13/QĐ"}, Confidence: 0.7},
+			"so_ky":  {Values: []string{"12/QĐ", "13/QĐ"}, Confidence: 0.5, Reasons: []string{"handwriting"}},
 		},
 		Pages: 2, Confidence: 88, Text: []string{citizen, "trang 2"}, Redacted: []string{"[họ tên]", "trang 2"},
 		Blind: []string{"bi1", "bi2"}, FinalizedAt: when,

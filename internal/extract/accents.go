@@ -19,6 +19,9 @@ import (
 // common first, for each position.
 type nameVocab struct {
 	family, middle, given, known map[string][]string
+	// surnames holds the folded family names of the vocabulary only
+	// (family also holds spellings preferred in the family position).
+	surnames map[string]bool
 }
 
 // newNameVocab returns the shipped name vocabulary (see buildNameVocab).

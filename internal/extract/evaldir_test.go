@@ -83,6 +83,8 @@ func TestAccuracyDir(t *testing.T) {
 		}
 		s.add(d.Truth, r, Redact(d.Pages, r))
 	}
-	s.report(t, "eval dir "+strings.TrimSpace(half), 0.9)
+	name := "eval dir " + strings.TrimSpace(half)
+	s.report(t, name, 0.9)
 	t.Logf("F1 over all fields %.3f, class accuracy %.3f", s.micro(), ratio(s.classOK, s.docs))
+	s.calib.report(t, name, e.ConfidenceThreshold())
 }

@@ -25,6 +25,7 @@ import (
 type Engine struct {
 	pipelines []*Pipeline
 	fallback  *class
+	conf      confidenceConfig // pipelines/confidence.yaml
 }
 
 // Result is what Extract found in one document.
@@ -61,8 +62,14 @@ type Field struct {
 	Value string `json:"value"`
 	// Values holds every value of a list field (nil for single fields).
 	Values []string `json:"values,omitempty"`
-	// Confidence is 0-1, from OCR word confidences and validation.
+	// Confidence is 0-1: the OCR confidences of the words the value was
+	// read from, how well its anchor matched, and its validators. Fields
+	// at or above Engine.ConfidenceThreshold with no Reasons are right at
+	// least 97 % of the time.
 	Confidence float64 `json:"confidence"`
+	// Reasons are machine codes saying why the value is doubtful
+	// ("handwriting", "validator:cccd_province" ...); ReasonText words them.
+	Reasons []string `json:"reasons,omitempty"`
 	// Page is where the (first) value was found; 0 when derived.
 	Page        domain.PageNo      `json:"page"`
 	Sensitivity domain.Sensitivity `json:"sensitivity"`
@@ -123,6 +130,11 @@ type cand struct {
 	conf  float64
 	page  domain.PageNo
 	raw   string // the source text, for redaction of other spellings
+	// anchor is how well the field's anchor matched: 1 exact, lower for a
+	// fuzzy match or no anchor; 0 means not set (taken as 1).
+	anchor float64
+	// reasons are codes (Field.Reasons) the reader found doubtful.
+	reasons []string
 }
 
 // Extract classifies the document and extracts its fields. hint is a class
@@ -182,19 +194,23 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 				}
 				seen[key(cd.value)] = true
 				fld.Values = append(fld.Values, cd.value)
-				sum += cd.conf
+				cc, why := e.candConfidence(d, cd)
+				sum += cc
+				fld.Reasons = append(fld.Reasons, why...)
 				if fld.Page == 0 {
 					fld.Page = cd.page
 				}
 			}
 			fld.Value = fld.Values[0]
 			fld.Confidence = round3(sum / float64(len(fld.Values)))
+			fld.Reasons = dedupReasons(fld.Reasons)
 		} else {
-			best := cands[0]
 			if f.pages == "last" {
-				best = cands[len(cands)-1]
+				cands = []cand{cands[len(cands)-1]}
 			}
-			fld.Value, fld.Confidence, fld.Page = best.value, round3(best.conf), best.page
+			best := e.preferValid(d, c, f, nc, cands)[0]
+			cc, why := e.candConfidence(d, best)
+			fld.Value, fld.Confidence, fld.Page, fld.Reasons = best.value, round3(cc), best.page, why
 			cands = []cand{best}
 		}
 		r.Fields[f.name] = fld
@@ -237,6 +253,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	if _, ok := r.Fields["doc_type"]; !ok && c.docType != "" {
 		r.Fields["doc_type"] = Field{Value: c.docType, Confidence: round3(conf), Page: 1, Sensitivity: domain.Public}
 	}
+	e.validateFields(r.Fields, orig.pages)
 	r.Spans = findSpans(orig, raws)
 	scrubPublicFields(r.Fields, raws)
 	return r, nil

@@ -8,6 +8,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -219,6 +220,8 @@ func load(fsys fs.FS, prefix string) (*Engine, error) {
 	}
 	more, _ := fs.Glob(fsys, "*.yml")
 	names = append(names, more...)
+	// The confidence calibration sits beside the pipelines; it is not one.
+	names = slices.DeleteFunc(names, func(n string) bool { return n == confidenceFile })
 	sort.Strings(names)
 	if len(names) == 0 {
 		return nil, errors.New("no pipeline files (*.yaml)")
@@ -227,6 +230,9 @@ func load(fsys fs.FS, prefix string) (*Engine, error) {
 	// The vocabularies (pipelines/vocab, embedded) are part of every load.
 	v.errs = append(v.errs, vocProblems...)
 	e := &Engine{}
+	if e.conf, err = loadConfidence(fsys); err != nil {
+		v.add("%s", err)
+	}
 	pipeNames := map[string]string{}
 	classIDs := map[string]string{}
 	for _, name := range names {

@@ -29,6 +29,10 @@ func buildNameVocab(piiFile, namesFile string, p *piiNamesSpec, n *namesSpec, v 
 		}
 	}
 	add(nv.family, p.FamilyNames)
+	nv.surnames = map[string]bool{}
+	for _, s := range p.FamilyNames {
+		nv.surnames[strings.ToLower(fold(nfc(s)))] = true
+	}
 	add(nv.middle, p.GivenSyllables)
 	add(nv.given, p.GivenSyllables)
 	prefer := func(key, pos string, m map[string][]string, list []string, restore bool) {
