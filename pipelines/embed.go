@@ -18,3 +18,10 @@ var FS embed.FS
 //
 //go:embed pii/*.yaml
 var PII embed.FS
+
+// Layouts holds the page layouts (layout/*.yaml: where each element of a
+// document sits, its fuzzy anchors and the blocks that are never part of
+// the header) that pipelines and classes name with `layout:`.
+//
+//go:embed layout/*.yaml
+var Layouts embed.FS

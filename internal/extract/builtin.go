@@ -38,9 +38,9 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		return nil
 	}
 	p := d.pages[0]
-	limit := headerEnd(p, 25)
-	text := p.f.text[:p.f.offFold(limit)]
+	text := headerText(d)
 	for _, re := range []*regexp.Regexp{reSoLabel, reBareSymbol} {
+		var found *cand
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 			s, e := p.f.rawRange(m[2], m[3])
 			raw := p.f.raw[s:e]
@@ -48,11 +48,27 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 			if !ok {
 				continue
 			}
+			if found != nil {
+				if nr.value != found.value {
+					// Two numbers in the number zone.
+					found.reasons = append(found.reasons, "zone_ambiguous")
+				}
+				break
+			}
 			q := nr.quality
+			anchorQ := 0.6 // no label
 			if re == reBareSymbol {
 				q *= 0.9
+			} else {
+				anchorQ = numberAnchor(d, p, m[0], m[2])
 			}
-			return &cand{value: nr.value, parts: nr.parts, conf: p.conf(s, e) * q, page: p.no, raw: raw}
+			found = &cand{value: nr.value, parts: nr.parts, conf: p.conf(s, e) * q, page: p.no, raw: raw, anchor: anchorQ, reasons: anchorReasons(anchorQ)}
+			if d.zones == nil {
+				break
+			}
+		}
+		if found != nil {
+			return found
 		}
 	}
 	return nil
@@ -145,7 +161,7 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 			out = append(out, cd)
 		}
 	case "signer":
-		if pageIdx != len(d.pages)-1 {
+		if pageIdx != d.signPage() {
 			return nil
 		}
 		if name, pos, ok := signer(d); ok {
@@ -180,6 +196,9 @@ func placeDate(d *doc, part string) (cand, bool) {
 	for pi, p := range d.pages {
 		text := p.f.text
 		for _, m := range reDateLine.FindAllStringIndex(text, -1) {
+			if d.excluded(pi, p.lineAt(p.f.off[m[0]])) {
+				continue // a copy form's or stamp's own date
+			}
 			ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
 			before := text[ls:m[0]]
 			if pi == 0 && first == nil && p.lineAt(p.f.off[m[0]]) < headerLineLimit(p, 20) {
@@ -295,7 +314,11 @@ func issuer(d *doc) (cand, bool) {
 	// left of the motto's first word belong to the issuer's column, which
 	// drops pieces of the motto and rule debris that OCR put on its lines.
 	cut := mottoX(p, min(end, 8))
-	for i := 0; i < end && i < 15; i++ {
+	for i, n := 0, 0; i < end && n < 15; i++ {
+		if d.excluded(0, i) {
+			continue // a copy form or received stamp over the header
+		}
+		n++
 		if cut > 0 {
 			lines = append(lines, p.lineLeft(i, cut))
 			continue
@@ -303,7 +326,7 @@ func issuer(d *doc) (cand, bool) {
 		lines = append(lines, p.lineText(i))
 	}
 	if len(lines) > 0 {
-		conf = p.conf(0, p.lines[min(end, len(p.lines))-1].end)
+		conf = p.conf(0, p.lines[max(min(end, len(p.lines))-1, 0)].end)
 	}
 	var parts []string
 	parent := ""
@@ -514,8 +537,12 @@ var reSignBody = regexp.MustCompile(`^['\x60]?(?:T[Il1|]?M|[Il1|]M|T/M)\s*[.:]?\
 // signatureIssuer finds the issuing body in the signature block of the last
 // page and completes its locality from the parcel or residence address.
 func signatureIssuer(d *doc) (cand, bool) {
-	p := d.pages[len(d.pages)-1]
+	pi := d.signPage()
+	p := d.pages[pi]
 	for i := len(p.lines) - 1; i >= 0; i-- {
+		if d.excluded(pi, i) {
+			continue
+		}
 		raw := strings.TrimSpace(p.lineText(i))
 		if raw == "" || !mostlyUpper(raw) {
 			continue
@@ -652,6 +679,7 @@ func subject(d *doc) (cand, bool) {
 	p := d.pages[0]
 	start := -1
 	vv := false
+	vvAnchor := 1.0
 	if d.titleLine >= 0 {
 		start = d.titleLine + 1
 	} else {
@@ -667,8 +695,11 @@ func subject(d *doc) (cand, bool) {
 			if strings.HasPrefix(lineKey(raw), "KINH GUI") {
 				break
 			}
-			if reVv.MatchString(fold(raw)) {
-				start, vv = i, true
+			if d.excluded(0, i) {
+				continue
+			}
+			if h, ok := subjectAnchor(d, raw); ok {
+				start, vv, vvAnchor = i, true, h.score
 				break
 			}
 		}
@@ -681,14 +712,15 @@ func subject(d *doc) (cand, bool) {
 	n := 0
 	size := 0
 	for i := start; i < len(p.lines) && len(parts) < 6 && size < 500; i++ {
+		if d.excluded(0, i) {
+			continue
+		}
 		raw := strings.TrimSpace(p.lineText(i))
 		fr := fold(raw)
 		if len(parts) == 0 {
 			// Drop "V/v" or "Về việc" before the subject.
-			if m := reVv.FindStringIndex(fr); m != nil {
-				f := newFolded(raw)
-				_, e := f.rawRange(m[0], m[1])
-				raw = strings.TrimSpace(raw[e:])
+			if h, ok := subjectAnchor(d, raw); ok {
+				raw = strings.TrimSpace(strings.TrimLeft(raw[h.end:], ":. "))
 				fr = fold(raw)
 			} else if reBodyStart.MatchString(fr) {
 				break // no subject: the body begins (or OCR lost the subject)
@@ -777,7 +809,7 @@ func subject(d *doc) (cand, bool) {
 	if v == "" {
 		return cand{}, false
 	}
-	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no}, true
+	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no, anchor: vvAnchor, reasons: anchorReasons(vvAnchor)}, true
 }
 
 var reVv = regexp.MustCompile(`(?i)^[ \t\-_.,:;|'"~*•]*(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
@@ -815,13 +847,17 @@ var reSignPrefix = regexp.MustCompile(`^(?:T[Il1|]?M|KT|Q|TL|TUQ|PP|T/M|K/T)\s*[
 // the last line that looks like a person's name, the position the capital
 // lines above it.
 func signer(d *doc) (cand, cand, bool) {
-	p := d.pages[len(d.pages)-1]
+	pi := d.signPage()
+	p := d.pages[pi]
 	nameIdx := -1
 	raw := ""
 	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
+		if d.excluded(pi, i) {
+			continue // a copy form's signer
+		}
 		// The whole line, or its right part when a wide gap splits it (the
 		// name beside the last "Nơi nhận" line).
-		for _, c := range []string{p.lineText(i), p.lineLastSegment(i)} {
+		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
 			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
 			if c != "" && looksLikeName(c) {
 				nameIdx, raw = i, c
@@ -853,6 +889,9 @@ func signer(d *doc) (cand, cand, bool) {
 		r := p.lineText(i)
 		if colX >= 0 {
 			r = p.lineRight(i, colX)
+		}
+		if d.excluded(pi, i) {
+			r = ""
 		}
 		r = strings.TrimSpace(r)
 		// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
@@ -906,6 +945,7 @@ func signer(d *doc) (cand, cand, bool) {
 			v = strings.TrimSpace(reSignPrefix.ReplaceAllString(nfc(v), ""))
 		}
 		position = cand{value: v, conf: pconf, page: p.no, raw: v}
+		position.anchor, position.reasons = authorityAnchor(d, pos[0])
 	}
 	return name, position, true
 }

@@ -114,6 +114,9 @@ type doc struct {
 	numSym    *cand
 	// fallback is set for unknown documents, where header rules are guesses.
 	fallback bool
+	// zones is the layout's reading of the pages (zones.go), nil when the
+	// class has no layout.
+	zones *zones
 }
 
 // cand is a candidate value for a field.
@@ -123,6 +126,12 @@ type cand struct {
 	conf  float64
 	page  domain.PageNo
 	raw   string // the source text, for redaction of other spellings
+	// anchor is how well the field's anchor matched: 1 exact, lower for
+	// a fuzzy match or no anchor.
+	anchor float64
+	// reasons are machine codes for staff review ("anchor_fuzzy",
+	// "zone_ambiguous").
+	reasons []string
 }
 
 // Extract classifies the document and extracts its fields. hint is a class
@@ -144,6 +153,8 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		d.pages = append(d.pages, layoutPage(&pages[i]))
 		orig.pages = append(orig.pages, preparePage(&pages[i]))
 	}
+	// The number is read before classification with the NĐ 30 layout.
+	d.zones = findZones(d, defaultLayout)
 	d.numSym = builtinNumberSymbol(d)
 	c, conf, err := e.classify(d, hint)
 	if err != nil {
@@ -159,7 +170,11 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	if c.typeAbbr == "" && d.titleKey != "" {
 		nc.typeAbbr = typeAbbrForTitle(d.titleKey)
 	}
-	if d.numSym != nil && nc.typeAbbr != "" {
+	if c.layout != defaultLayout {
+		// The class reads its page by its own layout (or none).
+		d.zones = findZones(d, c.layout)
+		d.numSym = builtinNumberSymbolCtx(d, nc)
+	} else if d.numSym != nil && nc.typeAbbr != "" {
 		// Re-read the symbol now that the title word is known (Đ/D repair).
 		d.numSym = builtinNumberSymbolCtx(d, nc)
 	}

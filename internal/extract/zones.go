@@ -1,0 +1,431 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sohoa/sohoa/pipelines"
+)
+
+// A layout says where the elements of a document sit on its pages
+// (pipelines/layout/*.yaml, named by a pipeline's or class's `layout:`
+// key). The header builtins read each field inside its zone: the number
+// under the issuer, the subject after "V/v" or the title, the signer in the
+// signature block; blocks that are on the page but not part of the
+// document (a copying agency's SAO Y form, a received stamp) and
+// references quoted in the subject or body never supply a header field.
+
+// layoutSpec is one pipelines/layout/*.yaml file.
+type layoutSpec struct {
+	Layout      string                `yaml:"layout"`
+	Description string                `yaml:"description"`
+	HeaderLines int                   `yaml:"header_lines"`
+	BlockLines  int                   `yaml:"block_lines"`
+	Anchors     map[string]anchorSpec `yaml:"anchors"`
+	Excluded    []excludedSpec        `yaml:"excluded"`
+}
+
+type anchorSpec struct {
+	Phrases []string `yaml:"phrases"`
+	AtStart bool     `yaml:"at_start"`
+	Upper   bool     `yaml:"upper"`
+	Digit   bool     `yaml:"digit"`
+}
+
+type excludedSpec struct {
+	Name       string `yaml:"name"`
+	anchorSpec `yaml:",inline"`
+}
+
+// layoutRoles are the anchor roles a layout may define.
+var layoutRoles = map[string]bool{"motto": true, "number": true, "subject": true, "recipients": true, "authority": true}
+
+// layout is a loaded layout.
+type layout struct {
+	name        string
+	headerLines int
+	blockLines  int
+	roles       map[string]anchorSet
+	excluded    []excludedBlock
+}
+
+type excludedBlock struct {
+	name    string
+	anchors anchorSet
+}
+
+func (s anchorSpec) compile() anchorSet {
+	out := make(anchorSet, 0, len(s.Phrases))
+	for _, ph := range s.Phrases {
+		a := newAnchor(ph)
+		a.atStart, a.upper, a.digit = s.AtStart, s.Upper, s.Digit
+		out = append(out, a)
+	}
+	return out
+}
+
+// parseLayout decodes and validates a layout file.
+func parseLayout(display string, data []byte) (*layout, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var sp layoutSpec
+	if err := dec.Decode(&sp); err != nil {
+		return nil, fmt.Errorf("%s: %w", display, err)
+	}
+	var probs []string
+	if !reFieldName.MatchString(sp.Layout) {
+		probs = append(probs, fmt.Sprintf("%s: layout: name %q must be lower case letters, digits and _", display, sp.Layout))
+	}
+	l := &layout{name: sp.Layout, headerLines: sp.HeaderLines, blockLines: sp.BlockLines, roles: map[string]anchorSet{}}
+	if l.headerLines <= 0 {
+		l.headerLines = 25
+	}
+	if l.blockLines <= 0 {
+		l.blockLines = 8
+	}
+	for role, a := range sp.Anchors {
+		if !layoutRoles[role] {
+			probs = append(probs, fmt.Sprintf("%s: anchors.%s: unknown role (want motto, number, subject, recipients or authority)", display, role))
+			continue
+		}
+		if len(a.Phrases) == 0 {
+			probs = append(probs, fmt.Sprintf("%s: anchors.%s.phrases: at least one phrase is required", display, role))
+		}
+		l.roles[role] = a.compile()
+	}
+	for i, ex := range sp.Excluded {
+		if ex.Name == "" || len(ex.Phrases) == 0 {
+			probs = append(probs, fmt.Sprintf("%s: excluded[%d]: name and phrases are required", display, i))
+			continue
+		}
+		l.excluded = append(l.excluded, excludedBlock{name: ex.Name, anchors: ex.compile()})
+	}
+	if len(probs) > 0 {
+		return nil, errors.New(strings.Join(probs, "\n"))
+	}
+	return l, nil
+}
+
+// layoutNone is the `layout:` value that turns zones off for a class whose
+// pipeline has a layout.
+const layoutNone = "none"
+
+// loadLayout reads layout name from fsys's layout/ directory, else from
+// the layouts shipped with sohoa.
+func loadLayout(fsys fs.FS, prefix, name string) (*layout, error) {
+	if _, err := fs.Stat(fsys, path.Join("layout", name+".yaml")); err != nil && name == defaultLayout.name {
+		return defaultLayout, nil
+	}
+	return readLayout(fsys, prefix, name)
+}
+
+func readLayout(fsys fs.FS, prefix, name string) (*layout, error) {
+	file := path.Join("layout", name+".yaml")
+	display := path.Join(prefix, file)
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		display = path.Join("pipelines", file)
+		if data, err = fs.ReadFile(pipelines.Layouts, file); err != nil {
+			return nil, fmt.Errorf("layout %q: no file %s: %w", name, file, err)
+		}
+	}
+	l, err := parseLayout(display, data)
+	if err != nil {
+		return nil, err
+	}
+	if l.name != name {
+		return nil, fmt.Errorf("%s: layout: name %q differs from the file name", display, l.name)
+	}
+	return l, nil
+}
+
+// defaultLayout is the NĐ 30 layout, used to read the number before the
+// document is classified.
+var defaultLayout = func() *layout {
+	l, err := readLayout(pipelines.Layouts, "pipelines", "nd30")
+	if err != nil {
+		panic(err) // the shipped file is checked by the tests
+	}
+	return l
+}()
+
+// zones are the layout's reading of a document: which lines of each page
+// (layout view) lie in excluded blocks.
+type zones struct {
+	lay  *layout
+	excl [][]bool
+}
+
+// findZones marks the excluded blocks of every page; nil without a layout.
+func findZones(d *doc, lay *layout) *zones {
+	if lay == nil {
+		return nil
+	}
+	z := &zones{lay: lay, excl: make([][]bool, len(d.pages))}
+	for pi, p := range d.pages {
+		z.excl[pi] = excludedLines(p, lay)
+	}
+	return z
+}
+
+// excludedLines marks the lines of the page inside excluded blocks.
+func excludedLines(p *page, lay *layout) []bool {
+	excl := make([]bool, len(p.lines))
+	nonEmpty := 0
+	for i := range p.lines {
+		if strings.TrimSpace(p.lineText(i)) != "" {
+			nonEmpty++
+		}
+	}
+	seen := 0
+	for i := range p.lines {
+		raw := strings.TrimSpace(p.lineText(i))
+		if raw == "" {
+			continue
+		}
+		seen++
+		if excl[i] {
+			continue
+		}
+		for _, ex := range lay.excluded {
+			if _, ok := ex.anchors.find(raw); ok {
+				markBlock(p, lay, excl, i, 2*seen > nonEmpty+1)
+				break
+			}
+		}
+	}
+	return excl
+}
+
+// markBlock marks the block opened at line i: the following lines of its
+// column up to a vertical gap, the motto, a second number line, the line
+// after its own date, or block_lines lines; to the end of the page when
+// the block opens in the page's lower half (a copy form after the
+// signature).
+func markBlock(p *page, lay *layout, excl []bool, i int, low bool) {
+	excl[i] = true
+	x0, x1, boxed := p.lineBox(i)
+	tol := 0
+	if p.src != nil {
+		tol = p.src.Width / 8
+	}
+	seenNum := lay.roles["number"].has(p.lineText(i))
+	seenDate := reDateLine.MatchString(fold(p.lineText(i)))
+	n := 1
+	for k := i + 1; k < len(p.lines); k++ {
+		raw := strings.TrimSpace(p.lineText(k))
+		if raw == "" {
+			if low {
+				continue
+			}
+			break
+		}
+		if boxed && !low {
+			if a, b, ok := p.lineBox(k); ok && (b < x0-tol || a > x1+tol) {
+				continue // another column
+			}
+		}
+		if lay.roles["motto"].has(raw) {
+			break
+		}
+		isNum := lay.roles["number"].has(raw)
+		if !low && (n >= lay.blockLines || seenDate || isNum && seenNum) {
+			break
+		}
+		excl[k] = true
+		n++
+		seenNum = seenNum || isNum
+		seenDate = seenDate || reDateLine.MatchString(fold(raw))
+	}
+}
+
+func (s anchorSet) has(line string) bool {
+	_, ok := s.find(line)
+	return ok
+}
+
+// excluded reports whether line i of page pi lies in an excluded block.
+func (d *doc) excluded(pi, i int) bool {
+	if d.zones == nil || pi >= len(d.zones.excl) || i >= len(d.zones.excl[pi]) {
+		return false
+	}
+	return d.zones.excl[pi][i]
+}
+
+// role returns the layout's anchors for a role, nil without a layout.
+func (d *doc) role(name string) anchorSet {
+	if d.zones == nil {
+		return nil
+	}
+	return d.zones.lay.roles[name]
+}
+
+// headerLimit returns the line index on the first page where the header
+// (issuer, number, motto, place and date) ends: the title, the subject
+// anchor, the first line of the body, or header_lines non-empty lines.
+// Without a layout it is the old window of n non-empty lines.
+func (d *doc) headerLimit(n int) int {
+	p := d.pages[0]
+	if d.zones == nil {
+		return headerLineLimit(p, n)
+	}
+	seen := 0
+	for i := range p.lines {
+		raw := strings.TrimSpace(p.lineText(i))
+		if raw == "" || d.excluded(0, i) {
+			continue
+		}
+		if seen++; seen > d.zones.lay.headerLines {
+			return i
+		}
+		if i == d.titleLine || d.role("subject").has(raw) || reBodyStart.MatchString(fold(raw)) && !reDateLine.MatchString(fold(raw)) {
+			return i
+		}
+		if mostlyUpper(raw) && isTitleLine(lineKey(raw)) {
+			return i
+		}
+	}
+	return len(p.lines)
+}
+
+// isTitleLine reports whether a line in key form is a type title
+// ("THÔNG BÁO", "QUYẾT ĐỊNH VỀ VIỆC ...").
+func isTitleLine(k string) bool {
+	for name := range typeNames {
+		if k == name || strings.HasPrefix(k, name+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// signPage returns the index of the page holding the signature block: the
+// last page with an authority line or "Nơi nhận" outside excluded blocks
+// (an annex after the signature has none), else the last page.
+func (d *doc) signPage() int {
+	last := len(d.pages) - 1
+	if d.zones == nil {
+		return last
+	}
+	for pi := last; pi >= 0; pi-- {
+		p := d.pages[pi]
+		for i := range p.lines {
+			raw := strings.TrimSpace(p.lineText(i))
+			if raw == "" || d.excluded(pi, i) {
+				continue
+			}
+			if d.role("authority").has(raw) || d.role("recipients").has(raw) {
+				return pi
+			}
+		}
+	}
+	return last
+}
+
+// anchorReasons returns the reason codes for an anchor match of quality q.
+func anchorReasons(q float64) []string {
+	if q < 1 {
+		return []string{"anchor_fuzzy"}
+	}
+	return nil
+}
+
+// headerText returns the folded text of the first page's header zone (up
+// to headerLimit), with the lines of excluded blocks blanked so that
+// offsets stay those of the page.
+func headerText(d *doc) string {
+	p := d.pages[0]
+	if d.zones == nil {
+		return p.f.text[:p.f.offFold(headerEnd(p, 25))]
+	}
+	end := len(p.f.raw)
+	if lim := d.headerLimit(25); lim < len(p.lines) {
+		end = p.lines[lim].start
+	}
+	b := []byte(p.f.text[:p.f.offFold(end)])
+	for i, l := range p.lines {
+		if l.start >= end {
+			break
+		}
+		if d.excluded(0, i) {
+			for j := p.f.offFold(l.start); j < p.f.offFold(l.end) && j < len(b); j++ {
+				b[j] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+// numberAnchor returns how well the label before a number (folded offsets
+// s to v on the first page) matches the layout's "Số:" anchor.
+func numberAnchor(d *doc, p *page, s, v int) float64 {
+	rs, rv := p.f.rawRange(s, v)
+	label := strings.TrimSpace(p.f.raw[rs:rv])
+	if d.zones == nil {
+		if lineKey(label) == "SO" {
+			return 1
+		}
+		return 0.8
+	}
+	if h, ok := d.role("number").find(label + " 1"); ok {
+		return h.score
+	}
+	return 0.6
+}
+
+// subjectAnchor finds "V/v" or "Về việc" opening a line, fuzzily with a
+// layout (a photo's "V1v", a lower-case "v/v"), else by reVv.
+func subjectAnchor(d *doc, raw string) (anchorHit, bool) {
+	if set := d.role("subject"); set != nil {
+		h, ok := set.find(raw)
+		if ok && h.anchor.text == "V/v" && !vvShaped(raw[h.start:h.end]) {
+			return anchorHit{}, false
+		}
+		return h, ok
+	}
+	f := newFolded(raw)
+	m := reVv.FindStringIndex(f.text)
+	if m == nil {
+		return anchorHit{}, false
+	}
+	_, e := f.rawRange(m[0], m[1])
+	return anchorHit{start: 0, end: e, score: 1}, true
+}
+
+// vvShaped reports whether a fuzzy "V/v" match has the shape of the
+// abbreviation, two v's around a separator, rather than a word ("Vì", "Về").
+func vvShaped(s string) bool {
+	t := fuzzyForm(s)
+	if len(t) < 2 || t[0].r != 'V' && t[0].r != 'U' && t[0].r != 'Y' {
+		return false
+	}
+	last := t[len(t)-1].r
+	return (last == 'V' || last == 'Y' || last == 'U') && len(t) >= 3
+}
+
+// authorityAnchor returns how well the first line of a signature block
+// matches an authority line (TM., KT., ...): 1 when it matches exactly or
+// the block has none.
+func authorityAnchor(d *doc, line string) (float64, []string) {
+	if h, ok := d.role("authority").find(line); ok {
+		return h.score, anchorReasons(h.score)
+	}
+	return 1, nil
+}
+
+// lastTextSegment returns the text after the last run of two or more
+// spaces or a tab in s ("- Lưu: VT.      Trần Văn An"), "" when there is
+// none: the right column of a text line that joined two columns.
+func lastTextSegment(s string) string {
+	segs := reSegments.Split(strings.TrimSpace(s), -1)
+	if len(segs) < 2 {
+		return ""
+	}
+	return segs[len(segs)-1]
+}
