@@ -922,7 +922,7 @@ func signer(d *doc) (cand, cand, bool) {
 		pos = append([]string{r}, pos...)
 		ll := p.lines[i]
 		pconf = p.conf(ll.start, ll.end)
-		if reSignPrefix.MatchString(strings.ToUpper(fold(r))) && len(pos) > 0 && i > 0 {
+		if (reSignPrefix.MatchString(strings.ToUpper(fold(r))) || d.role("authority").has(r)) && len(pos) > 0 && i > 0 {
 			// The authority prefix line (TM./KT.) opens the block.
 			break
 		}

@@ -27,6 +27,7 @@ type layoutSpec struct {
 	Description string                `yaml:"description"`
 	HeaderLines int                   `yaml:"header_lines"`
 	BlockLines  int                   `yaml:"block_lines"`
+	Margin      float64               `yaml:"margin"`
 	Anchors     map[string]anchorSpec `yaml:"anchors"`
 	Excluded    []excludedSpec        `yaml:"excluded"`
 }
@@ -51,6 +52,7 @@ type layout struct {
 	name        string
 	headerLines int
 	blockLines  int
+	margin      float64 // share of the page width at each side
 	roles       map[string]anchorSet
 	excluded    []excludedBlock
 }
@@ -82,7 +84,10 @@ func parseLayout(display string, data []byte) (*layout, error) {
 	if !reFieldName.MatchString(sp.Layout) {
 		probs = append(probs, fmt.Sprintf("%s: layout: name %q must be lower case letters, digits and _", display, sp.Layout))
 	}
-	l := &layout{name: sp.Layout, headerLines: sp.HeaderLines, blockLines: sp.BlockLines, roles: map[string]anchorSet{}}
+	l := &layout{name: sp.Layout, headerLines: sp.HeaderLines, blockLines: sp.BlockLines, margin: sp.Margin, roles: map[string]anchorSet{}}
+	if l.margin < 0 || l.margin >= 0.3 {
+		probs = append(probs, fmt.Sprintf("%s: margin: %g out of range 0-0.3", display, l.margin))
+	}
 	if l.headerLines <= 0 {
 		l.headerLines = 25
 	}
@@ -193,6 +198,10 @@ func excludedLines(p *page, lay *layout) []bool {
 		if excl[i] {
 			continue
 		}
+		if inMargin(p, i, lay.margin) {
+			excl[i] = true // a note written in the margin
+			continue
+		}
 		for _, ex := range lay.excluded {
 			if _, ok := ex.anchors.find(raw); ok {
 				markBlock(p, lay, excl, i, 2*seen > nonEmpty+1)
@@ -243,6 +252,21 @@ func markBlock(p *page, lay *layout, excl []bool, i int, low bool) {
 		seenNum = seenNum || isNum
 		seenDate = seenDate || reDateLine.MatchString(fold(raw))
 	}
+}
+
+// inMargin reports whether line i's words lie wholly in the page's left or
+// right margin (a share m of the width), where a note, not the document's
+// text, is written. Without word boxes nothing is in the margin.
+func inMargin(p *page, i int, m float64) bool {
+	if m <= 0 || p.src == nil || p.src.Width <= 0 {
+		return false
+	}
+	x0, x1, ok := p.lineBox(i)
+	if !ok {
+		return false
+	}
+	w := float64(p.src.Width)
+	return float64(x1) <= m*w || float64(x0) >= (1-m)*w
 }
 
 func (s anchorSet) has(line string) bool {

@@ -152,6 +152,13 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter", hint: "official_letter",
 		},
 		{
+			// A note written in the left margin beside the header.
+			name: "margin note",
+			pages: []domain.Page{boxPage(t, 1, join([]placed{{8, 160, "Số 99/VT"}},
+				letterHeader(100, "Số: 215/UBND-VP"), signatureBlock(800))...)},
+			want: letter, class: "official_letter",
+		},
+		{
 			// The parent body on two lines above the issuing office.
 			name: "parent body on two lines",
 			pages: []domain.Page{boxPage(t, 1, join([]placed{
