@@ -196,8 +196,8 @@ func placeDate(d *doc, part string) (cand, bool) {
 	for pi, p := range d.pages {
 		text := p.f.text
 		for _, m := range reDateLine.FindAllStringIndex(text, -1) {
-			if d.excluded(pi, p.lineAt(p.f.off[m[0]])) {
-				continue // a copy form's or stamp's own date
+			if !d.inDateZone(pi, p.lineAt(p.f.off[m[0]])) {
+				continue // a copy form's or stamp's own date, or one quoted in the body
 			}
 			ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
 			before := text[ls:m[0]]
@@ -885,47 +885,56 @@ func signer(d *doc) (cand, cand, bool) {
 	// Position: capital lines above the name, skipping signature marks.
 	var pos []string
 	pconf := 0.0
-	for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
-		r := p.lineText(i)
-		if colX >= 0 {
-			r = p.lineRight(i, colX)
-		}
-		if d.excluded(pi, i) {
-			r = ""
-		}
-		r = strings.TrimSpace(r)
-		// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
-		// no title is that short.
-		if r != "" && letterCount(r) < 4 {
-			continue
-		}
-		if r == "" || isSignMark(r) {
-			if len(pos) > 0 && r == "" && nameIdx-i > 8 {
-				break
+	walk := func(p *page, pi, nameIdx int) {
+		for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
+			r := p.lineText(i)
+			if colX >= 0 {
+				r = p.lineRight(i, colX)
 			}
-			continue
-		}
-		k := lineKey(r)
-		if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
-			if len(pos) > 0 {
-				break
+			if d.excluded(pi, i) {
+				r = ""
 			}
-			if strings.HasPrefix(k, "NOI NHAN") || !mostlyUpper(r) {
+			r = strings.TrimSpace(r)
+			// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
+			// no title is that short.
+			if r != "" && letterCount(r) < 4 {
 				continue
 			}
-			continue
+			if r == "" || isSignMark(r) {
+				if len(pos) > 0 && r == "" && nameIdx-i > 8 {
+					break
+				}
+				continue
+			}
+			k := lineKey(r)
+			if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
+				if len(pos) > 0 {
+					break
+				}
+				if strings.HasPrefix(k, "NOI NHAN") || !mostlyUpper(r) {
+					continue
+				}
+				continue
+			}
+			// Keep only the right column when a "Nơi nhận" column merged in.
+			if j := strings.Index(strings.ToUpper(fold(r)), "NOI NHAN"); j >= 0 {
+				continue
+			}
+			pos = append([]string{r}, pos...)
+			ll := p.lines[i]
+			pconf = p.conf(ll.start, ll.end)
+			if (reSignPrefix.MatchString(strings.ToUpper(fold(r))) || d.role("authority").has(r)) && len(pos) > 0 && i > 0 {
+				// The authority prefix line (TM./KT.) opens the block.
+				break
+			}
 		}
-		// Keep only the right column when a "Nơi nhận" column merged in.
-		if j := strings.Index(strings.ToUpper(fold(r)), "NOI NHAN"); j >= 0 {
-			continue
-		}
-		pos = append([]string{r}, pos...)
-		ll := p.lines[i]
-		pconf = p.conf(ll.start, ll.end)
-		if (reSignPrefix.MatchString(strings.ToUpper(fold(r))) || d.role("authority").has(r)) && len(pos) > 0 && i > 0 {
-			// The authority prefix line (TM./KT.) opens the block.
-			break
-		}
+	}
+	walk(p, pi, nameIdx)
+	if len(pos) == 0 && pi > 0 && nameIdx < 3 {
+		// The name at the top of its page: the block began at the foot
+		// of the page before.
+		prev := d.pages[pi-1]
+		walk(prev, pi-1, len(prev.lines))
 	}
 	position := cand{}
 	if len(pos) > 0 {

@@ -42,6 +42,11 @@ type anchorSpec struct {
 type excludedSpec struct {
 	Name       string `yaml:"name"`
 	anchorSpec `yaml:",inline"`
+	// Lines caps the block (default block_lines); 1 for one-line marks.
+	Lines int `yaml:"lines"`
+	// ToPageEnd: the block runs to the page's end when it opens after the
+	// first page or in a page's lower half.
+	ToPageEnd bool `yaml:"to_page_end"`
 }
 
 // layoutRoles are the anchor roles a layout may define.
@@ -58,8 +63,10 @@ type layout struct {
 }
 
 type excludedBlock struct {
-	name    string
-	anchors anchorSet
+	name      string
+	anchors   anchorSet
+	lines     int
+	toPageEnd bool
 }
 
 func (s anchorSpec) compile() anchorSet {
@@ -109,7 +116,7 @@ func parseLayout(display string, data []byte) (*layout, error) {
 			probs = append(probs, fmt.Sprintf("%s: excluded[%d]: name and phrases are required", display, i))
 			continue
 		}
-		l.excluded = append(l.excluded, excludedBlock{name: ex.Name, anchors: ex.compile()})
+		l.excluded = append(l.excluded, excludedBlock{name: ex.Name, anchors: ex.compile(), lines: ex.Lines, toPageEnd: ex.ToPageEnd})
 	}
 	if len(probs) > 0 {
 		return nil, errors.New(strings.Join(probs, "\n"))
@@ -174,13 +181,13 @@ func findZones(d *doc, lay *layout) *zones {
 	}
 	z := &zones{lay: lay, excl: make([][]bool, len(d.pages))}
 	for pi, p := range d.pages {
-		z.excl[pi] = excludedLines(p, lay)
+		z.excl[pi] = excludedLines(p, pi, lay)
 	}
 	return z
 }
 
-// excludedLines marks the lines of the page inside excluded blocks.
-func excludedLines(p *page, lay *layout) []bool {
+// excludedLines marks the lines of page pi inside excluded blocks.
+func excludedLines(p *page, pi int, lay *layout) []bool {
 	excl := make([]bool, len(p.lines))
 	nonEmpty := 0
 	for i := range p.lines {
@@ -204,7 +211,11 @@ func excludedLines(p *page, lay *layout) []bool {
 		}
 		for _, ex := range lay.excluded {
 			if _, ok := ex.anchors.find(raw); ok {
-				markBlock(p, lay, excl, i, 2*seen > nonEmpty+1)
+				// A form after the document's first page or in a page's
+				// lower half (a copy form under the signature) runs to
+				// the page's end.
+				low := ex.toPageEnd && (pi > 0 || 2*seen > nonEmpty+1)
+				markBlock(p, lay, ex, excl, i, low)
 				break
 			}
 		}
@@ -212,14 +223,40 @@ func excludedLines(p *page, lay *layout) []bool {
 	return excl
 }
 
-// markBlock marks the block opened at line i: the following lines of its
-// column up to a vertical gap, the motto, a second number line, the line
-// after its own date, or block_lines lines; to the end of the page when
-// the block opens in the page's lower half (a copy form after the
-// signature).
-func markBlock(p *page, lay *layout, excl []bool, i int, low bool) {
+// markBlock marks the block opened at line i.
+//   - to the page's end (low), with the heading lines just above it (the
+//     copying agency's name beside "BẢN SAO");
+//   - above the motto, with word boxes: every line above the motto's row
+//     (a copy form printed over the header, in both columns);
+//   - else the following lines of its column up to a vertical gap, the
+//     motto, a second number line, the line after its own date, or
+//     block_lines (the entry's lines) lines.
+func markBlock(p *page, lay *layout, ex excludedBlock, excl []bool, i int, low bool) {
 	excl[i] = true
+	if low {
+		for k := i + 1; k < len(p.lines); k++ {
+			excl[k] = true
+		}
+		for k, n := i-1, 0; k >= 0 && n < 3 && strings.TrimSpace(p.lineText(k)) != ""; k, n = k-1, n+1 {
+			excl[k] = true
+		}
+		return
+	}
+	limit := lay.blockLines
+	if ex.lines > 0 {
+		limit = ex.lines
+	}
 	x0, x1, boxed := p.lineBox(i)
+	if boxed && limit > 1 {
+		if top, ok := mottoTop(p, lay, i); ok && aboveY(p, i, top) {
+			for k := range p.lines {
+				if aboveY(p, k, top) {
+					excl[k] = true
+				}
+			}
+			return
+		}
+	}
 	tol := 0
 	if p.src != nil {
 		tol = p.src.Width / 8
@@ -227,24 +264,18 @@ func markBlock(p *page, lay *layout, excl []bool, i int, low bool) {
 	seenNum := lay.roles["number"].has(p.lineText(i))
 	seenDate := reDateLine.MatchString(fold(p.lineText(i)))
 	n := 1
-	for k := i + 1; k < len(p.lines); k++ {
+	for k := i + 1; k < len(p.lines) && n < limit; k++ {
 		raw := strings.TrimSpace(p.lineText(k))
 		if raw == "" {
-			if low {
-				continue
-			}
 			break
 		}
-		if boxed && !low {
+		if boxed {
 			if a, b, ok := p.lineBox(k); ok && (b < x0-tol || a > x1+tol) {
 				continue // another column
 			}
 		}
-		if lay.roles["motto"].has(raw) {
-			break
-		}
 		isNum := lay.roles["number"].has(raw)
-		if !low && (n >= lay.blockLines || seenDate || isNum && seenNum) {
+		if lay.roles["motto"].has(raw) || seenDate || isNum && seenNum {
 			break
 		}
 		excl[k] = true
@@ -252,6 +283,38 @@ func markBlock(p *page, lay *layout, excl []bool, i int, low bool) {
 		seenNum = seenNum || isNum
 		seenDate = seenDate || reDateLine.MatchString(fold(raw))
 	}
+}
+
+// mottoTop returns the top of the first motto line below line i, when the
+// page has word boxes.
+func mottoTop(p *page, lay *layout, i int) (int, bool) {
+	for k := i + 1; k < len(p.lines); k++ {
+		if lay.roles["motto"].has(p.lineText(k)) {
+			y0, _, ok := p.lineYBox(k)
+			return y0, ok
+		}
+	}
+	return 0, false
+}
+
+// aboveY reports whether line i's centre lies above y.
+func aboveY(p *page, i, y int) bool {
+	y0, y1, ok := p.lineYBox(i)
+	return ok && (y0+y1)/2 < y
+}
+
+// lineYBox returns the vertical extent of line i's words.
+func (p *page) lineYBox(i int) (minY, maxY int, ok bool) {
+	for _, w := range p.lineWords(i) {
+		if !ok || w.word.Box.Min.Y < minY {
+			minY = w.word.Box.Min.Y
+		}
+		if !ok || w.word.Box.Max.Y > maxY {
+			maxY = w.word.Box.Max.Y
+		}
+		ok = true
+	}
+	return minY, maxY, ok
 }
 
 // inMargin reports whether line i's words lie wholly in the page's left or
@@ -308,7 +371,7 @@ func (d *doc) headerLimit(n int) int {
 		if seen++; seen > d.zones.lay.headerLines {
 			return i
 		}
-		if i == d.titleLine || d.role("subject").has(raw) || reBodyStart.MatchString(fold(raw)) && !reDateLine.MatchString(fold(raw)) {
+		if i == d.titleLine || d.role("subject").has(raw) || isBodyLine(raw) {
 			return i
 		}
 		if mostlyUpper(raw) && isTitleLine(lineKey(raw)) {
@@ -452,4 +515,32 @@ func lastTextSegment(s string) string {
 		return ""
 	}
 	return segs[len(segs)-1]
+}
+
+// inDateZone reports whether line i of page pi may hold the document's
+// place and date: with a layout, a line of the first page above the body
+// (a date quoted in "Căn cứ ..." or in the body is another document's).
+func (d *doc) inDateZone(pi, i int) bool {
+	if d.zones == nil {
+		return true
+	}
+	if pi > 0 || d.excluded(pi, i) {
+		return false
+	}
+	p := d.pages[0]
+	for k := 0; k <= i && k < len(p.lines); k++ {
+		raw := strings.TrimSpace(p.lineText(k))
+		if raw != "" && !d.excluded(0, k) && isBodyLine(raw) {
+			return false
+		}
+	}
+	return true
+}
+
+// isBodyLine reports whether a line opens the body ("Căn cứ", "Kính gửi",
+// "Điều 1.", "1."); a date on a line of its own ("Ngày 15 tháng 02 năm
+// 2024", the place lost) is still the header's.
+func isBodyLine(raw string) bool {
+	f := strings.TrimSpace(fold(raw))
+	return reBodyStart.MatchString(f) && !(reDateLine.MatchString(f) && strings.HasPrefix(strings.ToLower(f), "ngay"))
 }

@@ -187,6 +187,16 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter",
 		},
 		{
+			// The signature block split by the page break: the position
+			// at the foot of page 1, the name at the top of page 2.
+			name: "signature split across pages",
+			pages: []domain.Page{
+				boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP"), []placed{{760, 1650, "KT. CHỦ TỊCH"}, {760, 1680, "PHÓ CHỦ TỊCH"}})...),
+				boxPage(t, 2, []placed{{760, 120, "Nguyễn Văn Bình"}, {60, 220, "Nơi nhận:"}, {60, 250, "- Như trên;"}, {60, 280, "- Lưu: VT."}}...),
+			},
+			want: letter, class: "official_letter",
+		},
+		{
 			// A copy form after the signature, with the copying office's
 			// own signer: the document's signer is the one above it.
 			name: "copy form below the signature",
