@@ -40,6 +40,11 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 	p := d.pages[0]
 	text := headerText(d)
 	for _, re := range []*regexp.Regexp{reSoLabel, reBareSymbol} {
+		if re == reBareSymbol {
+			if c := spacedNumber(d, nc); c != nil {
+				return c
+			}
+		}
 		var found *cand
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 			s, e := p.f.rawRange(m[2], m[3])
@@ -204,7 +209,8 @@ func placeDate(d *doc, part string) (cand, bool) {
 			if pi == 0 && first == nil && p.lineAt(p.f.off[m[0]]) < headerLineLimit(p, 20) {
 				first = &hit{p: p, s: m[0], e: m[1]}
 			}
-			if strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
+			if strings.TrimRight(before, " \t") != strings.TrimRight(before, " \t,;.") {
+				// ", ngày" (a comma OCR may read as ";" or ".")
 				rs, re := p.f.rawRange(ls, m[0])
 				if place := placeName(p.f.raw[rs:re]); place != "" {
 					best = &hit{p: p, s: m[0], e: m[1], place: place}
@@ -257,7 +263,7 @@ func headerLineLimit(p *page, n int) int {
 // placeName takes the place from the text before ", ngày": the trailing run
 // of words after anything that belongs to the number/symbol column.
 func placeName(before string) string {
-	s := strings.TrimRight(strings.TrimSpace(before), ",")
+	s := strings.TrimRight(strings.TrimSpace(before), ",;.")
 	if i := strings.LastIndex(s, "  "); i >= 0 {
 		s = s[i:]
 	}

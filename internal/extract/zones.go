@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -305,16 +307,11 @@ func aboveY(p *page, i, y int) bool {
 
 // lineYBox returns the vertical extent of line i's words.
 func (p *page) lineYBox(i int) (minY, maxY int, ok bool) {
+	var r image.Rectangle
 	for _, w := range p.lineWords(i) {
-		if !ok || w.word.Box.Min.Y < minY {
-			minY = w.word.Box.Min.Y
-		}
-		if !ok || w.word.Box.Max.Y > maxY {
-			maxY = w.word.Box.Max.Y
-		}
-		ok = true
+		r = r.Union(w.word.Box)
 	}
-	return minY, maxY, ok
+	return r.Min.Y, r.Max.Y, !r.Empty()
 }
 
 // inMargin reports whether line i's words lie wholly in the page's left or
@@ -543,4 +540,43 @@ func (d *doc) inDateZone(pi, i int) bool {
 func isBodyLine(raw string) bool {
 	f := strings.TrimSpace(fold(raw))
 	return reBodyStart.MatchString(f) && !(reDateLine.MatchString(f) && strings.HasPrefix(strings.ToLower(f), "ngay"))
+}
+
+// reSpacedNumber is a number written by hand into the blank after "Số:",
+// its digits spaced apart ("7 08 5/QĐ-SNNMT"), and the symbol after it.
+var reSpacedNumber = regexp.MustCompile(`^[ \t:;.,]*([0-9OolI](?:[ \t]?[0-9OolI]){1,6})[ \t]*([/\-].*)$`)
+
+// spacedNumber reads a number whose digits are spaced apart after the
+// "Số:" anchor of a header line: a typed number never is, so it was filled
+// in by hand and is returned with a lower confidence and the reason
+// "handwriting".
+func spacedNumber(d *doc, nc normCtx) *cand {
+	if d.zones == nil {
+		return nil
+	}
+	p := d.pages[0]
+	lim := d.headerLimit(25)
+	for i := 0; i < lim && i < len(p.lines); i++ {
+		raw := p.lineText(i)
+		if d.excluded(0, i) {
+			continue
+		}
+		h, ok := d.role("number").find(raw)
+		if !ok {
+			continue
+		}
+		m := reSpacedNumber.FindStringSubmatch(raw[h.end:])
+		if m == nil || !strings.ContainsAny(m[1], " \t") {
+			continue
+		}
+		joined := strings.Join(strings.Fields(m[1]), "") + m[2]
+		nr, ok := normNumberSymbol(joined, nc)
+		if !ok {
+			continue
+		}
+		l := p.lines[i]
+		return &cand{value: nr.value, parts: nr.parts, conf: p.conf(l.start, l.end) * nr.quality * 0.8, page: p.no, raw: strings.TrimSpace(raw[h.end:]),
+			anchor: h.score, reasons: append(anchorReasons(h.score), "handwriting")}
+	}
+	return nil
 }

@@ -159,6 +159,14 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter",
 		},
 		{
+			// A number filled in by hand, its digits spaced apart; the
+			// place's comma read as a semicolon.
+			name: "handwritten spaced number",
+			pages: []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 2 1 5/UBND-VP")[:5], []placed{{650, 180, "Đầm Dơi; ngày 15 tháng 02 năm 2024"}},
+				letterHeader(100, "")[6:], signatureBlock(800))...)},
+			want: letter, class: "official_letter",
+		},
+		{
 			// The parent body on two lines above the issuing office.
 			name: "parent body on two lines",
 			pages: []domain.Page{boxPage(t, 1, join([]placed{
