@@ -3,6 +3,8 @@ package extract
 import (
 	"context"
 	"image"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,6 +103,18 @@ func TestZones(t *testing.T) {
 				{700, 30, "SAO Y BẢN CHÍNH"}, {700, 60, "VĂN PHÒNG UBND TỈNH CÀ MAU"},
 				{700, 90, "Số: 88/SY-VP"}, {700, 120, "Cà Mau, ngày 02 tháng 3 năm 2024"},
 			}, letterHeader(230, "Số: 215/UBND-VP"), signatureBlock(900))...)},
+			want: letter, class: "official_letter",
+		},
+		{
+			// An electronic copy: the copying office's heading at the left,
+			// "BẢN SAO" at the right and the digital-signature marks, all
+			// above the motto's row.
+			name: "copy form over both columns",
+			pages: []domain.Page{boxPage(t, 1, join([]placed{
+				{380, 30, "VĂN PHÒNG"}, {1000, 40, "BẢN SAO"}, {300, 60, "ỦY BAN NHÂN DÂN TỈNH CÀ MAU"},
+				{830, 70, "Thời gian ký: 01/03/2024 14:40:23 +07:00"}, {420, 90, "Số: 13/SY-VP"},
+				{280, 125, "Ký bởi: Văn Phòng Ủy Ban Nhân Dân Tỉnh Cà Mau"},
+			}, letterHeader(200, "Số: 215/UBND-VP"), signatureBlock(900))...)},
 			want: letter, class: "official_letter",
 		},
 		{
@@ -296,6 +310,57 @@ func TestFuzzyAnchor(t *testing.T) {
 			}
 			if tc.rest != "" && strings.TrimSpace(tc.line[h.end:]) != strings.TrimSpace(tc.rest) {
 				t.Errorf("rest %q, want %q", tc.line[h.end:], tc.rest)
+			}
+		})
+	}
+}
+
+// TestLayoutFiles checks the layout key: a layout beside the pipelines
+// loaded with LoadDir, "none", and the problems reported for a missing or
+// invalid layout.
+func TestLayoutFiles(t *testing.T) {
+	pipe := func(layout string) string {
+		return "pipeline: letters\nlayout: " + layout + "\nclasses:\n  - id: letter\n    fallback: true\n    fields:\n" +
+			"      - {name: doc_number, kind: builtin, builtin: number_symbol, part: number}\n"
+	}
+	tests := []struct {
+		name    string
+		files   map[string]string
+		wantErr string
+		zones   bool
+	}{
+		{"shipped nd30", map[string]string{"p.yaml": pipe("nd30")}, "", true},
+		{"none", map[string]string{"p.yaml": pipe("none")}, "", false},
+		{"own layout", map[string]string{"p.yaml": pipe("mine"), "layout/mine.yaml": "layout: mine\nanchors:\n  number: {phrases: [\"No.\"], at_start: true, digit: true}\n"}, "", true},
+		{"missing layout", map[string]string{"p.yaml": pipe("nope")}, `layout "nope"`, false},
+		{"unknown role", map[string]string{"p.yaml": pipe("bad"), "layout/bad.yaml": "layout: bad\nanchors:\n  stamp: {phrases: [X]}\n"}, "anchors.stamp: unknown role", false},
+		{"misspelt key", map[string]string{"p.yaml": pipe("bad"), "layout/bad.yaml": "layout: bad\nanchor: {}\n"}, "field anchor not found", false},
+		{"name differs", map[string]string{"p.yaml": pipe("bad"), "layout/bad.yaml": "layout: other\n"}, "differs from the file name", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e, err := LoadDir(dir)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("LoadDir error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("LoadDir: %v", err)
+			}
+			c := e.Pipelines()[0].classes[0]
+			if (c.layout != nil) != tc.zones {
+				t.Errorf("class layout %v, want zones %v", c.layout, tc.zones)
 			}
 		})
 	}
