@@ -136,7 +136,11 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 			// "BÁO CÁO"): the title wins.
 			conf *= 0.95
 		}
-		out = append(out, cand{value: name, conf: conf, page: p.no})
+		anchorQ := 1.0
+		if d.titleLine < 0 {
+			anchorQ = 0.7 // no title line: the class's type
+		}
+		out = append(out, cand{value: name, conf: conf, page: p.no, anchor: anchorQ})
 	case "number_symbol":
 		if d.numSym == nil {
 			return nil
@@ -195,6 +199,7 @@ func placeDate(d *doc, part string) (cand, bool) {
 		p     *page
 		s, e  int
 		place string
+		q     float64 // how well ", ngày" matched
 	}
 	var first *hit
 	var best *hit
@@ -213,7 +218,11 @@ func placeDate(d *doc, part string) (cand, bool) {
 				// ", ngày" (a comma OCR may read as ";" or ".")
 				rs, re := p.f.rawRange(ls, m[0])
 				if place := placeName(p.f.raw[rs:re]); place != "" {
-					best = &hit{p: p, s: m[0], e: m[1], place: place}
+					q := 1.0
+					if !strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
+						q = 0.9
+					}
+					best = &hit{p: p, s: m[0], e: m[1], place: place, q: q}
 					break
 				}
 			}
@@ -236,13 +245,17 @@ func placeDate(d *doc, part string) (cand, bool) {
 		return cand{}, false
 	}
 	conf := p.conf(rs, re) * nr.quality
+	q, reasons := best.q, anchorReasons(best.q)
+	if best.place == "" {
+		q, reasons = 0.7, nil // a date in the header without "<place>, ngày"
+	}
 	if part == "place" {
 		if best.place == "" {
 			return cand{}, false
 		}
-		return cand{value: best.place, conf: conf, page: p.no, raw: best.place}, true
+		return cand{value: best.place, conf: conf, page: p.no, raw: best.place, anchor: q, reasons: reasons}, true
 	}
-	return cand{value: nr.value, conf: conf, page: p.no, raw: raw}, true
+	return cand{value: nr.value, conf: conf, page: p.no, raw: raw, anchor: q, reasons: reasons}, true
 }
 
 // headerLineLimit returns the index of the n-th non-empty line.
@@ -415,7 +428,7 @@ func issuer(d *doc) (cand, bool) {
 		conf *= 0.6
 	}
 	v = withLocality(v, parent)
-	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v}, true
+	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v, anchor: 1}, true
 }
 
 // reUnitDot finds a unit word followed by a stray dot ("TỈNH. CÀ MAU").
@@ -577,7 +590,8 @@ func signatureIssuer(d *doc) (cand, bool) {
 			}
 		}
 		v := nfc(body)
-		return cand{value: v, conf: conf, page: p.no, raw: v}, true
+		// Not in the header's issuer zone: from the signature block.
+		return cand{value: v, conf: conf, page: p.no, raw: v, anchor: 0.7}, true
 	}
 	return cand{}, false
 }
@@ -879,7 +893,7 @@ func signer(d *doc) (cand, cand, bool) {
 		return cand{}, cand{}, false
 	}
 	l := p.lines[nameIdx]
-	name := cand{value: nr.value, conf: p.conf(l.start, l.end) * nr.quality, page: p.no, raw: raw}
+	name := cand{value: nr.value, conf: p.conf(l.start, l.end) * nr.quality, page: p.no, raw: raw, anchor: 1}
 	// The signature block is a column: when the name sits right of the
 	// page's middle, the lines above it are read from a quarter page left
 	// of the name's centre, which leaves out a "Nơi nhận" column that OCR

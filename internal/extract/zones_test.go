@@ -365,3 +365,62 @@ func TestLayoutFiles(t *testing.T) {
 		})
 	}
 }
+
+// zonedDoc prepares pages as Extract does, read by the NĐ 30 layout.
+func zonedDoc(pages ...domain.Page) *doc {
+	d := &doc{titleLine: -1}
+	for i := range pages {
+		d.pages = append(d.pages, layoutPage(&pages[i]))
+	}
+	d.zones = findZones(d, defaultLayout)
+	return d
+}
+
+// TestZoneAnchorQuality checks what the header builtins tell the
+// confidence: the anchor's match quality and the reasons.
+func TestZoneAnchorQuality(t *testing.T) {
+	header := func(number, vv string, extra ...placed) domain.Page {
+		lines := letterHeader(100, number)
+		lines[6].text = vv + " triển khai Thông báo số 45-TB/TU"
+		return boxPage(t, 1, append(lines, extra...)...)
+	}
+	tests := []struct {
+		name        string
+		page        domain.Page
+		numAnchor   float64 // 1 exact, -1 below 1
+		numReasons  []string
+		subjAnchor  float64
+		subjReasons []string
+	}{
+		{"exact", header("Số: 215/UBND-VP", "V/v"), 1, nil, 1, nil},
+		{"fuzzy number and subject", header("S6 215/UBND-VP", "V/y"), -1, []string{"anchor_fuzzy"}, -1, []string{"anchor_fuzzy"}},
+		{"two numbers in the number zone", header("Số: 215/UBND-VP", "V/v", placed{80, 196, "Số: 216/UBND-VP"}), 1, []string{"zone_ambiguous"}, 1, nil},
+		{"handwritten number", header("Số: 2 1 5/UBND-VP", "V/v"), 1, []string{"handwriting"}, 1, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := zonedDoc(tc.page)
+			num := builtinNumberSymbol(d)
+			if num == nil {
+				t.Fatal("no number")
+			}
+			if num.value != "215/UBND-VP" {
+				t.Errorf("number %q, want 215/UBND-VP", num.value)
+			}
+			check := func(what string, got float64, reasons []string, want float64, wantReasons []string) {
+				if want == 1 && got != 1 || want < 0 && (got >= 1 || got <= 0) {
+					t.Errorf("%s anchor %.2f, want %v (-1: fuzzy, below 1)", what, got, want)
+				}
+				if strings.Join(reasons, ",") != strings.Join(wantReasons, ",") {
+					t.Errorf("%s reasons %v, want %v", what, reasons, wantReasons)
+				}
+			}
+			check("number", num.anchor, num.reasons, tc.numAnchor, tc.numReasons)
+			subj, ok := subject(d)
+			if !ok {
+				t.Fatal("no subject")
+			}
+			check("subject", subj.anchor, subj.reasons, tc.subjAnchor, tc.subjReasons)
+		})
+	}
+}
