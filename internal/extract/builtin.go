@@ -156,6 +156,10 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 	case "place_date":
 		if cd, ok := placeDate(d, f.part); ok {
 			out = append(out, cd)
+		} else if f.part == "place" {
+			if cd, ok := placeBeforeDate(d); ok {
+				out = append(out, cd)
+			}
 		}
 	case "issuer":
 		if cd, ok := issuer(d); ok {

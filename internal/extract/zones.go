@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -579,4 +580,41 @@ func spacedNumber(d *doc, nc normCtx) *cand {
 			anchor: h.score, reasons: append(anchorReasons(h.score), "handwriting")}
 	}
 	return nil
+}
+
+// rePlaceNgay is "<place>, ngày" opening a line, whatever follows (a date
+// filled in by hand that OCR could not read).
+var rePlaceNgay = regexp.MustCompile(`(?i)^([^,;\n]{2,40})[,;.][ \t]*ng[a-z]{0,2}y\b`)
+
+// placeBeforeDate reads the place of issue from the header line under the
+// motto when its date could not be read: the words before ", ngày". The
+// confidence is lowered and the reason is "anchor_fuzzy" (the date that
+// anchors the line is missing).
+func placeBeforeDate(d *doc) (cand, bool) {
+	if d.zones == nil || len(d.pages) == 0 {
+		return cand{}, false
+	}
+	p := d.pages[0]
+	for i := range p.lines {
+		raw := strings.TrimSpace(p.lineText(i))
+		if raw == "" || !d.inDateZone(0, i) {
+			if !d.inDateZone(0, i) && !d.excluded(0, i) {
+				break // the body
+			}
+			continue
+		}
+		m := rePlaceNgay.FindStringSubmatchIndex(fold(raw))
+		if m == nil {
+			continue
+		}
+		f := newFolded(raw)
+		_, e := f.rawRange(m[2], m[3])
+		place := placeName(raw[:e])
+		if place == "" || !unicode.IsUpper([]rune(place)[0]) {
+			continue
+		}
+		l := p.lines[i]
+		return cand{value: place, conf: p.conf(l.start, l.end) * 0.8, page: p.no, raw: place, anchor: 0.7, reasons: []string{"anchor_fuzzy"}}, true
+	}
+	return cand{}, false
 }

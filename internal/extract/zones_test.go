@@ -181,6 +181,17 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter",
 		},
 		{
+			// The day and month filled in by hand and lost by OCR: the
+			// place under the motto is still read, the date is not guessed
+			// from the body.
+			name: "place before an unreadable date",
+			pages: []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP")[:5], []placed{{650, 180, "Đầm Dơi, ngày ] tháng Q năm 2024"}},
+				letterHeader(100, "")[6:], signatureBlock(800))...)},
+			want:   map[string]string{"issue_place": "Đầm Dơi", "doc_number": "215", "issuer": letter["issuer"]},
+			absent: []string{"issued_date"},
+			class:  "official_letter",
+		},
+		{
 			// The parent body on two lines above the issuing office.
 			name: "parent body on two lines",
 			pages: []domain.Page{boxPage(t, 1, join([]placed{
