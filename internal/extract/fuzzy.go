@@ -102,6 +102,21 @@ func subCost(a, t rune) float64 {
 	return 1
 }
 
+// glyphMerges are glyphs OCR reads for two narrow ones side by side ("W"
+// for "/v" or "vv"), by the pairs they stand for; a merge costs half an
+// edit.
+var glyphMerges = map[rune][]string{'W': {"VV", "V/", "/V", "IV", "VI"}}
+
+// merged reports whether text rune t is a merge of anchor runes a, b.
+func merged(a, b, t rune) bool {
+	for _, pair := range glyphMerges[t] {
+		if pair == string([]rune{a, b}) {
+			return true
+		}
+	}
+	return false
+}
+
 // gapCost is the cost of losing or adding rune r.
 func gapCost(r rune) float64 {
 	switch {
@@ -146,8 +161,11 @@ func (a *anchor) find(line string) (anchorHit, bool) {
 	const inf = 1e9
 	// prev[j], cur[j]: best cost of the anchor's first i runes ending
 	// before text rune j; from[j]: where that alignment started.
-	prev, cur := make([]float64, n+1), make([]float64, n+1)
-	pfrom, cfrom := make([]int, n+1), make([]int, n+1)
+	prev, cur, pp := make([]float64, n+1), make([]float64, n+1), make([]float64, n+1)
+	pfrom, cfrom, ppfrom := make([]int, n+1), make([]int, n+1), make([]int, n+1)
+	for j := range pp {
+		pp[j] = inf
+	}
 	for j := 0; j <= n; j++ {
 		prev[j], pfrom[j] = inf, j
 		okStart := j == 0 || !isAlnum(t[j-1].r) || (j < n && !isAlnum(t[j].r))
@@ -169,10 +187,15 @@ func (a *anchor) find(line string) (anchorHit, bool) {
 			if c := cur[j-1] + gapCost(t[j-1].r); c < best {
 				best, from = c, cfrom[j-1]
 			}
+			if i >= 2 && merged(a.form[i-2], ar, t[j-1].r) {
+				if c := pp[j-1] + 0.5; c < best {
+					best, from = c, ppfrom[j-1]
+				}
+			}
 			cur[j], cfrom[j] = best, from
 		}
-		prev, cur = cur, prev
-		pfrom, cfrom = cfrom, pfrom
+		pp, prev, cur = prev, cur, pp
+		ppfrom, pfrom, cfrom = pfrom, cfrom, ppfrom
 	}
 	bestJ, bestC := -1, inf
 	for j := 0; j <= n; j++ {

@@ -491,6 +491,9 @@ func vvShaped(s string) bool {
 		return false
 	}
 	last := t[len(t)-1].r
+	if last == 'W' {
+		return len(t) == 2 // "VW": the slash and the second v read as one glyph
+	}
 	return (last == 'V' || last == 'Y' || last == 'U') && len(t) >= 3
 }
 

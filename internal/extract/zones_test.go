@@ -289,6 +289,7 @@ func TestFuzzyAnchor(t *testing.T) {
 		{"slash read as 1", vv, "V1v triển khai", true, false, "triển khai"},
 		{"v read as y", vv, "V/y triển khai", true, false, "triển khai"},
 		{"spaced", vv, "V / v triển khai", true, false, "triển khai"},
+		{"slash and v read as one W", vv, "vW giải quyết", true, false, "giải quyết"},
 		{"Về việc", vv, "Về việc: giao đất", true, true, ": giao đất"},
 		{"accentless", vv, "Ve viec giao dat", true, true, "giao dat"},
 		{"a word is not V/v", vv, "Vì vậy, đề nghị", false, false, ""},
