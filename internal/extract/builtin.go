@@ -336,7 +336,7 @@ func issuer(d *doc) (cand, bool) {
 	// With word boxes, the header is read as two columns: words starting
 	// left of the motto's first word belong to the issuer's column, which
 	// drops pieces of the motto and rule debris that OCR put on its lines.
-	cut := mottoX(p, min(end, 8))
+	cut := mottoX(p, min(end, 8+d.excludedBefore(0, end)))
 	for i, n := 0, 0; i < end && n < 15; i++ {
 		if d.excluded(0, i) {
 			continue // a copy form or received stamp over the header
@@ -402,7 +402,7 @@ func issuer(d *doc) (cand, bool) {
 		if _, ok := matchLevel(k, urgencyLevels); ok {
 			continue
 		}
-		if started && isBodyStart(k) {
+		if started && isBodyStart(k) && !wrapsOn(parts[len(parts)-1]) {
 			parent = strings.Join(parts, " ") // previous lines were the parent body
 			parts = nil
 		}
@@ -634,7 +634,7 @@ var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/
 var reSoStart = regexp.MustCompile(`^\s*[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
 
 func isMotto(k string) bool {
-	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {
+	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" {
 		return true // the motto wrapped onto a second line
 	}
 	for _, m := range mottoPrefixes {
@@ -732,6 +732,7 @@ func subject(d *doc) (cand, bool) {
 		return cand{}, false
 	}
 	var parts []string
+	last := -1 // the line of the last part
 	conf := 0.0
 	n := 0
 	size := 0
@@ -776,10 +777,14 @@ func subject(d *doc) (cand, bool) {
 				break
 			}
 			k := lineKey(raw)
-			if isMotto(k) || rePlaceDateLine.MatchString(fr) {
+			if isMotto(k) || rePlaceDateLine.MatchString(fr) || !sameColumn(p, last, i) {
 				continue // the right header column, interleaved
 			}
-			if reSubjectStop.MatchString(fr) {
+			// A line set tight under the last one goes on with the
+			// subject (a wrapped "ngày 12/09/2023 về ...", a capitalised
+			// "Giấy chứng nhận ...").
+			tight := d.zones != nil && tightBelow(p, last, i)
+			if reSubjectStop.MatchString(fr) && !(tight && strings.HasPrefix(strings.ToLower(strings.TrimSpace(fr)), "ngay")) {
 				break
 			}
 			if _, ok := matchLevel(k, secrecyLevels); ok {
@@ -801,7 +806,7 @@ func subject(d *doc) (cand, bool) {
 				}
 				parts[len(parts)-1] = strings.TrimRight(prev, ".:; ")
 			}
-			if unicode.IsUpper(first) {
+			if unicode.IsUpper(first) && !tight {
 				pw := strings.Fields(key(prev))
 				rw := strings.Fields(raw)
 				short := len(rw) <= 3 && !strings.ContainsAny(raw, ".,;:")
@@ -815,6 +820,7 @@ func subject(d *doc) (cand, bool) {
 			}
 		}
 		parts = append(parts, raw)
+		last = i
 		size += len(raw)
 		l := p.lines[i]
 		conf += p.conf(l.start, l.end)
@@ -828,6 +834,8 @@ func subject(d *doc) (cand, bool) {
 	// belongs to the word before it.
 	v = strings.ReplaceAll(v, " . ", " ")
 	v = strings.ReplaceAll(v, " , ", ", ")
+	// A symbol wrapped at its hyphen ("194/BNNMT-" / "QLĐĐ ngày ...").
+	v = reWrapHyphen.ReplaceAllString(v, "$1-$2")
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
 	v = strings.TrimRight(v, " ;,.:-_")
 	if v == "" {
@@ -835,6 +843,8 @@ func subject(d *doc) (cand, bool) {
 	}
 	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no, anchor: vvAnchor, reasons: anchorReasons(vvAnchor)}, true
 }
+
+var reWrapHyphen = regexp.MustCompile(`([\p{Lu}\pN])- (\p{Lu})`)
 
 var reVv = regexp.MustCompile(`(?i)^[ \t\-_.,:;|'"~*•]*(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
 

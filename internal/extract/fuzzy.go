@@ -128,6 +128,10 @@ func gapCost(r rune) float64 {
 	return 0.5
 }
 
+// longAnchor is the length from which a phrase may be glued to the words
+// around it.
+const longAnchor = 12
+
 // anchorHit is where an anchor matched in a line: byte offsets in the
 // line's text, and the match quality (1 exact, lower for fuzzy).
 type anchorHit struct {
@@ -168,7 +172,9 @@ func (a *anchor) find(line string) (anchorHit, bool) {
 	}
 	for j := 0; j <= n; j++ {
 		prev[j], pfrom[j] = inf, j
-		okStart := j == 0 || !isAlnum(t[j-1].r) || (j < n && !isAlnum(t[j].r))
+		// A long phrase may be glued to the word before it ("ĐÔNGCỘNG
+		// HÒA"): OCR lost the space, not the phrase.
+		okStart := j == 0 || !isAlnum(t[j-1].r) || (j < n && !isAlnum(t[j].r)) || m >= longAnchor
 		if a.atStart {
 			okStart = j <= lead
 		}
@@ -203,7 +209,7 @@ func (a *anchor) find(line string) (anchorHit, bool) {
 			continue
 		}
 		// End at a word end unless the anchor ends in punctuation.
-		if isAlnum(a.form[m-1]) && j < n && isAlnum(t[j].r) && isAlnum(t[j-1].r) {
+		if m < longAnchor && isAlnum(a.form[m-1]) && j < n && isAlnum(t[j].r) && isAlnum(t[j-1].r) {
 			continue
 		}
 		if prev[j] < bestC || prev[j] == bestC && bestJ >= 0 && pfrom[j] < pfrom[bestJ] {

@@ -621,3 +621,61 @@ func placeBeforeDate(d *doc) (cand, bool) {
 	}
 	return cand{}, false
 }
+
+// excludedBefore counts the lines of page pi before line end that lie in
+// excluded blocks (a window of header lines is widened by them).
+func (d *doc) excludedBefore(pi, end int) int {
+	n := 0
+	for i := 0; i < end; i++ {
+		if d.excluded(pi, i) {
+			n++
+		}
+	}
+	return n
+}
+
+// wrapsOn reports whether a header line ends where a name cannot
+// ("VĂN PHÒNG HĐND VÀ" / "UBND HUYỆN ..."): the next line goes on with
+// the same name, even when it starts like a body's name.
+func wrapsOn(l string) bool {
+	w := strings.Fields(key(l))
+	if len(w) == 0 {
+		return false
+	}
+	switch last := w[len(w)-1]; last {
+	case "VA", "-", "&", ",":
+		return true
+	}
+	return strings.HasSuffix(strings.TrimSpace(l), ",")
+}
+
+// sameColumn reports whether line b shares a column with line a: their
+// word boxes overlap horizontally. Without boxes every line does.
+func sameColumn(p *page, a, b int) bool {
+	if a < 0 {
+		return true
+	}
+	a0, a1, ok1 := p.lineBox(a)
+	b0, b1, ok2 := p.lineBox(b)
+	return !ok1 || !ok2 || a0 < b1 && b0 < a1
+}
+
+// tightBelow reports whether line b is set directly under line a as the
+// next line of one paragraph: less than a line's height between them, and
+// within a's horizontal extent (a body paragraph after a centred or
+// left-column subject is wider).
+func tightBelow(p *page, a, b int) bool {
+	if a < 0 || p.src == nil {
+		return false
+	}
+	at, ab, ok1 := p.lineYBox(a)
+	bt, _, ok2 := p.lineYBox(b)
+	a0, a1, _ := p.lineBox(a)
+	b0, b1, _ := p.lineBox(b)
+	if !ok1 || !ok2 {
+		return false
+	}
+	tol := p.src.Width / 20
+	gap := bt - ab
+	return gap >= -(ab-at)/2 && gap < (ab-at)*4/5 && b0 >= a0-tol && b1 <= a1+tol
+}

@@ -192,6 +192,18 @@ func TestZones(t *testing.T) {
 			class:  "official_letter",
 		},
 		{
+			// A subject wrapped over three lines of its column, a line
+			// opening with the date of the document it quotes and one
+			// with a capital; a received stamp's line beside it.
+			name: "subject wrapped in its column",
+			pages: []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP")[:6], []placed{
+				{60, 210, "V/v triển khai thực hiện Chỉ thị số 26/CT-TTg"}, {700, 225, "Ngày: 9/10/2019"},
+				{60, 240, "ngày 03/08/2019 về kiểm tra việc cấp"}, {60, 270, "Giấy chứng nhận quyền sử dụng đất"},
+			}, letterHeader(100, "")[8:], signatureBlock(800))...)},
+			want:  map[string]string{"subject": "triển khai thực hiện Chỉ thị số 26/CT-TTg ngày 03/08/2019 về kiểm tra việc cấp Giấy chứng nhận quyền sử dụng đất", "doc_number": "215"},
+			class: "official_letter",
+		},
+		{
 			// The parent body on two lines above the issuing office.
 			name: "parent body on two lines",
 			pages: []domain.Page{boxPage(t, 1, join([]placed{
@@ -276,6 +288,7 @@ func TestFuzzyAnchor(t *testing.T) {
 	so := spec(true, false, true, "Số:")
 	copyForm := spec(true, true, false, "SAO Y BẢN CHÍNH", "SAO Y", "BẢN SAO", "SAO LỤC", "TRÍCH SAO")
 	recip := spec(true, false, false, "Nơi nhận:")
+	motto := spec(false, false, false, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 	tests := []struct {
 		name  string
 		set   anchorSet
@@ -302,6 +315,7 @@ func TestFuzzyAnchor(t *testing.T) {
 		{"sở y tế is no copy form", copyForm, "SỞ Y TẾ", false, false, ""},
 		{"a sentence is no copy form", copyForm, "Bản sao giấy khai sinh", false, false, ""},
 		{"Nơi nhận accentless", recip, "Noi nhan:", true, true, ""},
+		{"motto glued to the issuer", motto, "UBND THÀNH PHỐ ĐÔNGCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, ""},
 		{"Nơi nhận misread", recip, "Nơi nhạn;", true, false, ""},
 		{"Nơi nhận lost colon", recip, "Nơi nhận", true, false, ""},
 	}
