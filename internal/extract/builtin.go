@@ -780,10 +780,12 @@ func subject(d *doc) (cand, bool) {
 			if isMotto(k) || rePlaceDateLine.MatchString(fr) || !sameColumn(p, last, i) {
 				continue // the right header column, interleaved
 			}
-			// A line set tight under the last one goes on with the
-			// subject (a wrapped "ngày 12/09/2023 về ...", a capitalised
-			// "Giấy chứng nhận ...").
-			tight := d.zones != nil && tightBelow(p, last, i)
+			// Under "V/v", a line set tight under the last one in the
+			// left column goes on with the subject (a wrapped "ngày
+			// 12/09/2023 về ...", a capitalised "Giấy chứng nhận ...");
+			// a centred subject may be as wide as the body, so there the
+			// sentence rules decide.
+			tight := vv && d.zones != nil && tightBelow(p, last, i)
 			if reSubjectStop.MatchString(fr) && !(tight && strings.HasPrefix(strings.ToLower(strings.TrimSpace(fr)), "ngay")) {
 				break
 			}

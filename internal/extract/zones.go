@@ -183,10 +183,31 @@ func findZones(d *doc, lay *layout) *zones {
 		return nil
 	}
 	z := &zones{lay: lay, excl: make([][]bool, len(d.pages))}
+	carry := false
 	for pi, p := range d.pages {
 		z.excl[pi] = excludedLines(p, pi, lay)
+		if carry {
+			// A copy form that filled the foot of the page before goes on
+			// over this one: nothing after the form is the document's
+			// own header or signature.
+			for i := range p.lines {
+				z.excl[pi][i] = true
+			}
+		}
+		carry = endsExcluded(p, z.excl[pi])
 	}
 	return z
+}
+
+// endsExcluded reports whether the last non-empty line of the page lies in
+// an excluded block.
+func endsExcluded(p *page, excl []bool) bool {
+	for i := len(p.lines) - 1; i >= 0; i-- {
+		if strings.TrimSpace(p.lineText(i)) != "" {
+			return excl[i]
+		}
+	}
+	return false
 }
 
 // excludedLines marks the lines of page pi inside excluded blocks.

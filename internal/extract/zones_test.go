@@ -242,6 +242,19 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter",
 		},
 		{
+			// A copy form under the signature that runs over to the next
+			// page with its own recipients.
+			name: "copy form running onto the next page",
+			pages: []domain.Page{
+				boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP"), signatureBlock(700), []placed{
+					{80, 1450, "ỦY BAN NHÂN DÂN"}, {700, 1460, "SAO Y"}, {80, 1480, "HUYỆN ĐẦM DƠI"},
+					{80, 1510, "Số: 88/SY-UBND"}, {700, 1600, "TL. CHỦ TỊCH"}, {700, 1630, "CHÁNH VĂN PHÒNG"},
+				})...),
+				boxPage(t, 2, []placed{{700, 60, "Lê Thị Mai"}, {60, 160, "Nơi nhận:"}, {60, 190, "- Như trên;"}, {60, 220, "- Lưu: VT."}}...),
+			},
+			want: letter, class: "official_letter",
+		},
+		{
 			// A copy form after the signature, with the copying office's
 			// own signer: the document's signer is the one above it.
 			name: "copy form below the signature",
