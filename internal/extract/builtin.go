@@ -783,9 +783,9 @@ func subject(d *doc) (cand, bool) {
 			// Under "V/v", a line set tight under the last one in the
 			// left column goes on with the subject (a wrapped "ngày
 			// 12/09/2023 về ...", a capitalised "Giấy chứng nhận ...");
-			// a centred subject may be as wide as the body, so there the
-			// sentence rules decide.
-			tight := vv && d.zones != nil && tightBelow(p, last, i)
+			// under a title, only a centred line narrower than the body's
+			// (a body paragraph fills the measure).
+			tight := d.zones != nil && tightBelow(p, last, i) && (vv || centredNarrow(p, last, i))
 			if reSubjectStop.MatchString(fr) && !(tight && strings.HasPrefix(strings.ToLower(strings.TrimSpace(fr)), "ngay")) {
 				break
 			}

@@ -700,3 +700,21 @@ func tightBelow(p *page, a, b int) bool {
 	gap := bt - ab
 	return gap >= -(ab-at)/2 && gap < (ab-at)*4/5 && b0 >= a0-tol && b1 <= a1+tol
 }
+
+// centredNarrow reports whether line b is centred under line a and
+// narrower than the page's widest line by a sixth: the next line of a
+// centred subject, not a body line filling the measure.
+func centredNarrow(p *page, a, b int) bool {
+	a0, a1, ok1 := p.lineBox(a)
+	b0, b1, ok2 := p.lineBox(b)
+	if !ok1 || !ok2 || p.src == nil {
+		return false
+	}
+	widest := 0
+	for i := range p.lines {
+		if x0, x1, ok := p.lineBox(i); ok {
+			widest = max(widest, x1-x0)
+		}
+	}
+	return abs((a0+a1)/2-(b0+b1)/2) < p.src.Width/40 && (b1-b0)*6 < widest*5
+}

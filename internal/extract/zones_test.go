@@ -68,6 +68,11 @@ func signatureBlock(y int) []placed {
 	}
 }
 
+// centred places a line centred on the page (1240 px wide) at y.
+func centred(y int, text string) placed {
+	return placed{620 - 9*len([]rune(text))/2, y, text}
+}
+
 func join(parts ...[]placed) []placed {
 	var out []placed
 	for _, p := range parts {
@@ -202,6 +207,20 @@ func TestZones(t *testing.T) {
 			}, letterHeader(100, "")[8:], signatureBlock(800))...)},
 			want:  map[string]string{"subject": "triển khai thực hiện Chỉ thị số 26/CT-TTg ngày 03/08/2019 về kiểm tra việc cấp Giấy chứng nhận quyền sử dụng đất", "doc_number": "215"},
 			class: "official_letter",
+		},
+		{
+			// A centred subject under the title, wrapped at a symbol's
+			// hyphen and before a date; the body set close under it.
+			name: "centred subject under the title",
+			pages: []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 215/TB-UBND")[:6], []placed{
+				centred(240, "THÔNG BÁO"),
+				centred(275, "Về việc triển khai thực hiện Công văn số 194/BNNMT-"),
+				centred(305, "QLĐĐ ngày 12/09/2023 về tổ chức lấy ý kiến"),
+				{100, 335, "Ngày 16/01/2024, cơ quan nhận được đơn của ông Cao Văn Hoàng, sinh năm 1953, đề nghị"},
+				{60, 365, "giải quyết theo quy định."},
+			}, signatureBlock(800))...)},
+			want:  map[string]string{"subject": "triển khai thực hiện Công văn số 194/BNNMT-QLĐĐ ngày 12/09/2023 về tổ chức lấy ý kiến", "doc_number": "215"},
+			class: "notice",
 		},
 		{
 			// The parent body on two lines above the issuing office.
