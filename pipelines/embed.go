@@ -40,3 +40,10 @@ var CCCDCodes []byte
 //
 //go:embed confidence.yaml
 var Confidence []byte
+
+// Layouts holds the page layouts (layout/*.yaml: where each element of a
+// document sits, its fuzzy anchors and the blocks that are never part of
+// the header) that pipelines and classes name with `layout:`.
+//
+//go:embed layout/*.yaml
+var Layouts embed.FS

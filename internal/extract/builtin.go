@@ -29,9 +29,14 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		return nil
 	}
 	p := d.pages[0]
-	limit := headerEnd(p, 25)
-	text := p.f.text[:p.f.offFold(limit)]
+	text := headerText(d)
 	for _, re := range []*regexp.Regexp{reSoLabel, reBareSymbol} {
+		if re == reBareSymbol {
+			if c := spacedNumber(d, nc); c != nil {
+				return c
+			}
+		}
+		var found *cand
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 			s, e := p.f.rawRange(m[2], m[3])
 			raw := p.f.raw[s:e]
@@ -39,11 +44,27 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 			if !ok {
 				continue
 			}
+			if found != nil {
+				if nr.value != found.value {
+					// Two numbers in the number zone.
+					found.reasons = append(found.reasons, "zone_ambiguous")
+				}
+				break
+			}
 			q := nr.quality
+			anchorQ := 0.6 // no label
 			if re == reBareSymbol {
 				q *= 0.9
+			} else {
+				anchorQ = numberAnchor(d, p, m[0], m[2])
 			}
-			return &cand{value: nr.value, parts: nr.parts, conf: p.conf(s, e) * q, page: p.no, raw: raw}
+			found = &cand{value: nr.value, parts: nr.parts, conf: p.conf(s, e) * q, page: p.no, raw: raw, anchor: anchorQ, reasons: anchorReasons(anchorQ)}
+			if d.zones == nil {
+				break
+			}
+		}
+		if found != nil {
+			return found
 		}
 	}
 	return nil
@@ -106,7 +127,11 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 			// "BÁO CÁO"): the title wins.
 			conf *= 0.95
 		}
-		out = append(out, cand{value: name, conf: conf, page: p.no})
+		anchorQ := 1.0
+		if d.titleLine < 0 {
+			anchorQ = 0.7 // no title line: the class's type
+		}
+		out = append(out, cand{value: name, conf: conf, page: p.no, anchor: anchorQ})
 	case "number_symbol":
 		if d.numSym == nil {
 			return nil
@@ -122,6 +147,10 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 	case "place_date":
 		if cd, ok := placeDate(d, f.part); ok {
 			out = append(out, cd)
+		} else if f.part == "place" {
+			if cd, ok := placeBeforeDate(d); ok {
+				out = append(out, cd)
+			}
 		}
 	case "issuer":
 		if cd, ok := issuer(d); ok {
@@ -136,7 +165,7 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 			out = append(out, cd)
 		}
 	case "signer":
-		if pageIdx != len(d.pages)-1 {
+		if pageIdx != d.signPage() {
 			return nil
 		}
 		if name, pos, ok := signer(d); ok {
@@ -165,21 +194,30 @@ func placeDate(d *doc, part string) (cand, bool) {
 		p     *page
 		s, e  int
 		place string
+		q     float64 // how well ", ngày" matched
 	}
 	var first *hit
 	var best *hit
 	for pi, p := range d.pages {
 		text := p.f.text
 		for _, m := range reDateLine.FindAllStringIndex(text, -1) {
+			if !d.inDateZone(pi, p.lineAt(p.f.off[m[0]])) {
+				continue // a copy form's or stamp's own date, or one quoted in the body
+			}
 			ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
 			before := text[ls:m[0]]
 			if pi == 0 && first == nil && p.lineAt(p.f.off[m[0]]) < headerLineLimit(p, 20) {
 				first = &hit{p: p, s: m[0], e: m[1]}
 			}
-			if strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
+			if strings.TrimRight(before, " \t") != strings.TrimRight(before, " \t,;.") {
+				// ", ngày" (a comma OCR may read as ";" or ".")
 				rs, re := p.f.rawRange(ls, m[0])
 				if place := placeName(p.f.raw[rs:re]); place != "" {
-					best = &hit{p: p, s: m[0], e: m[1], place: place}
+					q := 1.0
+					if !strings.HasSuffix(strings.TrimRight(before, " \t"), ",") {
+						q = 0.9
+					}
+					best = &hit{p: p, s: m[0], e: m[1], place: place, q: q}
 					break
 				}
 			}
@@ -202,13 +240,17 @@ func placeDate(d *doc, part string) (cand, bool) {
 		return cand{}, false
 	}
 	conf := p.conf(rs, re) * nr.quality
+	q, reasons := best.q, anchorReasons(best.q)
+	if best.place == "" {
+		q, reasons = 0.7, nil // a date in the header without "<place>, ngày"
+	}
 	if part == "place" {
 		if best.place == "" {
 			return cand{}, false
 		}
-		return cand{value: best.place, conf: conf, page: p.no, raw: best.place}, true
+		return cand{value: best.place, conf: conf, page: p.no, raw: best.place, anchor: q, reasons: reasons}, true
 	}
-	return cand{value: nr.value, conf: conf, page: p.no, raw: raw}, true
+	return cand{value: nr.value, conf: conf, page: p.no, raw: raw, anchor: q, reasons: reasons}, true
 }
 
 // headerLineLimit returns the index of the n-th non-empty line.
@@ -229,7 +271,7 @@ func headerLineLimit(p *page, n int) int {
 // placeName takes the place from the text before ", ngày": the trailing run
 // of words after anything that belongs to the number/symbol column.
 func placeName(before string) string {
-	s := strings.TrimRight(strings.TrimSpace(before), ",")
+	s := strings.TrimRight(strings.TrimSpace(before), ",;.")
 	if i := strings.LastIndex(s, "  "); i >= 0 {
 		s = s[i:]
 	}
@@ -282,8 +324,12 @@ func issuer(d *doc) (cand, bool) {
 	// With word boxes, the header is read as two columns: words starting
 	// left of the motto's first word belong to the issuer's column, which
 	// drops pieces of the motto and rule debris that OCR put on its lines.
-	cut := mottoX(p, min(end, 8))
-	for i := 0; i < end && i < 15; i++ {
+	cut := mottoX(p, min(end, 8+d.excludedBefore(0, end)))
+	for i, n := 0, 0; i < end && n < 15; i++ {
+		if d.excluded(0, i) {
+			continue // a copy form or received stamp over the header
+		}
+		n++
 		if cut > 0 {
 			lines = append(lines, p.lineLeft(i, cut))
 			continue
@@ -291,7 +337,7 @@ func issuer(d *doc) (cand, bool) {
 		lines = append(lines, p.lineText(i))
 	}
 	if len(lines) > 0 {
-		conf = p.conf(0, p.lines[min(end, len(p.lines))-1].end)
+		conf = p.conf(0, p.lines[max(min(end, len(p.lines))-1, 0)].end)
 	}
 	var parts []string
 	parent := ""
@@ -344,7 +390,7 @@ func issuer(d *doc) (cand, bool) {
 		if _, ok := matchLevel(k, urgencyLevels); ok {
 			continue
 		}
-		if started && isBodyStart(k) {
+		if started && isBodyStart(k) && !wrapsOn(parts[len(parts)-1]) {
 			parent = strings.Join(parts, " ") // previous lines were the parent body
 			parts = nil
 		}
@@ -374,7 +420,7 @@ func issuer(d *doc) (cand, bool) {
 		conf *= 0.6
 	}
 	v = withLocality(v, parent)
-	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v}, true
+	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v, anchor: 1}, true
 }
 
 // reUnitDot finds a unit word followed by a stray dot ("TỈNH. CÀ MAU").
@@ -504,8 +550,12 @@ var reSignBody = regexp.MustCompile(`^['\x60]?(?:T[Il1|]?M|[Il1|]M|T/M)\s*[.:]?\
 // signatureIssuer finds the issuing body in the signature block of the last
 // page and completes its locality from the parcel or residence address.
 func signatureIssuer(d *doc) (cand, bool) {
-	p := d.pages[len(d.pages)-1]
+	pi := d.signPage()
+	p := d.pages[pi]
 	for i := len(p.lines) - 1; i >= 0; i-- {
+		if d.excluded(pi, i) {
+			continue
+		}
 		raw := strings.TrimSpace(p.lineText(i))
 		if raw == "" || !mostlyUpper(raw) {
 			continue
@@ -534,7 +584,8 @@ func signatureIssuer(d *doc) (cand, bool) {
 			}
 		}
 		v := nfc(body)
-		return cand{value: v, conf: conf, page: p.no, raw: v}, true
+		// Not in the header's issuer zone: from the signature block.
+		return cand{value: v, conf: conf, page: p.no, raw: v, anchor: 0.7}, true
 	}
 	return cand{}, false
 }
@@ -573,7 +624,7 @@ var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/
 var reSoStart = regexp.MustCompile(`^\s*[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
 
 func isMotto(k string) bool {
-	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" {
+	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" {
 		return true // the motto wrapped onto a second line
 	}
 	for _, m := range mottoPrefixes {
@@ -642,6 +693,7 @@ func subject(d *doc) (cand, bool) {
 	p := d.pages[0]
 	start := -1
 	vv := false
+	vvAnchor := 1.0
 	if d.titleLine >= 0 {
 		start = d.titleLine + 1
 	} else {
@@ -657,8 +709,11 @@ func subject(d *doc) (cand, bool) {
 			if strings.HasPrefix(lineKey(raw), "KINH GUI") {
 				break
 			}
-			if reVv.MatchString(fold(raw)) {
-				start, vv = i, true
+			if d.excluded(0, i) {
+				continue
+			}
+			if h, ok := subjectAnchor(d, raw); ok {
+				start, vv, vvAnchor = i, true, h.score
 				break
 			}
 		}
@@ -667,18 +722,20 @@ func subject(d *doc) (cand, bool) {
 		return cand{}, false
 	}
 	var parts []string
+	last := -1 // the line of the last part
 	conf := 0.0
 	n := 0
 	size := 0
 	for i := start; i < len(p.lines) && len(parts) < 6 && size < 500; i++ {
+		if d.excluded(0, i) {
+			continue
+		}
 		raw := strings.TrimSpace(p.lineText(i))
 		fr := fold(raw)
 		if len(parts) == 0 {
 			// Drop "V/v" or "Về việc" before the subject.
-			if m := reVv.FindStringIndex(fr); m != nil {
-				f := newFolded(raw)
-				_, e := f.rawRange(m[0], m[1])
-				raw = strings.TrimSpace(raw[e:])
+			if h, ok := subjectAnchor(d, raw); ok {
+				raw = strings.TrimSpace(strings.TrimLeft(raw[h.end:], ":. "))
 				fr = fold(raw)
 			} else if reBodyStart.MatchString(fr) {
 				break // no subject: the body begins (or OCR lost the subject)
@@ -710,10 +767,16 @@ func subject(d *doc) (cand, bool) {
 				break
 			}
 			k := lineKey(raw)
-			if isMotto(k) || rePlaceDateLine.MatchString(fr) {
+			if isMotto(k) || rePlaceDateLine.MatchString(fr) || !sameColumn(p, last, i) {
 				continue // the right header column, interleaved
 			}
-			if reSubjectStop.MatchString(fr) {
+			// Under "V/v", a line set tight under the last one in the
+			// left column goes on with the subject (a wrapped "ngày
+			// 12/09/2023 về ...", a capitalised "Giấy chứng nhận ...");
+			// under a title, only a centred line narrower than the body's
+			// (a body paragraph fills the measure).
+			tight := d.zones != nil && tightBelow(p, last, i) && (vv || centredNarrow(p, last, i))
+			if reSubjectStop.MatchString(fr) && !(tight && strings.HasPrefix(strings.ToLower(strings.TrimSpace(fr)), "ngay")) {
 				break
 			}
 			if _, ok := matchLevel(k, secrecyLevels); ok {
@@ -735,7 +798,7 @@ func subject(d *doc) (cand, bool) {
 				}
 				parts[len(parts)-1] = strings.TrimRight(prev, ".:; ")
 			}
-			if unicode.IsUpper(first) {
+			if unicode.IsUpper(first) && !tight {
 				pw := strings.Fields(key(prev))
 				rw := strings.Fields(raw)
 				short := len(rw) <= 3 && !strings.ContainsAny(raw, ".,;:")
@@ -749,6 +812,7 @@ func subject(d *doc) (cand, bool) {
 			}
 		}
 		parts = append(parts, raw)
+		last = i
 		size += len(raw)
 		l := p.lines[i]
 		conf += p.conf(l.start, l.end)
@@ -762,13 +826,17 @@ func subject(d *doc) (cand, bool) {
 	// belongs to the word before it.
 	v = strings.ReplaceAll(v, " . ", " ")
 	v = strings.ReplaceAll(v, " , ", ", ")
+	// A symbol wrapped at its hyphen ("194/BNNMT-" / "QLĐĐ ngày ...").
+	v = reWrapHyphen.ReplaceAllString(v, "$1-$2")
 	v = strings.TrimSpace(strings.TrimLeft(v, "-:;., "))
 	v = strings.TrimRight(v, " ;,.:-_")
 	if v == "" {
 		return cand{}, false
 	}
-	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no}, true
+	return cand{value: v, conf: conf / float64(n) * 0.95, page: p.no, anchor: vvAnchor, reasons: anchorReasons(vvAnchor)}, true
 }
+
+var reWrapHyphen = regexp.MustCompile(`([\p{Lu}\pN])- (\p{Lu})`)
 
 var reVv = regexp.MustCompile(`(?i)^[ \t\-_.,:;|'"~*•]*(?:V\s*[/\\|1l]\s*[vV]\b|Ve\s+viec\b)[ \t]*[:.]?`)
 
@@ -805,13 +873,17 @@ var reSignPrefix = signPrefixRegexp()
 // the last line that looks like a person's name, the position the capital
 // lines above it.
 func signer(d *doc) (cand, cand, bool) {
-	p := d.pages[len(d.pages)-1]
+	pi := d.signPage()
+	p := d.pages[pi]
 	nameIdx := -1
 	raw := ""
 	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
+		if d.excluded(pi, i) {
+			continue // a copy form's signer
+		}
 		// The whole line, or its right part when a wide gap splits it (the
 		// name beside the last "Nơi nhận" line).
-		for _, c := range []string{p.lineText(i), p.lineLastSegment(i)} {
+		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
 			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
 			if c != "" && looksLikeName(c) {
 				nameIdx, raw = i, c
@@ -827,7 +899,7 @@ func signer(d *doc) (cand, cand, bool) {
 		return cand{}, cand{}, false
 	}
 	l := p.lines[nameIdx]
-	name := cand{value: nr.value, conf: p.conf(l.start, l.end) * nr.quality, page: p.no, raw: raw}
+	name := cand{value: nr.value, conf: p.conf(l.start, l.end) * nr.quality, page: p.no, raw: raw, anchor: 1}
 	// The signature block is a column: when the name sits right of the
 	// page's middle, the lines above it are read from a quarter page left
 	// of the name's centre, which leaves out a "Nơi nhận" column that OCR
@@ -839,44 +911,56 @@ func signer(d *doc) (cand, cand, bool) {
 	// Position: capital lines above the name, skipping signature marks.
 	var pos []string
 	pconf := 0.0
-	for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
-		r := p.lineText(i)
-		if colX >= 0 {
-			r = p.lineRight(i, colX)
-		}
-		r = strings.TrimSpace(r)
-		// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
-		// no title is that short.
-		if r != "" && letterCount(r) < 4 {
-			continue
-		}
-		if r == "" || isSignMark(r) {
-			if len(pos) > 0 && r == "" && nameIdx-i > 8 {
-				break
+	walk := func(p *page, pi, nameIdx int) {
+		for i := nameIdx - 1; i >= 0 && nameIdx-i < 12; i-- {
+			r := p.lineText(i)
+			if colX >= 0 {
+				r = p.lineRight(i, colX)
 			}
-			continue
-		}
-		k := lineKey(r)
-		if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
-			if len(pos) > 0 {
-				break
+			if d.excluded(pi, i) {
+				r = ""
 			}
-			if strings.HasPrefix(k, "NOI NHAN") || !mostlyUpper(r) {
+			r = strings.TrimSpace(r)
+			// A scrap of the signature or seal read as letters ("Ẻ", "7 TA"):
+			// no title is that short.
+			if r != "" && letterCount(r) < 4 {
 				continue
 			}
-			continue
+			if r == "" || isSignMark(r) {
+				if len(pos) > 0 && r == "" && nameIdx-i > 8 {
+					break
+				}
+				continue
+			}
+			k := lineKey(r)
+			if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
+				if len(pos) > 0 {
+					break
+				}
+				if strings.HasPrefix(k, "NOI NHAN") || !mostlyUpper(r) {
+					continue
+				}
+				continue
+			}
+			// Keep only the right column when a "Nơi nhận" column merged in.
+			if j := strings.Index(strings.ToUpper(fold(r)), "NOI NHAN"); j >= 0 {
+				continue
+			}
+			pos = append([]string{r}, pos...)
+			ll := p.lines[i]
+			pconf = p.conf(ll.start, ll.end)
+			if (reSignPrefix.MatchString(strings.ToUpper(fold(r))) || d.role("authority").has(r)) && len(pos) > 0 && i > 0 {
+				// The authority prefix line (TM./KT.) opens the block.
+				break
+			}
 		}
-		// Keep only the right column when a "Nơi nhận" column merged in.
-		if j := strings.Index(strings.ToUpper(fold(r)), "NOI NHAN"); j >= 0 {
-			continue
-		}
-		pos = append([]string{r}, pos...)
-		ll := p.lines[i]
-		pconf = p.conf(ll.start, ll.end)
-		if reSignPrefix.MatchString(strings.ToUpper(fold(r))) && len(pos) > 0 && i > 0 {
-			// The authority prefix line (TM./KT.) opens the block.
-			break
-		}
+	}
+	walk(p, pi, nameIdx)
+	if len(pos) == 0 && pi > 0 && nameIdx < 3 {
+		// The name at the top of its page: the block began at the foot
+		// of the page before.
+		prev := d.pages[pi-1]
+		walk(prev, pi-1, len(prev.lines))
 	}
 	position := cand{}
 	if len(pos) > 0 {
@@ -896,6 +980,7 @@ func signer(d *doc) (cand, cand, bool) {
 			v = strings.TrimSpace(reSignPrefix.ReplaceAllString(nfc(v), ""))
 		}
 		position = cand{value: v, conf: pconf, page: p.no, raw: v}
+		position.anchor, position.reasons = authorityAnchor(d, pos[0])
 	}
 	return name, position, true
 }

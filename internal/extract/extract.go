@@ -121,6 +121,9 @@ type doc struct {
 	numSym    *cand
 	// fallback is set for unknown documents, where header rules are guesses.
 	fallback bool
+	// zones is the layout's reading of the pages (zones.go), nil when the
+	// class has no layout.
+	zones *zones
 }
 
 // cand is a candidate value for a field.
@@ -156,6 +159,8 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		d.pages = append(d.pages, layoutPage(&pages[i]))
 		orig.pages = append(orig.pages, preparePage(&pages[i]))
 	}
+	// The number is read before classification with the NĐ 30 layout.
+	d.zones = findZones(d, defaultLayout)
 	d.numSym = builtinNumberSymbol(d)
 	c, conf, err := e.classify(d, hint)
 	if err != nil {
@@ -171,7 +176,11 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 	if c.typeAbbr == "" && d.titleKey != "" {
 		nc.typeAbbr = typeAbbrForTitle(d.titleKey)
 	}
-	if d.numSym != nil && nc.typeAbbr != "" {
+	if c.layout != defaultLayout {
+		// The class reads its page by its own layout (or none).
+		d.zones = findZones(d, c.layout)
+		d.numSym = builtinNumberSymbolCtx(d, nc)
+	} else if d.numSym != nil && nc.typeAbbr != "" {
 		// Re-read the symbol now that the title word is known (Đ/D repair).
 		d.numSym = builtinNumberSymbolCtx(d, nc)
 	}

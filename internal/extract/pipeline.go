@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,6 +28,9 @@ type fileSpec struct {
 	OCR          OCRHints    `yaml:"ocr"`
 	CommonFields []fieldSpec `yaml:"common_fields"`
 	Classes      []classSpec `yaml:"classes"`
+	// Layout names pipelines/layout/<name>.yaml, the page layout the
+	// header builtins read by (zones.go); none or empty for no zones.
+	Layout string `yaml:"layout"`
 }
 
 // OCRHints are a pipeline's OCR settings, for the OCR stage to use when the
@@ -55,6 +59,8 @@ type classSpec struct {
 	TextSensitivity string      `yaml:"text_sensitivity"`
 	Cues            []cueSpec   `yaml:"cues"`
 	Fields          []fieldSpec `yaml:"fields"`
+	// Layout overrides the pipeline's layout ("none" turns zones off).
+	Layout string `yaml:"layout"`
 }
 
 type cueSpec struct {
@@ -113,6 +119,9 @@ type class struct {
 	cues     []cue
 	fields   []*field
 	pipeline *Pipeline
+	layout   *layout // nil: no zones
+	// layoutName is the `layout:` key of the class, else of its pipeline.
+	layoutName string
 }
 
 type cue struct {
@@ -262,6 +271,17 @@ func load(fsys fs.FS, prefix string) (*Engine, error) {
 				v.add("%s: classes[%d].id: class id %q is also a pipeline name", display, i, c.id)
 			}
 		}
+		for i, c := range p.classes {
+			if c.layoutName == "" || c.layoutName == layoutNone {
+				continue
+			}
+			l, err := loadLayout(fsys, prefix, c.layoutName)
+			if err != nil {
+				v.add("%s: classes[%d] (%s): %v", display, i, c.id, err)
+				continue
+			}
+			c.layout = l
+		}
 		e.pipelines = append(e.pipelines, p)
 	}
 	for _, p := range e.pipelines {
@@ -325,7 +345,7 @@ func parseFile(display string, data []byte, v *validationErrors) *Pipeline {
 	}
 	for i, cs := range fsp.Classes {
 		at := fmt.Sprintf("%s: classes[%d]", display, i)
-		c := &class{id: cs.ID, title: cs.Title, docType: nfc(cs.DocType), typeAbbr: cs.TypeAbbr, fallback: cs.Fallback, priority: cs.Priority, pipeline: p}
+		c := &class{id: cs.ID, title: cs.Title, docType: nfc(cs.DocType), typeAbbr: cs.TypeAbbr, fallback: cs.Fallback, priority: cs.Priority, pipeline: p, layoutName: cmp.Or(cs.Layout, fsp.Layout)}
 		c.titleEN = cs.TitleEN
 		if !reFieldName.MatchString(c.id) {
 			v.add("%s.id: %q must be lower case letters, digits and _", at, c.id)
