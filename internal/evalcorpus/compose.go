@@ -31,6 +31,8 @@ const (
 	FeatUrgency        = "urgency_mark"
 	FeatSecrecy        = "secrecy_mark"
 	FeatUnit2025       = "unit_after_2025"
+	FeatCertified      = "certified_copy_stamp"
+	FeatSignTL         = "signature_tl"
 )
 
 // builder composes one document: its page description and its truth.
@@ -45,6 +47,18 @@ type builder struct {
 	feats      map[string]bool
 	page       docPage
 	accentless bool
+	// force is a feature this document must draw (chosen by its index,
+	// so every feature occurs in every half whatever the seeds give).
+	force string
+}
+
+// forced are the features given in turn to administrative documents.
+var forced = []string{FeatCopyTop, FeatParentTwoLines, FeatReceivedStamp, FeatQuotedRef, FeatHandwritten, FeatCopyBottom, FeatAccentless, FeatSignPage2}
+
+// want draws a feature with probability p, or always when forced.
+func (b *builder) want(f string, p float64) bool {
+	c := b.chance(p)
+	return c || b.force == f
 }
 
 func newBuilder(seed int64, class string) *builder {
@@ -53,7 +67,7 @@ func newBuilder(seed int64, class string) *builder {
 	b.prov = pick(r, provinces)
 	b.date = time.Date(2012+r.IntN(14), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 	b.page = docPage{Font: pick(r, fonts), Size: pick(r, []float64{13, 13, 13.5, 14, 12.5}), Leading: 1.25 + r.Float64()*0.15,
-		MarginTop: 15 + r.IntN(8), MarginLeft: 25 + r.IntN(8), LeftWidth: 40 + r.IntN(5), SignGap: 55 + r.IntN(30)}
+		HeadSize: pick(r, []float64{12, 12.5, 13}), MarginTop: 15 + r.IntN(8), MarginLeft: 25 + r.IntN(8), LeftWidth: 40 + r.IntN(5), SignGap: 55 + r.IntN(30)}
 	return b
 }
 
@@ -102,13 +116,17 @@ func (b *builder) adminIssuer() issuer {
 	p := b.prov
 	provLine := upper(b.provinceUnit())
 	parent := func(short string) []string {
-		if b.chance(0.5) {
+		if b.want(FeatParentTwoLines, 0.5) {
 			b.feat(FeatParentTwoLines)
 			return []string{"ỦY BAN NHÂN DÂN", short}
 		}
 		return []string{"UBND " + short}
 	}
-	switch k := b.r.IntN(10); {
+	k := b.r.IntN(10)
+	if b.force == FeatParentTwoLines && (k < 3 || k >= 8) {
+		k = 4
+	}
+	switch {
 	case k < 3:
 		return issuer{lines: []string{"ỦY BAN NHÂN DÂN", provLine}, name: "Ủy ban nhân dân " + b.provinceUnit(), abbr: "UBND",
 			place: p.name, collect: "TM. ỦY BAN NHÂN DÂN", head: "CHỦ TỊCH", deputy: "PHÓ CHỦ TỊCH", divisions: ubndDivisions, unit: b.provinceUnit()}
@@ -163,6 +181,9 @@ func (b *builder) placeDate(place string, hand bool) template.HTML {
 		return template.HTML(template.HTMLEscapeString(place+", ngày ")) + handwritten(b.r, strconv.Itoa(b.date.Day())) +
 			template.HTML(" tháng ") + handwritten(b.r, strconv.Itoa(int(b.date.Month()))) + template.HTML(template.HTMLEscapeString(fmt.Sprintf(" năm %d", b.date.Year())))
 	}
+	if b.chance(0.25) { // older documents do not pad days and months
+		return template.HTML(template.HTMLEscapeString(fmt.Sprintf("%s, ngày %d tháng %d năm %d", place, b.date.Day(), int(b.date.Month()), b.date.Year())))
+	}
 	return template.HTML(template.HTMLEscapeString(place + ", " + viDate(b.date)))
 }
 
@@ -195,9 +216,13 @@ func (b *builder) sign(is issuer, recipients []string) *signature {
 	if is.collect != "" {
 		auth = append(auth, is.collect)
 	}
-	if b.chance(0.5) {
+	switch x := b.r.Float64(); {
+	case x < 0.15 && is.head != "CHÁNH VĂN PHÒNG":
+		b.feat(FeatSignTL)
+		auth = []string{"TL. " + is.head, "CHÁNH VĂN PHÒNG"}
+	case x < 0.6:
 		auth = append(auth, "KT. "+is.head, is.deputy)
-	} else {
+	default:
 		auth = append(auth, is.head)
 	}
 	s := &signature{Authority: auth, Signer: b.officialName(), Recipients: recipients}
@@ -230,7 +255,7 @@ func (b *builder) recipients(is issuer) []string {
 func (b *builder) subject(is issuer) string {
 	s := pick(b.r, subjects)
 	s = strings.NewReplacer("%P", b.provinceUnit(), "%U", is.unit, "%Y", strconv.Itoa(b.date.Year())).Replace(s)
-	if b.chance(0.3) {
+	if b.want(FeatQuotedRef, 0.3) {
 		b.feat(FeatQuotedRef)
 		q := strings.ReplaceAll(pick(b.r, quotedDocs), "%N", strconv.Itoa(1+b.r.IntN(300)))
 		d := b.date.AddDate(0, -1-b.r.IntN(5), -b.r.IntN(20))
@@ -297,6 +322,9 @@ func (b *builder) annexPeople(docRef string) *grid {
 // number and date.
 func (b *builder) copyOf(is issuer) {
 	top := b.chance(0.5)
+	if b.force == FeatCopyTop || b.force == FeatCopyBottom {
+		top = b.force == FeatCopyTop
+	}
 	if top {
 		b.feat(FeatCopyTop)
 	} else {
@@ -331,7 +359,7 @@ func (b *builder) receivedStamp() {
 	b.feat(FeatReceivedStamp)
 	d := b.date.AddDate(0, 0, 1+b.r.IntN(6))
 	org := pick(b.r, []string{"VĂN PHÒNG UBND " + upper(b.provinceUnit()), "SỞ TƯ PHÁP", "UBND " + upper(pick(b.r, b.prov.districts).name)})
-	b.page.Stamp = &stamp{Left: 4 + b.r.Float64()*60, Top: -2 + b.r.Float64()*14, Rotate: -7 + b.r.Float64()*10,
+	b.page.Stamp = &stamp{Left: b.r.Float64() * 75, Top: b.r.Float64() * 4, Rotate: -7 + b.r.Float64()*10,
 		Lines: []template.HTML{
 			template.HTML(`<div class="big">` + template.HTMLEscapeString(org) + `</div>`),
 			template.HTML(`<div class="big">CÔNG VĂN ĐẾN</div>`),
@@ -364,8 +392,8 @@ func (b *builder) admin(aboutLand bool) {
 			symbol += "-" + pick(b.r, is.divisions)
 		}
 	}
-	b.accentless = b.chance(0.18)
-	handNo, handDate := b.chance(0.3), false
+	b.accentless = b.want(FeatAccentless, 0.15)
+	handNo, handDate := b.want(FeatHandwritten, 0.25), false
 	if handNo {
 		handDate = b.chance(0.7)
 		b.feat(FeatHandwritten)
@@ -406,6 +434,7 @@ func (b *builder) admin(aboutLand bool) {
 	}
 	b.marks(h)
 	b.page.Head = h
+	b.page.PageNumbers = b.chance(0.8)
 	if t.title != "" {
 		b.page.Title = []string{t.title}
 		pre := ""
@@ -416,6 +445,13 @@ func (b *builder) admin(aboutLand bool) {
 	}
 	switch b.class {
 	case "official_letter":
+		if b.chance(0.4) {
+			for _, i := range b.r.Perm(len(agencies))[:2+b.r.IntN(2)] {
+				b.page.ToList = append(b.page.ToList, "- "+agencies[i].name+";")
+			}
+			b.page.ToList = append(b.page.ToList, "- Ủy ban nhân dân các xã, phường.")
+			break
+		}
 		b.page.To = "Kính gửi: " + pick(b.r, []string{"Các sở, ban, ngành " + b.provinceUnit(), "Ủy ban nhân dân các xã, phường", "Sở Nông nghiệp và Môi trường", "Chi nhánh Văn phòng đăng ký đất đai"}) + "."
 	case "submission":
 		b.page.To = "Kính gửi: Ủy ban nhân dân " + b.provinceUnit() + "."
@@ -435,7 +471,7 @@ func (b *builder) admin(aboutLand bool) {
 		b.page.Blocks = append(b.page.Blocks, block{Class: "c b", Para: "QUYẾT ĐỊNH:"})
 	}
 	nPara := 2 + b.r.IntN(3)
-	signBreak := b.chance(0.3)
+	signBreak := b.want(FeatSignPage2, 0.25)
 	if signBreak {
 		nPara += 3
 		b.feat(FeatSignPage2)
@@ -486,10 +522,10 @@ func (b *builder) admin(aboutLand bool) {
 	s.Break = signBreak
 	b.page.Sign = s
 	b.page.Annex = ann
-	if b.chance(0.3) {
+	if b.want(FeatCopyTop, 0.25) || b.force == FeatCopyBottom {
 		b.copyOf(is)
 	}
-	if b.chance(0.22) {
+	if b.want(FeatReceivedStamp, 0.2) {
 		b.receivedStamp()
 	}
 }

@@ -41,7 +41,7 @@ import (
 
 // Version names the generator's output; bump it when a change alters the
 // documents, so cached pages are not reused.
-const Version = "e1"
+const Version = "e2"
 
 // Halves of the corpus.
 const (
@@ -92,7 +92,7 @@ var schedule = []string{
 	"submission", "official_letter", "decision", "plan", "civil_status_other", "other_administrative", "official_letter", "land_certificate",
 	"birth_extract_en", "notice", "party", "decision", "official_letter_land", "submission", "report", "other_administrative",
 	"official_letter", "land_certificate", "birth_extract", "decision", "notice", "plan", "party", "civil_status_other",
-	"official_letter_land", "report", "submission", "land_certificate", "birth_extract_en", "decision", "official_letter", "other_administrative",
+	"official_letter_land", "report", "submission", "land_certificate", "birth_extract_en", "decision", "official_letter", "generic",
 }
 
 // DefaultCacheDir is where rendered pages are cached by default.
@@ -167,6 +167,7 @@ func compose(half string, i int, seed int64) (*builder, string) {
 		class = "birth_extract"
 	}
 	b := newBuilder(seed, class)
+	b.force = forced[i%len(forced)]
 	switch kind {
 	case "official_letter_land":
 		b.admin(true)
@@ -180,6 +181,8 @@ func compose(half string, i int, seed int64) (*builder, string) {
 		b.englishTranslation(true)
 	case "party":
 		b.party()
+	case "generic":
+		b.petition()
 	default:
 		b.admin(false)
 	}

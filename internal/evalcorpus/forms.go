@@ -107,6 +107,9 @@ func (b *builder) landCertificate() {
 		)
 	}
 	b.page.Sign = sig
+	if b.chance(0.5) {
+		b.certify("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH")
+	}
 }
 
 // birthExtract composes a Vietnamese birth extract as a bordered table,
@@ -179,6 +182,9 @@ func (b *builder) birthExtract() {
 	b.set("signer_name", signer)
 	b.set("signer_position", auth[len(auth)-1])
 	b.page.Sign = &signature{Authority: auth, Signer: signer, Note: "(Ký, ghi rõ họ, chữ đệm, tên và đóng dấu)"}
+	if b.chance(0.5) {
+		b.certify("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH")
+	}
 }
 
 // englishTranslation composes an English translation of a birth or
@@ -280,7 +286,56 @@ func (b *builder) englishTranslation(marriage bool) {
 		Authority: []string{"ON BEHALF OF THE PEOPLE'S COMMITTEE", pos}, Note: "(signed and sealed)", Signer: upper(signer)}
 	b.page.Foot = "I, the undersigned translator, certify that this translation is true and accurate to the Vietnamese original. " +
 		"Certified at the Justice Division, " + prov + "."
+	if b.chance(0.4) {
+		b.certify("CHỨNG THỰC CHỮ KÝ NGƯỜI DỊCH")
+	}
 	if b.chance(0.5) {
 		b.page.Foot += " Translator's certification No. " + strconv.Itoa(100+b.r.IntN(900)) + ", Book No. 02/2024-SCT/CK,ĐC."
 	}
+}
+
+// certify adds the commune's certification that a copy matches the
+// original (chứng thực bản sao), with its own number, book and date.
+func (b *builder) certify(kind string) {
+	b.feat(FeatCertified)
+	d := pick(b.r, b.prov.districts)
+	c := pick(b.r, d.communes)
+	when := b.date.AddDate(b.r.IntN(3), 1+b.r.IntN(10), b.r.IntN(20))
+	_, cname, _ := strings.Cut(c, " ")
+	b.page.Copy = &copyBlock{Kind: kind, Agency: []string{"ỦY BAN NHÂN DÂN", upper(c)},
+		Number:    fmt.Sprintf("Số chứng thực: %d, Quyển số: %02d/%d-SCBS", 1+b.r.IntN(900), 1+b.r.IntN(3), when.Year()),
+		PlaceDate: cname + ", " + viDate(when), Authority: []string{"NGƯỜI THỰC HIỆN CHỨNG THỰC", "PHÓ CHỦ TỊCH"}, Signer: b.officialName()}
+}
+
+// petition composes a citizen's petition (class generic): no issuer, no
+// number; the petitioner's particulars as labelled lines.
+func (b *builder) petition() {
+	p := newPerson(b.r, b.prov, b.chance(0.5), 1950, 2003)
+	d := pick(b.r, b.prov.districts)
+	c := pick(b.r, d.communes)
+	_, cname, _ := strings.Cut(c, " ")
+	b.set("person_names", p.name)
+	b.set("cccd", p.cccd)
+	b.set("addresses", p.address)
+	b.set("issued_date", b.date.Format("2006-01-02"))
+	b.set("issue_place", cname)
+	var birth string
+	if b.chance(0.4) {
+		b.set("birth_dates", strconv.Itoa(p.birth.Year()))
+		birth = "Năm sinh: " + strconv.Itoa(p.birth.Year())
+	} else {
+		b.set("birth_dates", p.iso())
+		birth = "Sinh ngày: " + b.pii(p.dmy())
+	}
+	b.pii(p.name, p.cccd, p.address, p.phone)
+	b.page.Top = []line{{"c b", motto[0]}, {"c b", motto[1]}}
+	b.page.Title = []string{pick(b.r, []string{"ĐƠN ĐỀ NGHỊ", "ĐƠN XIN XÁC NHẬN", "ĐƠN KIẾN NGHỊ"})}
+	b.page.To = "Kính gửi: Ủy ban nhân dân " + c + ", " + d.kind + " " + d.name
+	b.page.Blocks = append(b.page.Blocks,
+		block{Rows: [][]string{{"Tôi tên là: " + p.name}, {birth}, {"Số CCCD: " + p.cccd}, {"Nơi thường trú: " + p.address}, {"Điện thoại: " + p.phone}}},
+		block{Para: "Tôi làm đơn này kính đề nghị " + pick(b.r, []string{"Ủy ban nhân dân xã xác nhận nơi cư trú để bổ sung hồ sơ vay vốn.",
+			"cơ quan có thẩm quyền xem xét, giải quyết việc cấp lại bản sao giấy khai sinh.", "Ủy ban nhân dân xem xét, giải quyết việc tranh chấp ranh giới đất với hộ liền kề."})},
+		block{Para: "Tôi xin cam đoan những nội dung nêu trên là đúng sự thật và chịu trách nhiệm trước pháp luật. Trân trọng cảm ơn./."},
+	)
+	b.page.Sign = &signature{PlaceDate: b.placeDate(cname, false), Authority: []string{"NGƯỜI LÀM ĐƠN"}, Note: "(Ký và ghi rõ họ tên)", Signer: p.name}
 }

@@ -18,11 +18,15 @@ var docTemplate = template.Must(template.ParseFS(templateFS, "templates/doc.html
 type docPage struct {
 	Font       string
 	Size       float64 // points
+	HeadSize   float64 // points, the header table (NĐ 30: 12-13)
 	Leading    float64
 	MarginTop  int // mm
 	MarginLeft int // mm
 	LeftWidth  int // per cent of the header's left column
 	SignGap    int // px between the authority lines and the signer's name
+	// PageNumbers prints the page number at the top centre from the
+	// second page on (NĐ 30).
+	PageNumbers bool
 
 	Stamp   *stamp
 	Copy    *copyBlock
@@ -31,6 +35,7 @@ type docPage struct {
 	Title   []string
 	Subject []string
 	To      string
+	ToList  []string
 	Blocks  []block
 	Sign    *signature
 	Annex   *grid
