@@ -27,14 +27,7 @@ func (b *builder) landCertificate() {
 	for _, o := range owners {
 		b.set("person_names", o.name)
 		b.set("cccd", o.cccd)
-		var birth string
-		if b.chance(0.5) {
-			b.set("birth_dates", strconv.Itoa(o.birth.Year()))
-			birth = "Năm sinh: " + strconv.Itoa(o.birth.Year())
-		} else {
-			b.set("birth_dates", o.iso())
-			birth = "Ngày sinh: " + b.pii(o.dmy())
-		}
+		birth := b.birth(o, 0.5, "Ngày sinh: ")
 		b.pii(upper(o.name), o.name)
 		ownerRows = append(ownerRows, []string{o.title() + ": " + upper(o.name), birth + "; Số CCCD: " + b.pii(o.cccd)})
 	}
@@ -319,14 +312,7 @@ func (b *builder) petition() {
 	b.set("addresses", p.address)
 	b.set("issued_date", b.date.Format("2006-01-02"))
 	b.set("issue_place", cname)
-	var birth string
-	if b.chance(0.4) {
-		b.set("birth_dates", strconv.Itoa(p.birth.Year()))
-		birth = "Năm sinh: " + strconv.Itoa(p.birth.Year())
-	} else {
-		b.set("birth_dates", p.iso())
-		birth = "Sinh ngày: " + b.pii(p.dmy())
-	}
+	birth := b.birth(p, 0.4, "Sinh ngày: ")
 	b.pii(p.name, p.cccd, p.address, p.phone)
 	b.page.Top = []line{{"c b", motto[0]}, {"c b", motto[1]}}
 	b.page.Title = []string{pick(b.r, []string{"ĐƠN ĐỀ NGHỊ", "ĐƠN XIN XÁC NHẬN", "ĐƠN KIẾN NGHỊ"})}
@@ -338,4 +324,15 @@ func (b *builder) petition() {
 		block{Para: "Tôi xin cam đoan những nội dung nêu trên là đúng sự thật và chịu trách nhiệm trước pháp luật. Trân trọng cảm ơn./."},
 	)
 	b.page.Sign = &signature{PlaceDate: b.placeDate(cname, false), Authority: []string{"NGƯỜI LÀM ĐƠN"}, Note: "(Ký và ghi rõ họ tên)", Signer: p.name}
+}
+
+// birth prints a birth year ("Năm sinh: 1968", with probability pYear) or
+// a birth date after dateLabel, and records it.
+func (b *builder) birth(p person, pYear float64, dateLabel string) string {
+	if b.chance(pYear) {
+		b.set("birth_dates", strconv.Itoa(p.birth.Year()))
+		return "Năm sinh: " + strconv.Itoa(p.birth.Year())
+	}
+	b.set("birth_dates", p.iso())
+	return dateLabel + b.pii(p.dmy())
 }
