@@ -33,6 +33,7 @@ const (
 	FeatUnit2025       = "unit_after_2025"
 	FeatCertified      = "certified_copy_stamp"
 	FeatSignTL         = "signature_tl"
+	FeatSignedNote     = "signed_note"
 )
 
 // builder composes one document: its page description and its truth.
@@ -226,6 +227,10 @@ func (b *builder) sign(is issuer, recipients []string) *signature {
 		auth = append(auth, is.head)
 	}
 	s := &signature{Authority: auth, Signer: b.officialName(), Recipients: recipients}
+	if b.chance(0.2) { // an electronic copy prints "(Đã ký)" for the signature
+		b.feat(FeatSignedNote)
+		s.Note = "(Đã ký)"
+	}
 	b.set("signer_name", s.Signer)
 	b.set("signer_position", auth[len(auth)-1])
 	if b.chance(0.2) {
@@ -307,6 +312,9 @@ func (b *builder) annexPeople(docRef string) *grid {
 	g := &grid{Title: []string{"DANH SÁCH", pick(b.r, []string{"CÁC HỘ GIA ĐÌNH, CÁ NHÂN ĐƯỢC HỖ TRỢ", "NGƯỜI ĐƯỢC CỬ THAM GIA ĐOÀN CÔNG TÁC", "CÁ NHÂN ĐƯỢC KHEN THƯỞNG"})},
 		Ref: "(Kèm theo " + docRef + ")", Head: []string{"STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Nơi thường trú"}}
 	n := 3 + b.r.IntN(4)
+	if b.chance(0.3) {
+		n = 8 + b.r.IntN(5)
+	}
 	for i := 0; i < n; i++ {
 		p := newPerson(b.r, b.prov, b.chance(0.5), 1950, 2004)
 		b.set("person_names", p.name)
@@ -429,6 +437,9 @@ func (b *builder) admin(aboutLand bool) {
 			b.feat(FeatVvLower)
 		} else {
 			b.feat(FeatVvUpper)
+		}
+		if b.chance(0.2) {
+			vv += ":"
 		}
 		h.Vv = []string{vv + " " + subject}
 	}

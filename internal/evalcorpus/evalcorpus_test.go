@@ -44,7 +44,7 @@ func pageText(t *testing.T, b *builder) string {
 func TestCompose(t *testing.T) {
 	allFeats := []string{FeatVvLower, FeatVvUpper, FeatCopyTop, FeatCopyBottom, FeatReceivedStamp, FeatQuotedRef, FeatParentTwoLines,
 		FeatHandwritten, FeatAnnexPeople, FeatTranslation, FeatAccentless, FeatSignPage2, FeatRecipientsSide, FeatLandLetter,
-		FeatTableForm, FeatUrgency, FeatUnit2025, FeatCertified, FeatSignTL}
+		FeatTableForm, FeatUrgency, FeatUnit2025, FeatCertified, FeatSignTL, FeatSignedNote}
 	for _, half := range []string{HalfDev, HalfTest} {
 		t.Run(half, func(t *testing.T) {
 			feats := map[string]int{}

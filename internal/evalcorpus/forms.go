@@ -68,7 +68,12 @@ func (b *builder) landCertificate() {
 	b.set("signer_name", signer)
 	b.set("signer_position", auth[len(auth)-1])
 	sig := &signature{PlaceDate: b.placeDate(place, false), Authority: auth, Signer: signer,
-		Left: []string{"Số vào sổ cấp GCN: " + book, "Số phát hành: " + serial}}
+		Left: []template.HTML{template.HTML(template.HTMLEscapeString("Số vào sổ cấp GCN: " + book)), template.HTML(template.HTMLEscapeString("Số phát hành: " + serial))}}
+	if b.chance(0.5) { // the book number written in by hand
+		b.feat(FeatHandwritten)
+		b.hand = append(b.hand, "book_entry_no")
+		sig.Left[0] = "Số vào sổ cấp GCN: " + handwritten(b.r, book)
+	}
 
 	if table {
 		b.feat(FeatTableForm)

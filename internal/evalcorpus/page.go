@@ -80,7 +80,7 @@ type signature struct {
 	Signer     string
 	Recipients []string
 	Below      bool
-	Left       []string
+	Left       []template.HTML
 }
 
 // copyBlock is the certification of a copy (NĐ 30 Appendix I, part III):
