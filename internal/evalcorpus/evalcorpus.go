@@ -15,7 +15,10 @@
 // listing people, English translations of civil-status records with
 // accentless names, documents typed without diacritics, signatures on the
 // second page, recipients beside the signature, official letters about
-// land, table-form land certificates and birth extracts.
+// land, table-form land certificates and birth extracts, citizens'
+// petitions, a commune's certification of copies, TL. signatures and
+// "(Đã ký)" on electronic copies. Document.Features lists what each
+// document drew; Summary counts them.
 //
 // The corpus is split by seed into a development half (seeds 1000+i) and a
 // test half (seeds 2000+i). The same seed gives the same document. Rendered
