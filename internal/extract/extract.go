@@ -114,6 +114,9 @@ type doc struct {
 	numSym    *cand
 	// fallback is set for unknown documents, where header rules are guesses.
 	fallback bool
+	// detected caches the personal-data detector's reading of each page
+	// (people.go).
+	detected map[*page]*detectedPage
 }
 
 // cand is a candidate value for a field.
@@ -305,6 +308,9 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 				continue
 			}
 			got = builtinField(d, c, f, nc, i)
+		}
+		if f.detector != "" {
+			got = withDetected(got, d.detectorField(p, f, nc))
 		}
 		out = append(out, got...)
 		if !f.list && len(out) > 0 && f.pages != "last" {
