@@ -317,6 +317,9 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 			break
 		}
 	}
+	if f.detector != "" {
+		out = withDetected(out, nil) // one value per person across pages
+	}
 	return out
 }
 

@@ -118,9 +118,10 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 				// ones under the address.
 				v = addressStart(raw[s.Start:le])
 				s.End = le
-			case !inRow && s.End <= le && strings.Trim(raw[s.End:le], " ,") == "":
-				// In prose an address wraps with its sentence; the
-				// normaliser keeps the lines that go on with it.
+			case !inRow && s.End <= le && strings.Trim(raw[s.End:le], " ,") == "" && unitCut(v):
+				// In prose an address wraps with its sentence, and a
+				// unit's name may be cut by the wrap ("phường Đông" /
+				// "Lương, …"); the normaliser keeps what goes on.
 				if _, ne := nextLine(raw, le); ne > le {
 					v += raw[s.End:ne]
 				}
@@ -137,9 +138,12 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 		case pii.Name, pii.Address:
 			// A table cell wrapped onto the row's next lines: the words
 			// under the value's column continue it.
-			if more := cellTail(pg, spans, s); more != "" {
+			if more := cellTail(pg, spans, s, v); more != "" {
 				v += " " + more
 			}
+		}
+		if s.Kind == pii.Name {
+			v = capitalsAsPrinted(v)
 		}
 		if cd, ok := apply(f, v, nc, conf*pg.conf(s.Start, s.End), p.no); ok {
 			out = append(out, cd)
@@ -153,7 +157,7 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 // column, up to the next row (a line holding an ID number or a date). A
 // name's column ends where the next cell of its row starts; an address is
 // the row's last cell. Pages without word boxes have no tail.
-func cellTail(pg *page, spans []pii.Span, s pii.Span) string {
+func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 	if len(pg.words) == 0 {
 		return ""
 	}
@@ -182,6 +186,9 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span) string {
 	}
 	if s.Kind == pii.Address && (strings.TrimSpace(raw[s.End:le]) != "" || !spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date)) {
 		return "" // not the last cell of a person's row
+	}
+	if s.Kind == pii.Address && !addressGoesOn(v) {
+		return "" // ends with a unit and its name: complete
 	}
 	slack := (right - left) / 4
 	if s.Kind == pii.Address {
@@ -224,6 +231,9 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span) string {
 				return strings.Join(tail, " ")
 			}
 			tail = append(tail, t)
+		}
+		if s.Kind == pii.Address && !addressGoesOn(v+" "+strings.Join(tail, " ")) {
+			break
 		}
 		if s.Kind == pii.Name && len(tail) > 0 {
 			break // a name wraps once
@@ -408,9 +418,10 @@ func addressStart(v string) string {
 }
 
 // withDetected adds the detector's candidates to a field's own, keeping
-// one value per person: a value equal to another, or cut short of one
-// ("Phan Công" of "Phan Công Toàn", an address without its province),
-// gives way to the longer.
+// one value per person: a value equal to another, or cut short of one at
+// either end ("Phan Công" of "Phan Công Toàn", "Hoàng Tài" of "Đinh Đức
+// Hoàng Tài" whose family name OCR misread, an address without its
+// province), gives way to the longer.
 func withDetected(own, det []cand) []cand {
 	all := append(own, det...)
 	keys := make([]string, len(all))
@@ -424,7 +435,8 @@ func withDetected(own, det []cand) []cand {
 				continue
 			}
 			a, b := keys[i], keys[j]
-			if a == b && j < i || len(a) < len(b) && strings.HasPrefix(b, a) && !isWordByte(b[len(a)]) {
+			if a == b && j < i || len(a) < len(b) && (strings.HasPrefix(b, a) && !isWordByte(b[len(a)]) ||
+				strings.HasSuffix(b, a) && !isWordByte(b[len(b)-len(a)-1])) {
 				drop[i] = true
 				break
 			}
@@ -509,4 +521,65 @@ func distinct(spans []pii.Span) []pii.Span {
 		}
 	}
 	return out
+}
+
+// capitalsAsPrinted writes in capitals a word of a name in capitals that
+// OCR read in mixed case ("cAo HỮU DUY" -> "CAO HỮU DUY"), so that the
+// name normaliser sees one name.
+func capitalsAsPrinted(v string) string {
+	words := strings.Fields(v)
+	upper := 0
+	for _, w := range words {
+		if strings.ToUpper(w) == w {
+			upper++
+		}
+	}
+	if upper*2 < len(words) {
+		return v
+	}
+	for i, w := range words {
+		words[i] = strings.ToUpper(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// unitCut reports whether an address ends with a unit whose name is
+// missing or one word long ("…, tỉnh", "…, phường Đông"): the name of an
+// administrative unit is mostly two words or more, so the line's wrap may
+// have cut it.
+func unitCut(addr string) bool {
+	segs := strings.Split(addr, ",")
+	last := strings.TrimSpace(segs[len(segs)-1])
+	if !isAddressUnit(last) && !isBareUnit(last) {
+		return false
+	}
+	n := len(strings.Fields(last))
+	for _, u := range addressUnits {
+		if k := key(last); k == u || strings.HasPrefix(k, u+" ") {
+			return n-len(strings.Fields(u)) <= 1
+		}
+	}
+	return false
+}
+
+// addressGoesOn reports whether an address at the end of a line goes on
+// on the next: it ends with a comma, with a unit whose name is missing or
+// cut ("…, tỉnh", "…, thành phố Cần"), or with the first word of a unit
+// ("…, thành" / "phố Cần Thơ").
+func addressGoesOn(addr string) bool {
+	addr = strings.TrimSpace(addr)
+	if strings.HasSuffix(addr, ",") || unitCut(addr) {
+		return true
+	}
+	words := strings.Fields(addr)
+	if len(words) == 0 {
+		return false
+	}
+	last := key(strings.Trim(words[len(words)-1], ",."))
+	for _, u := range addressUnits {
+		if strings.HasPrefix(u, last+" ") {
+			return true
+		}
+	}
+	return false
 }

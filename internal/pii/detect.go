@@ -215,6 +215,11 @@ func (d *Detector) names(p *prep) []Span {
 	toks := p.toks
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if t.st == styleOther && t.alpha && i+1 < len(toks) && toks[i+1].st == styleUpper && d.labelledName(p, i) {
+			// A family name in capitals that OCR read in mixed case
+			// after its label ("tên |cAo HỮU DUY").
+			t.st = styleUpper
+		}
 		if !t.alpha || t.st == styleOther {
 			continue
 		}
@@ -245,7 +250,7 @@ func (d *Detector) names(p *prep) []Span {
 			case t.st == styleUpper && weak:
 				// Capitals with an unknown syllable are headings ("HỢP
 				// ĐỒNG CHUYỂN NHƯỢNG") unless labelled.
-				ok = ok && d.labelBefore(p, i)
+				ok = ok && (d.labelBefore(p, i) || d.wrappedLabel(p, i))
 			}
 			if ok && d.acceptName(p, i, j) {
 				out = append(out, Span{Start: t.rs, End: toks[j-1].re, Kind: Name, Unsure: weak || n == 1, Labelled: d.labelledName(p, i)})

@@ -3,6 +3,7 @@ package pii
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // labelledName reports whether the name starting at token i follows its
@@ -27,7 +28,40 @@ func (d *Detector) labelledName(p *prep, i int) bool {
 			return true
 		}
 	}
+	return d.wrappedLabel(p, i)
+}
+
+// wrappedLabel reports whether a form's name label was cut by its cell's
+// wrap: the words before token i on its line, followed by the next line
+// when that line holds only a few lower-case words, end with a name label
+// ("Họ, chữ | LẠI NGỌC DIỆU HẰNG" / "đệm, tên").
+func (d *Detector) wrappedLabel(p *prep, i int) bool {
+	t := p.toks[i]
+	if t.line+1 >= len(p.lines) || t.line >= len(p.lines) {
+		return false
+	}
+	l, nl := p.lines[t.line], p.lines[t.line+1]
+	before := strings.Fields(foldKey(strings.Map(keepLetters, p.raw[l[0]:t.rs])))
+	next := p.raw[nl[0]:nl[1]]
+	words := strings.Fields(foldKey(strings.Map(keepLetters, next)))
+	if len(before) == 0 || len(words) == 0 || len(words) > 4 || strings.ToLower(next) != next {
+		return false
+	}
+	all := append(before, words...)
+	for n := 1; n <= 3 && n <= len(all); n++ {
+		if d.v.nameLabels[strings.Join(all[len(all)-n:], " ")] {
+			return true
+		}
+	}
 	return false
+}
+
+// keepLetters maps punctuation to spaces, for label matching.
+func keepLetters(r rune) rune {
+	if unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+		return r
+	}
+	return ' '
 }
 
 // reSerial is a certificate serial in folded text: two letters and six to
