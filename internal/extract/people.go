@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -207,8 +208,10 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 		if ln.start <= ls {
 			continue
 		}
-		if strings.TrimSpace(raw[ln.start:ln.end]) == "" {
-			if blank++; blank > 1 {
+		if !hasWord(raw[ln.start:ln.end]) {
+			// Blank lines, and specks OCR read as a character ("œ"),
+			// may sit inside a wrapped row; two end it.
+			if blank++; blank > 2 {
 				break
 			}
 			continue
@@ -295,7 +298,9 @@ func evidence(raw string, spans []pii.Span, s pii.Span) float64 {
 			conf = confLabelled
 		case row(pii.CCCD, pii.CMND, pii.Passport, pii.BirthDate):
 			conf = confRow
-		case !s.Unsure && row(pii.Date):
+		case !s.Unsure && cellBeside(raw, spans, s, ls, le, pii.Date):
+			// A date in the next cell ("Lê Văn An | 05/03/1980"), not a
+			// signing time or a place and date ("Bắc Ninh, ngày …").
 			conf = confRow
 		}
 	case pii.CCCD, pii.CMND, pii.Passport, pii.Phone, pii.Serial:
@@ -356,8 +361,15 @@ func evidence(raw string, spans []pii.Span, s pii.Span) float64 {
 // separators between ("Lê Văn An | 05/03/1980 | 0920…"), not a date in a
 // sentence that also names an ID card.
 func besideCell(raw string, spans []pii.Span, s pii.Span, ls, le int) bool {
+	return cellBeside(raw, spans, s, ls, le, pii.CCCD, pii.CMND, pii.Name)
+}
+
+// cellBeside reports whether a span of one of kinds (a sure one, for
+// names) is the cell next to s on its line, with only cell separators
+// between them.
+func cellBeside(raw string, spans []pii.Span, s pii.Span, ls, le int, kinds ...pii.Kind) bool {
 	for _, o := range spans {
-		if o.Start < ls || o.End > le || !(o.Kind == pii.CCCD || o.Kind == pii.CMND || o.Kind == pii.Name && !o.Unsure) {
+		if o.Start < ls || o.End > le || !slices.Contains(kinds, o.Kind) || o.Kind == pii.Name && o.Unsure {
 			continue
 		}
 		var between string
@@ -578,6 +590,22 @@ func addressGoesOn(addr string) bool {
 	last := key(strings.Trim(words[len(words)-1], ",."))
 	for _, u := range addressUnits {
 		if strings.HasPrefix(u, last+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWord reports whether a line holds a word of two letters or more.
+func hasWord(line string) bool {
+	for _, w := range strings.Fields(line) {
+		n := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				n++
+			}
+		}
+		if n >= 2 {
 			return true
 		}
 	}
