@@ -111,7 +111,7 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 		if s.Kind == pii.Address {
 			v = addressStart(v)
 			ls, le := lineAround(raw, s.Start)
-			inRow := spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date)
+			inRow := spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date) && tableLine(pg, ls, le)
 			switch {
 			case inRow && s.End > le:
 				// A row's address wrapped in its cell: the next lines
@@ -185,7 +185,7 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 	if s.Kind == pii.Name && !rowAfter(spans, s, le) {
 		return ""
 	}
-	if s.Kind == pii.Address && (strings.TrimSpace(raw[s.End:le]) != "" || !spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date)) {
+	if s.Kind == pii.Address && (strings.TrimSpace(raw[s.End:le]) != "" || !spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date) || !tableLine(pg, ls, le)) {
 		return "" // not the last cell of a person's row
 	}
 	if s.Kind == pii.Address && !addressGoesOn(v) {
@@ -210,9 +210,11 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 		}
 		if !hasWord(raw[ln.start:ln.end]) {
 			// Blank lines, and specks OCR read as a character ("œ"),
-			// may sit inside a wrapped row; two end it.
-			if blank++; blank > 2 {
-				break
+			// may sit inside a wrapped row; three blank lines end it.
+			if strings.TrimSpace(raw[ln.start:ln.end]) == "" {
+				if blank++; blank > 2 {
+					break
+				}
 			}
 			continue
 		}
@@ -608,6 +610,27 @@ func hasWord(line string) bool {
 		if n >= 2 {
 			return true
 		}
+	}
+	return false
+}
+
+// tableLine reports whether the line [ls, le) of pg is a table row rather
+// than prose: it has a cell separator ("|") or, with word boxes, a gap
+// between two words wider than two letters' height.
+func tableLine(pg *page, ls, le int) bool {
+	if strings.ContainsAny(pg.f.raw[ls:le], "|[]") {
+		return true
+	}
+	var prev *wordSpan
+	for i := range pg.words {
+		w := &pg.words[i]
+		if w.start < ls || w.end > le {
+			continue
+		}
+		if prev != nil && w.word.Box.Min.X-prev.word.Box.Max.X > 2*max(w.word.Box.Dy(), prev.word.Box.Dy()) {
+			return true
+		}
+		prev = w
 	}
 	return false
 }

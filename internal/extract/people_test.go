@@ -96,6 +96,7 @@ func TestDetectorEvidence(t *testing.T) {
 		{"labelled name in an English translation", "Full name: TRAN VAN KHOA\nDate of birth: 09/09/1999\n", "birth_dates", []string{"1999-09-09"}},
 		{"a name alone under the recipients is not listed", "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nĐặng Văn Lâm\n", "person_names", nil},
 		{"the birth place is no residence", "Họ và tên: Lý Thị Mai\nNơi sinh: Ấp 3, xã Khánh Hải, huyện Trần Văn Thời, tỉnh Cà Mau\n", "addresses", nil},
+		{"an address whose unit's name the line's wrap cut", "Ông Phạm Văn Lực, CCCD số 096062111222, nơi cư trú: Thôn Phi Nam, xã Phú Hội, huyện Đức\nTrọng, tỉnh Lâm Đồng, đề nghị cấp giấy chứng nhận.\n", "addresses", []string{"Thôn Phi Nam, xã Phú Hội, huyện Đức Trọng, tỉnh Lâm Đồng"}},
 		{"an event date is no birth date", "Ngày 12 tháng 12 năm 2019, Ủy ban nhận đơn của bà Lý Thị Mai, CMND số 381234567.\n", "birth_dates", nil},
 	}
 	for _, tt := range tests {
