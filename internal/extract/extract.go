@@ -124,6 +124,9 @@ type doc struct {
 	// zones is the layout's reading of the pages (zones.go), nil when the
 	// class has no layout.
 	zones *zones
+	// detected caches the personal-data detector's reading of each page
+	// (people.go).
+	detected map[*page]*detectedPage
 }
 
 // cand is a candidate value for a field.
@@ -332,10 +335,16 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 			}
 			got = builtinField(d, c, f, nc, i)
 		}
+		if f.detector != "" {
+			got = withDetected(got, d.detectorField(p, f, nc))
+		}
 		out = append(out, got...)
 		if !f.list && len(out) > 0 && f.pages != "last" {
 			break
 		}
+	}
+	if f.detector != "" {
+		out = withDetected(out, nil) // one value per person across pages
 	}
 	return out
 }

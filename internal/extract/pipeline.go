@@ -96,6 +96,7 @@ type fieldSpec struct {
 	SameLine    bool      `yaml:"same_line"`
 	Raw         bool      `yaml:"raw"`
 	Repairs     []string  `yaml:"repairs"`
+	Detector    string    `yaml:"detector"`
 }
 
 // Pipeline is a loaded pipeline file.
@@ -151,6 +152,7 @@ type field struct {
 	sameLine bool
 	raw      bool
 	repairs  []repairFunc
+	detector string // the personal-data detector's kind that feeds the field (people.go)
 }
 
 // canonicalSensitivity is the data class the canonical field names carry
@@ -494,7 +496,7 @@ func spacesToWhite(pattern string) string {
 	return b.String()
 }
 
-var kinds = map[string]bool{"anchor": true, "regex": true, "zone": true, "builtin": true}
+var kinds = map[string]bool{"anchor": true, "regex": true, "zone": true, "builtin": true, "detector": true}
 
 func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	f := &field{name: fs.Name, kind: fs.Kind, group: fs.Group, zone: fs.Zone, builtin: fs.Builtin, part: fs.Part,
@@ -508,7 +510,11 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 		bad(".name: %q must be lower case letters, digits and _", f.name)
 	}
 	if !kinds[f.kind] {
-		bad(".kind: unknown kind %q (want anchor, regex, zone or builtin)", f.kind)
+		bad(".kind: unknown kind %q (want anchor, regex, zone, builtin or detector)", f.kind)
+	}
+	f.detector = fs.Detector
+	if msg := checkDetector(f); msg != "" {
+		bad(".detector: %s", msg)
 	}
 	switch f.pages {
 	case "":

@@ -34,16 +34,22 @@ const (
 	// or the issue date of their ID card): personal, of unknown role.
 	Date    Kind = "dates"
 	Address Kind = "addresses"
+	// Serial is the serial number of a certificate issued to a person
+	// (two letters and six to eight digits after "Số phát hành").
+	Serial Kind = "certificate_serial"
 )
 
 // Span is a personal value in a page's text: the byte range [Start, End).
 // Unsure marks a weak match (a plausible but unknown given name, a date
 // beside a name without a birth label, a cell of a personal table row);
-// it is personal all the same.
+// it is personal all the same. Labelled marks a value that follows its own
+// label ("Họ và tên:", "Ông", "Full name", "sinh ngày"): the strongest
+// evidence that it is what its kind says.
 type Span struct {
 	Start, End int
 	Kind       Kind
 	Unsure     bool
+	Labelled   bool
 }
 
 // Detector finds personal values. It is safe for concurrent use.
@@ -62,6 +68,21 @@ func (d *Detector) Detect(text string) []Span { return d.DetectKnown(text, nil) 
 // name, an ID number, a phone number, a birth date) count; known spans are
 // not returned, and spans that do not fit the text are ignored.
 func (d *Detector) DetectKnown(text string, known []Span) []Span {
+	return merge(d.read(text, known))
+}
+
+// Read returns the personal values of one page's text each on its own,
+// sorted by start, before overlapping spans are joined: a table row's
+// name, birth date, ID number and address stay apart even where the row's
+// rules also cover the whole row. Extraction lists these values; redaction
+// uses Detect.
+func (d *Detector) Read(text string) []Span {
+	out := d.read(text, nil)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func (d *Detector) read(text string, known []Span) []Span {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
@@ -70,6 +91,7 @@ func (d *Detector) DetectKnown(text string, known []Span) []Span {
 	spans = append(spans, d.names(p)...)
 	spans = append(spans, d.ids(p)...)
 	spans = append(spans, d.addresses(p)...)
+	spans = append(spans, d.serials(p)...)
 	own := len(spans)
 	for _, k := range known {
 		if k.Start >= 0 && k.Start < k.End && k.End <= len(text) && identifies(k.Kind) {
@@ -91,7 +113,7 @@ func (d *Detector) DetectKnown(text string, known []Span) []Span {
 			spans[i].End++
 		}
 	}
-	return merge(spans)
+	return spans
 }
 
 // identifies reports whether a value of kind k names or identifies a
@@ -127,6 +149,7 @@ func merge(spans []Span) []Span {
 				last.End = s.End
 			}
 			last.Unsure = last.Unsure && s.Unsure
+			last.Labelled = last.Labelled || s.Labelled
 			continue
 		}
 		out = append(out, s)
@@ -192,6 +215,11 @@ func (d *Detector) names(p *prep) []Span {
 	toks := p.toks
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if t.st == styleOther && t.alpha && i+1 < len(toks) && toks[i+1].st == styleUpper && d.labelledName(p, i) {
+			// A family name in capitals that OCR read in mixed case
+			// after its label ("tên |cAo HỮU DUY").
+			t.st = styleUpper
+		}
 		if !t.alpha || t.st == styleOther {
 			continue
 		}
@@ -222,10 +250,10 @@ func (d *Detector) names(p *prep) []Span {
 			case t.st == styleUpper && weak:
 				// Capitals with an unknown syllable are headings ("HỢP
 				// ĐỒNG CHUYỂN NHƯỢNG") unless labelled.
-				ok = ok && d.labelBefore(p, i)
+				ok = ok && (d.labelBefore(p, i) || d.wrappedLabel(p, i))
 			}
 			if ok && d.acceptName(p, i, j) {
-				out = append(out, Span{Start: t.rs, End: toks[j-1].re, Kind: Name, Unsure: weak || n == 1})
+				out = append(out, Span{Start: t.rs, End: toks[j-1].re, Kind: Name, Unsure: weak || n == 1, Labelled: d.labelledName(p, i)})
 				i = j - 1
 				continue
 			}
@@ -239,7 +267,7 @@ func (d *Detector) names(p *prep) []Span {
 			}
 			if j < len(toks) && j-i >= 1 && p.joined(j-1, j) && toks[j].st.capital() && d.isFamily(p, toks[j]) &&
 				(j-i >= 2 || d.labelBefore(p, i)) && d.acceptName(p, i, j+1) && !d.listedFrom(p, j, j+1) {
-				out = append(out, Span{Start: t.rs, End: toks[j].re, Kind: Name, Unsure: j-i < 2})
+				out = append(out, Span{Start: t.rs, End: toks[j].re, Kind: Name, Unsure: j-i < 2, Labelled: d.labelledName(p, i)})
 				i = j
 			}
 		}
@@ -581,7 +609,7 @@ func (d *Detector) dates(p *prep, found []Span) []Span {
 		w := f[from : y+4]
 		if m := reBirthYear.FindStringSubmatchIndex(w); m != nil {
 			rs, re := p.rawSpan(from+m[2], from+m[3])
-			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Labelled: true})
 			continue
 		}
 		m := reDate.FindStringSubmatchIndex(w)
@@ -595,11 +623,11 @@ func (d *Detector) dates(p *prep, found []Span) []Span {
 			lb = max(p.flines[li-1][0], s-45) // the label ended the line above
 		}
 		rs, re := p.rawSpan(s, e)
-		if d.birthLabel(f[lb:s]) {
-			out = append(out, Span{Start: rs, End: re, Kind: BirthDate})
+		if d.birthLabel(f[lb:s]) || strings.TrimSpace(f[e:p.flines[li][1]]) == "" && d.wrappedBirthLabel(p, f[lb:s], li) {
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Labelled: true})
 			continue
 		}
-		if personBefore(p, found, li, rs) {
+		if personBefore(p, found, li, rs) || idBeside(p, found, li, rs, re) {
 			out = append(out, Span{Start: rs, End: re, Kind: Date, Unsure: true})
 		}
 	}

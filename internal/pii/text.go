@@ -172,13 +172,18 @@ func prepare(raw string) *prep {
 		p.toks = append(p.toks, t)
 		i = j
 	}
-	plain := 0
+	// A page is written with diacritics when a quarter of its words have
+	// them; numbers ("27/04/1978") are no words.
+	plain, words := 0, 0
 	for _, t := range p.toks {
-		if t.ascii && t.alpha {
-			plain++
+		if t.alpha {
+			words++
+			if t.ascii {
+				plain++
+			}
 		}
 	}
-	p.accented = len(p.toks) > 0 && plain < len(p.toks)*3/4
+	p.accented = words > 0 && plain < words*3/4
 	return p
 }
 
@@ -212,6 +217,10 @@ func wordStyle(w string) (style, bool) {
 	}
 	switch {
 	case lower == 0 && upper > 0:
+		return styleUpper, ascii
+	case lower == 1 && upper >= 2 && !firstUpper && !first:
+		// Capitals whose first letter OCR read in lower case after a
+		// cell's bar ("|cAo HỮU DUY").
 		return styleUpper, ascii
 	case firstUpper && upper == 1:
 		return styleTitle, ascii

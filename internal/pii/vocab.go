@@ -35,6 +35,8 @@ type vocabFile struct {
 	CCCDProvinces  []string `yaml:"cccd_provinces"`
 	PersonColumns  []string `yaml:"person_columns"`
 	BirthColumns   []string `yaml:"birth_columns"`
+	SerialLabels   []string `yaml:"serial_labels"`
+	OriginLabels   []string `yaml:"origin_labels"`
 }
 
 // unit is an administrative unit word of an address.
@@ -77,6 +79,11 @@ type vocab struct {
 	// personColumns and birthColumns are table headings of a list of
 	// people and of its birth column.
 	personColumns, birthColumns []string
+	// serialLabels are the labels of a certificate's serial ("Số phát
+	// hành"), folded.
+	serialLabels []string
+	// originLabels label a place of birth or origin, folded.
+	originLabels []string
 	// unitFirst holds the first word of every unit, to skip other words
 	// fast.
 	unitFirst map[string]bool
@@ -130,7 +137,8 @@ func parseVocab(data []byte) (*vocab, error) {
 		addressLabelsExact: exactSet(f.AddressLabels),
 		familyExact:        exactSet(f.FamilyNames), givenExact: exactSet(f.GivenSyllables),
 		personColumns: keys(f.PersonColumns), birthColumns: keys(f.BirthColumns),
-		unitFirst: map[string]bool{},
+		unitFirst: map[string]bool{}, serialLabels: keys(f.SerialLabels),
+		originLabels: keys(f.OriginLabels),
 	}
 	for _, c := range f.CCCDProvinces {
 		if len(c) != 3 || strings.Trim(c, "0123456789") != "" {
