@@ -87,6 +87,7 @@ type fieldSpec struct {
 	Required    bool      `yaml:"required"`
 	Pages       string    `yaml:"pages"`
 	SameLine    bool      `yaml:"same_line"`
+	Cells       bool      `yaml:"cells"`
 	Raw         bool      `yaml:"raw"`
 	Repairs     []string  `yaml:"repairs"`
 }
@@ -139,8 +140,11 @@ type field struct {
 	required bool
 	pages    string
 	sameLine bool
-	raw      bool
-	repairs  []repairFunc
+	cells    bool // anchor: read the page's form cells first (landform.go)
+	// cellLabels are the labels matched within one line, for form cells.
+	cellLabels *regexp.Regexp
+	raw        bool
+	repairs    []repairFunc
 }
 
 // canonicalSensitivity is the data class the canonical field names carry
@@ -472,7 +476,7 @@ var kinds = map[string]bool{"anchor": true, "regex": true, "zone": true, "builti
 
 func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	f := &field{name: fs.Name, kind: fs.Kind, group: fs.Group, zone: fs.Zone, builtin: fs.Builtin, part: fs.Part,
-		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine, raw: fs.Raw}
+		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine, cells: fs.Cells, raw: fs.Raw}
 	ok := true
 	bad := func(format string, args ...any) {
 		v.add(at+format, args...)
@@ -529,20 +533,15 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 		if len(fs.Labels) == 0 {
 			bad(".labels: an anchor field needs at least one label")
 		}
-		var alts []string
 		for _, l := range fs.Labels {
-			words := strings.Fields(fold(l))
-			if len(words) == 0 {
+			if len(strings.Fields(l)) == 0 {
 				bad(".labels: empty label")
-				continue
 			}
-			for i, w := range words {
-				words[i] = wordRegexp(w)
-			}
-			alts = append(alts, strings.Join(words, `\s*`))
 		}
-		if len(alts) > 0 {
-			f.labels = regexp.MustCompile(`(?im)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*[:.;]?`)
+		f.labels = labelRegexp(fs.Labels, `\s*`)
+		if f.cells {
+			// In a form's cells a label does not run across lines.
+			f.cellLabels = labelRegexp(fs.Labels, `[ \t]*`)
 		}
 	case "regex":
 		if f.pattern == nil && fs.Pattern == "" {
@@ -568,6 +567,9 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	}
 	if f.kind != "anchor" && len(fs.Labels) > 0 {
 		bad(".labels: only for kind anchor")
+	}
+	if f.kind != "anchor" && fs.Cells {
+		bad(".cells: only for kind anchor")
 	}
 	if f.kind != "zone" && fs.Zone != nil {
 		bad(".zone: only for kind zone")

@@ -1,0 +1,312 @@
+package extract
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// A form (a land-use certificate's parcel table, a civil-status extract's
+// boxes) prints its labels and values in cells. OCR reads a cell's wrapped
+// lines apart ("5. Mục đích sử" … "dụng:") and a table's header row apart
+// from the row of values under it, so the label and its value are no
+// longer next to each other in the text. formView re-reads a page as its
+// cells:
+//   - a line directly under another in the same column that continues it
+//     (it starts with a small letter or a bracket: "dụng:", "số", "(LUC)")
+//     belongs to the same cell;
+//   - a table rule read as "|" separates two cells;
+//   - a row of short labels without digits over a row of values is a
+//     table header: each value is written after the label of the column it
+//     sits under ("Mục đích sử dụng: Đất trồng cây lâu năm (CLN)");
+//   - every other cell is a line of its own, rows top to bottom, cells
+//     left to right, so a value printed beside or under its label follows
+//     it.
+//
+// Fields read with `cells: true` (pipelines/README.md) look in this view
+// first. Pages without word boxes have no cells (nil).
+
+// formCell is one cell of a form: its words and its box on the page.
+type formCell struct {
+	words          []wordSpan // spans in the layout view's text
+	x0, x1, y0, y1 int
+	h              int // median word height of its first line
+}
+
+func (c *formCell) text(p *page) string {
+	var b strings.Builder
+	for i, w := range c.words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p.f.raw[w.start:w.end])
+	}
+	return b.String()
+}
+
+// formSegments cuts the layout view's lines into cells at table rules
+// ("|" read as a word or glued to one).
+func formSegments(p *page) []*formCell {
+	var out []*formCell
+	wi := 0
+	for _, ln := range p.lines {
+		var cur *formCell
+		var hs []int
+		flush := func() {
+			if cur != nil && len(cur.words) > 0 {
+				sort.Ints(hs)
+				cur.h = max(hs[len(hs)/2], 1)
+				out = append(out, cur)
+			}
+			cur, hs = nil, nil
+		}
+		for ; wi < len(p.words) && p.words[wi].start < ln.end; wi++ {
+			w := p.words[wi]
+			if w.start < ln.start {
+				continue
+			}
+			t := p.f.raw[w.start:w.end]
+			if strings.Trim(t, "|") == "" {
+				flush()
+				continue
+			}
+			// "|Ngày" or "đất|": the rule is part of the word.
+			lead := strings.HasPrefix(t, "|")
+			if lead {
+				flush()
+				w.start++
+			}
+			trail := strings.HasSuffix(p.f.raw[w.start:w.end], "|")
+			if trail {
+				w.end--
+			}
+			b := w.word.Box
+			if cur == nil {
+				cur = &formCell{x0: b.Min.X, x1: b.Max.X, y0: b.Min.Y, y1: b.Max.Y}
+			}
+			cur.words = append(cur.words, w)
+			cur.x0, cur.x1 = min(cur.x0, b.Min.X), max(cur.x1, b.Max.X)
+			cur.y0, cur.y1 = min(cur.y0, b.Min.Y), max(cur.y1, b.Max.Y)
+			hs = append(hs, b.Dy())
+			if trail {
+				flush()
+			}
+		}
+		flush()
+	}
+	return out
+}
+
+// continuesCell reports whether text s continues the text of the cell
+// above it rather than opening a new one: a wrapped line starts with a
+// small letter or a bracket.
+func continuesCell(s string) bool {
+	if reListMarker.MatchString(s) {
+		return false // "e) Thời hạn sử dụng", "b. Địa chỉ": the next item
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r) || r == '('
+}
+
+// reListMarker matches the item letter that opens a line of a lettered
+// list: "a)", "đ)", "(b)", "c.".
+var reListMarker = regexp.MustCompile(`^\(?\pL[).](?:\s|$)`)
+
+// overlapX is the horizontal overlap of two cells, widened by slack.
+func overlapX(a, b *formCell, slack int) int {
+	return min(a.x1, b.x1) + slack - max(a.x0, b.x0)
+}
+
+// mergeWrapped joins each segment that continues the cell directly above
+// it in the same column into that cell.
+func mergeWrapped(p *page, segs []*formCell) []*formCell {
+	sort.SliceStable(segs, func(i, j int) bool { return segs[i].y0 < segs[j].y0 })
+	var cells []*formCell
+	for _, s := range segs {
+		var into *formCell
+		if continuesCell(p.f.raw[s.words[0].start:s.words[0].end]) {
+			for _, c := range cells {
+				gap := s.y0 - c.y1
+				if gap > -c.h/3 && gap < c.h && overlapX(c, s, 0) > 0 && s.x0 >= c.x0-c.h {
+					into = c
+				}
+			}
+		}
+		if into == nil {
+			cells = append(cells, s)
+			continue
+		}
+		into.words = append(into.words, s.words...)
+		into.x0, into.x1 = min(into.x0, s.x0), max(into.x1, s.x1)
+		into.y1 = max(into.y1, s.y1)
+	}
+	return cells
+}
+
+// formRows groups cells that start at about the same height, left to right.
+func formRows(cells []*formCell) [][]*formCell {
+	rows := rowsByTop(cells, func(c *formCell) (int, int) { return c.y0, c.h })
+	for _, r := range rows {
+		sort.SliceStable(r, func(i, j int) bool { return r[i].x0 < r[j].x0 })
+	}
+	return rows
+}
+
+// rowsByTop sorts items by their top and groups those that start within
+// half a line height of the first of a row. at gives an item's top and
+// line height.
+func rowsByTop[T any](items []T, at func(T) (top, h int)) [][]T {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, _ := at(items[i])
+		b, _ := at(items[j])
+		return a < b
+	})
+	var rows [][]T
+	for _, it := range items {
+		y, h := at(it)
+		if n := len(rows); n > 0 {
+			fy, fh := at(rows[n-1][0])
+			if y-fy < max(fh, h)/2 {
+				rows[n-1] = append(rows[n-1], it)
+				continue
+			}
+		}
+		rows = append(rows, []T{it})
+	}
+	return rows
+}
+
+// isHeaderRow reports whether a row reads as a table's header: two or more
+// short labels and no digits.
+func isHeaderRow(p *page, row []*formCell) bool {
+	if len(row) < 2 {
+		return false
+	}
+	for _, c := range row {
+		t := c.text(p)
+		if len(strings.Fields(t)) > 6 || strings.IndexFunc(t, unicode.IsDigit) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// underHeader returns, for each cell of row, the index of the header cell
+// it sits under (its column), or -1.
+func underHeader(header, row []*formCell) []int {
+	out := make([]int, len(row))
+	for i, c := range row {
+		out[i] = -1
+		best := 0
+		for j, h := range header {
+			if ov := overlapX(h, c, h.h/2); ov > best {
+				best, out[i] = ov, j
+			}
+		}
+	}
+	return out
+}
+
+// formView returns the page re-read as its cells (see above), or nil for
+// a page without word boxes.
+func formView(p *page) *page {
+	if p.src == nil || len(p.words) == 0 {
+		return nil
+	}
+	rows := formRows(mergeWrapped(p, formSegments(p)))
+	var b strings.Builder
+	var spans []wordSpan
+	write := func(c *formCell) {
+		for i, w := range c.words {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			t := p.f.raw[w.start:w.end]
+			spans = append(spans, wordSpan{start: b.Len(), end: b.Len() + len(t), word: w.word})
+			b.WriteString(t)
+		}
+	}
+	for i := 0; i < len(rows); i++ {
+		row := rows[i]
+		if i+1 < len(rows) && isHeaderRow(p, row) {
+			next := rows[i+1]
+			cols := underHeader(row, next)
+			n := 0
+			for _, j := range cols {
+				if j >= 0 {
+					n++
+				}
+			}
+			if gap := next[0].y0 - row[0].y1; n >= 2 && gap < 3*row[0].h {
+				// A header row: each label with the value under it.
+				used := map[int]bool{}
+				for j, h := range row {
+					write(h)
+					for k, c := range next {
+						if cols[k] == j {
+							b.WriteString(": ")
+							write(c)
+							used[k] = true
+							break
+						}
+					}
+					b.WriteByte('\n')
+				}
+				for k, c := range next {
+					if !used[k] {
+						write(c)
+						b.WriteByte('\n')
+					}
+				}
+				i++
+				continue
+			}
+		}
+		for _, c := range row {
+			write(c)
+			b.WriteByte('\n')
+		}
+	}
+	view := domain.Page{No: p.no, Text: b.String(), Width: p.src.Width, Height: p.src.Height, Confidence: p.src.Confidence}
+	pg := preparePage(&view)
+	pg.src = p.src
+	pg.words = spans
+	return pg
+}
+
+// labelRegexp matches any of an anchor field's labels in folded text, its
+// words joined by sep, with an optional bracketed unit ("Diện tích (m²)")
+// and the colon after it.
+func labelRegexp(labels []string, sep string) *regexp.Regexp {
+	var alts []string
+	for _, l := range labels {
+		words := strings.Fields(fold(l))
+		if len(words) == 0 {
+			continue
+		}
+		for i, w := range words {
+			words[i] = wordRegexp(w)
+		}
+		alts = append(alts, strings.Join(words, sep))
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	return regexp.MustCompile(`(?im)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*[:.;]?`)
+}
+
+// formField reads an anchor field with `cells: true` from the page's form
+// cells; nil when the page has no word boxes or the label is not there.
+func formField(p *page, f *field, nc normCtx) []cand {
+	fv := formView(p)
+	if fv == nil || f.cellLabels == nil {
+		return nil
+	}
+	fc := *f
+	fc.labels = f.cellLabels
+	return anchorField(fv, &fc, nc)
+}

@@ -1,0 +1,127 @@
+package extract
+
+import (
+	"context"
+	"image"
+	"strings"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
+
+// boxedLine is one OCR line of a synthetic page: its words start at x on
+// the line at height y; "  " (two spaces) in text leaves a wide gap, as
+// between two cells of a table.
+type boxedLine struct {
+	x, y int
+	text string
+}
+
+// boxedPage lays out lines as OCR word boxes (20 px a letter, 30 px high),
+// one OCR line each, and the page text Tesseract would give.
+func boxedPage(t testing.TB, no int, lines []boxedLine) domain.Page {
+	t.Helper()
+	p := domain.Page{No: domain.PageNo(no), Width: 1600, Height: 2300, Confidence: 90}
+	var text []string
+	for li, l := range lines {
+		x := l.x
+		for _, cell := range strings.Split(l.text, "  ") {
+			for _, w := range strings.Fields(cell) {
+				wd := 20 * len([]rune(w))
+				p.Words = append(p.Words, domain.Word{Text: w, Box: image.Rect(x, l.y, x+wd, l.y+30), Conf: 92, Block: li, Line: li})
+				x += wd + 12
+			}
+			x += 200
+		}
+		text = append(text, strings.Join(strings.Fields(l.text), " "))
+	}
+	p.Text = strings.Join(text, "\n")
+	return p
+}
+
+// certHead is the top of a certificate page: motto and title.
+var certHead = []boxedLine{
+	{500, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"},
+	{600, 150, "Độc lập - Tự do - Hạnh phúc"},
+	{650, 230, "GIẤY CHỨNG NHẬN"},
+	{300, 280, "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT"},
+}
+
+func TestFormViewLandTables(t *testing.T) {
+	e := defaultEngine(t)
+	cases := []struct {
+		name  string
+		lines []boxedLine
+		want  map[string]string
+	}{{
+		// A header row of labels, wrapped in their cells, over a row of
+		// values; the purpose's code wraps under its name.
+		name: "header row over values",
+		lines: []boxedLine{
+			{100, 400, "Thửa đất"}, {400, 400, "Tờ bản đồ"}, {700, 400, "Diện tích"}, {950, 400, "Mục đích sử dụng"},
+			{130, 435, "số"}, {430, 435, "số"}, {720, 435, "(m²)"},
+			{120, 500, "217"}, {430, 500, "14"}, {720, 500, "1.024,5"}, {950, 500, "Đất ở tại đô thị"},
+			{950, 540, "(ODT)"},
+			{100, 620, "Số vào sổ cấp GCN: CH 00457"},
+			{100, 680, "Số phát hành: AK 102938"},
+		},
+		want: map[string]string{"parcel_no": "217", "map_sheet": "14", "area_m2": "1024.5",
+			"land_purpose": "Đất ở tại đô thị (ODT)", "book_entry_no": "CH 00457", "certificate_serial": "AK 102938"},
+	}, {
+		// Labels in a left column, wrapped onto a second line, with the
+		// value in the right column beside the label's first line.
+		name: "label column beside value column",
+		lines: []boxedLine{
+			{100, 400, "1. Thửa đất số: 88"}, {600, 400, "Tờ bản đồ số: 6"},
+			{100, 460, "3. Diện tích:"}, {600, 462, "305,0 m² (bằng chữ: ba trăm linh năm mét vuông)"},
+			{100, 520, "5. Mục đích sử"}, {600, 522, "Đất trồng cây lâu năm (CLN)"},
+			{100, 556, "dụng:"},
+			{100, 620, "6. Thời hạn sử"}, {600, 622, "Lâu dài"},
+			{100, 656, "dụng:"},
+		},
+		want: map[string]string{"parcel_no": "88", "map_sheet": "6", "area_m2": "305",
+			"land_purpose": "Đất trồng cây lâu năm (CLN)", "use_term": "Lâu dài"},
+	}, {
+		// Lettered items one under another are separate cells, even
+		// though the letter is small.
+		name: "lettered list",
+		lines: []boxedLine{
+			{100, 400, "a) Thửa đất số: 12; Tờ bản đồ số: 3;"},
+			{100, 440, "b) Diện tích: 96,4 m²"},
+			{100, 480, "c) Mục đích sử dụng: Đất ở tại nông thôn (ONT)"},
+			{100, 520, "d) Thời hạn sử dụng: Lâu dài"},
+		},
+		want: map[string]string{"parcel_no": "12", "map_sheet": "3", "area_m2": "96.4",
+			"land_purpose": "Đất ở tại nông thôn (ONT)", "use_term": "Lâu dài"},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pg := boxedPage(t, 1, append(append([]boxedLine{}, certHead...), tc.lines...))
+			r, err := e.Extract(context.Background(), []domain.Page{pg}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Class != "land_certificate" {
+				t.Fatalf("class %s, want land_certificate", r.Class)
+			}
+			for name, want := range tc.want {
+				if got := r.Fields[name].Value; got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestContinuesCell(t *testing.T) {
+	cases := map[string]bool{
+		"dụng:": true, "số": true, "(LUC)": true, "(m²)": true,
+		"e) Thời hạn": false, "đ) Nguồn gốc": false, "(b) Địa chỉ": false, "c. Diện tích": false,
+		"Đất ở": false, "3.730,4": false, "2. Địa chỉ": false,
+	}
+	for s, want := range cases {
+		if got := continuesCell(s); got != want {
+			t.Errorf("continuesCell(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
