@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -183,12 +184,18 @@ func rowsByTop[T any](items []T, at func(T) (top, h int)) [][]T {
 // isHeaderRow reports whether a row reads as a table's header: two or more
 // short labels and no digits.
 func isHeaderRow(p *page, row []*formCell) bool {
-	if len(row) < 2 {
-		return false
-	}
+	return len(row) >= 2 && isHeaderText(p, row, 6)
+}
+
+var reBracketed = regexp.MustCompile(`\([^()]*\)`)
+
+// isHeaderText reports whether every cell of row is a short text (at most
+// maxWords words) without digits outside brackets.
+func isHeaderText(p *page, row []*formCell, maxWords int) bool {
 	for _, c := range row {
 		t := c.text(p)
-		if len(strings.Fields(t)) > 6 || strings.IndexFunc(t, unicode.IsDigit) >= 0 {
+		// A unit in brackets is part of a label: "Diện tích (m2)".
+		if len(strings.Fields(t)) > maxWords || strings.IndexFunc(reBracketed.ReplaceAllString(t, ""), unicode.IsDigit) >= 0 {
 			return false
 		}
 	}
@@ -231,42 +238,23 @@ func formView(p *page) *page {
 		}
 	}
 	for i := 0; i < len(rows); i++ {
-		row := rows[i]
-		if i+1 < len(rows) && isHeaderRow(p, row) {
-			next := rows[i+1]
-			cols := underHeader(row, next)
-			n := 0
-			for _, j := range cols {
-				if j >= 0 {
-					n++
+		if t, n := readTable(p, rows[i:]); t != nil {
+			for j, h := range t.header {
+				write(h)
+				if v := t.values[j]; v != nil {
+					b.WriteString(": ")
+					write(v)
 				}
+				b.WriteByte('\n')
 			}
-			if gap := next[0].y0 - row[0].y1; n >= 2 && gap < 3*row[0].h {
-				// A header row: each label with the value under it.
-				used := map[int]bool{}
-				for j, h := range row {
-					write(h)
-					for k, c := range next {
-						if cols[k] == j {
-							b.WriteString(": ")
-							write(c)
-							used[k] = true
-							break
-						}
-					}
-					b.WriteByte('\n')
-				}
-				for k, c := range next {
-					if !used[k] {
-						write(c)
-						b.WriteByte('\n')
-					}
-				}
-				i++
-				continue
+			for _, c := range t.loose {
+				write(c)
+				b.WriteByte('\n')
 			}
+			i += n - 1
+			continue
 		}
-		for _, c := range row {
+		for _, c := range rows[i] {
 			write(c)
 			b.WriteByte('\n')
 		}
@@ -276,6 +264,101 @@ func formView(p *page) *page {
 	pg.src = p.src
 	pg.words = spans
 	return pg
+}
+
+// rowBottom is the lowest bottom of a row's cells.
+func rowBottom(row []*formCell) int {
+	y := 0
+	for _, c := range row {
+		y = max(y, c.y1)
+	}
+	return y
+}
+
+// formTable is a table of a form read by columns: header[j] is the label
+// of column j (its wrapped lines joined), values[j] the cell under it (nil
+// when none), loose the value cells under no label.
+type formTable struct {
+	header, values []*formCell
+	loose          []*formCell
+}
+
+// readTable reads a table whose header row is rows[0]: the header may run
+// over more rows of short text without digits (a label wrapped in its
+// cell, "Thửa đất" over "Số"); the first row below it with cells under two
+// or more labels holds the values, and the rows right under that one whose
+// cells all sit under labels continue them ("Đến ngày" over "27/03/2069").
+// It returns nil when rows[0] does not open a table, else the table and
+// the number of rows it took.
+func readTable(p *page, rows [][]*formCell) (*formTable, int) {
+	if len(rows) < 2 || !isHeaderRow(p, rows[0]) {
+		return nil, 0
+	}
+	t := &formTable{}
+	for _, h := range rows[0] {
+		c := *h
+		c.words = append([]wordSpan(nil), h.words...)
+		t.header = append(t.header, &c)
+	}
+	t.values = make([]*formCell, len(t.header))
+	last := rows[0]
+	n := 1
+	// More header rows: short, no digits, each cell under a label.
+	for ; n < len(rows); n++ {
+		row := rows[n]
+		cols := underHeader(t.header, row)
+		if !isHeaderText(p, row, 3) || slices.Contains(cols, -1) || row[0].y0-rowBottom(last) > 2*last[0].h {
+			break
+		}
+		for k, c := range row {
+			h := t.header[cols[k]]
+			h.words = append(h.words, c.words...)
+			h.y1 = max(h.y1, c.y1)
+		}
+		last = row
+	}
+	if n >= len(rows) || rows[n][0].y0-rowBottom(last) > 3*last[0].h {
+		return nil, 0
+	}
+	row := rows[n]
+	cols := underHeader(t.header, row)
+	under := 0
+	for _, j := range cols {
+		if j >= 0 {
+			under++
+		}
+	}
+	if under < 2 {
+		return nil, 0
+	}
+	for k, c := range row {
+		if j := cols[k]; j >= 0 && t.values[j] == nil {
+			v := *c
+			v.words = append([]wordSpan(nil), c.words...)
+			t.values[j] = &v
+		} else {
+			t.loose = append(t.loose, c)
+		}
+	}
+	last = row
+	n++
+	// Value cells wrapped onto the rows below.
+	for ; n < len(rows); n++ {
+		row := rows[n]
+		cols := underHeader(t.header, row)
+		if slices.Contains(cols, -1) || row[0].y0-rowBottom(last) > last[0].h {
+			break
+		}
+		for k, c := range row {
+			if v := t.values[cols[k]]; v != nil {
+				v.words = append(v.words, c.words...)
+			} else {
+				t.values[cols[k]] = c
+			}
+		}
+		last = row
+	}
+	return t, n
 }
 
 // labelRegexp matches any of an anchor field's labels in folded text, its

@@ -68,6 +68,18 @@ func TestFormViewLandTables(t *testing.T) {
 		want: map[string]string{"parcel_no": "217", "map_sheet": "14", "area_m2": "1024.5",
 			"land_purpose": "Đất ở tại đô thị (ODT)", "book_entry_no": "CH 00457", "certificate_serial": "AK 102938"},
 	}, {
+		// The header's second line of labels is read as a row of its own
+		// ("Số" in capitals, a unit with a digit), and a value wraps onto
+		// the row under the values.
+		name: "header on two rows",
+		lines: []boxedLine{
+			{100, 400, "Thửa đất"}, {400, 400, "Tờ bản đồ"}, {700, 400, "Diện tích (m2)"}, {1050, 400, "Thời hạn sử dụng"},
+			{130, 435, "Số"}, {430, 435, "Số"},
+			{120, 500, "5"}, {430, 500, "C44"}, {720, 500, "2.519,1"}, {1050, 500, "Đến ngày"},
+			{1050, 535, "01/07/2064"},
+		},
+		want: map[string]string{"parcel_no": "5", "map_sheet": "C44", "area_m2": "2519.1", "use_term": "Đến ngày 01/07/2064"},
+	}, {
 		// Labels in a left column, wrapped onto a second line, with the
 		// value in the right column beside the label's first line.
 		name: "label column beside value column",

@@ -54,6 +54,7 @@ func normalizers() map[string]normalizer {
 		"sheet":         normSheet,
 		"code_list":     normCodeList,
 		"serial":        normSerial,
+		"book_entry":    normBookEntry,
 		"place_date":    normPlaceDate,
 		"digits":        normDigits,
 		"address":       normAddress,

@@ -156,6 +156,18 @@ func TestNormSerial(t *testing.T) {
 	})
 }
 
+func TestNormBookEntry(t *testing.T) {
+	runNorm(t, normBookEntry, []normCase{
+		{name: "with space", in: "CH 00120", want: "CH 00120", ok: true},
+		{name: "as written, no space", in: "CS25071", want: "CS25071", ok: true},
+		{name: "handwritten letters apart", in: "C S25071", want: "CS25071", ok: true},
+		{name: "handwritten digits apart", in: "CH0611 1", want: "CH06111", ok: true, repaired: true},
+		{name: "OCR O", in: "VP O0457 Hà Tĩnh", want: "VP 00457", ok: true, repaired: true},
+		{name: "thin third letter", in: "CHÍ 07670", want: "CH 07670", ok: true, repaired: true},
+		{name: "none", in: "không có", ok: false},
+	})
+}
+
 func TestNormPhoneTokenCodes(t *testing.T) {
 	runNorm(t, normPhone, []normCase{
 		{name: "mobile", in: "0912 345 678", want: "0912345678", ok: true},
