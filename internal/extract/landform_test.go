@@ -137,3 +137,33 @@ func TestContinuesCell(t *testing.T) {
 		}
 	}
 }
+
+// TestCivilStatusTitles: a civil-status record is recognised by its title,
+// in Vietnamese or in a certified English translation, and the title names
+// its type.
+func TestCivilStatusTitles(t *testing.T) {
+	e := defaultEngine(t)
+	head := "PEOPLE'S COMMITTEE OF TAN AN WARD\nSOCIALIST REPUBLIC OF VIETNAM\nIndependence - Freedom - Happiness\nNo.: 41\n"
+	cases := []struct {
+		name, text, class, docType string
+	}{
+		{"birth extract in English", head + "EXTRACT OF BIRTH REGISTRATION\n(Translation from Vietnamese)\nFull name: TRAN VAN AN\n", "birth_extract", "trích lục khai sinh"},
+		{"marriage certificate in English", head + "CERTIFICATE OF MARRIAGE\n(Translation from Vietnamese)\nWIFE HUSBAND\n", "civil_status_other", "giấy chứng nhận kết hôn"},
+		{"marriage certificate", "ỦY BAN NHÂN DÂN\nXÃ TÂN AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nGIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên: Trần Thị Bình\n", "civil_status_other", "giấy chứng nhận kết hôn"},
+		{"death extract", "ỦY BAN NHÂN DÂN\nXÃ TÂN AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTRÍCH LỤC KHAI TỬ\nHọ, chữ đệm, tên: Trần Văn Cường\n", "civil_status_other", "trích lục khai tử"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := e.Extract(context.Background(), []domain.Page{{No: 1, Text: tc.text}}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Class != tc.class {
+				t.Fatalf("class %s, want %s", r.Class, tc.class)
+			}
+			if got := r.Fields["doc_type"].Value; got != tc.docType {
+				t.Errorf("doc_type %q, want %q", got, tc.docType)
+			}
+		})
+	}
+}

@@ -62,6 +62,9 @@ type cueSpec struct {
 	Pattern    string   `yaml:"pattern"`
 	SymbolType string   `yaml:"symbol_type"`
 	Weight     *float64 `yaml:"weight"`
+	// DocType is the document type a title cue names when the title is
+	// not a type of vocab/doc_types.yaml ("CERTIFICATE OF MARRIAGE").
+	DocType string `yaml:"doc_type"`
 }
 
 type zoneSpec struct {
@@ -121,6 +124,7 @@ type cue struct {
 	pattern    *regexp.Regexp
 	symbolType string
 	weight     float64
+	docType    string // title cues: the type the title names
 }
 
 type field struct {
@@ -403,6 +407,12 @@ func parseCue(at string, cs cueSpec, v *validationErrors) *cue {
 	if set != 1 {
 		v.add("%s: exactly one of title, phrase, pattern, symbol_type is required (got %d)", at, set)
 		return nil
+	}
+	if cs.DocType != "" {
+		if cs.Title == "" {
+			v.add("%s.doc_type: only for title cues", at)
+		}
+		c.docType = nfc(cs.DocType)
 	}
 	c.weight = def
 	if cs.Weight != nil {
