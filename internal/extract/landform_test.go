@@ -167,3 +167,32 @@ func TestCivilStatusTitles(t *testing.T) {
 		})
 	}
 }
+
+// TestLetterAboutLand: a letter that talks about a certificate and its
+// parcel is a letter (V/v, Kính gửi, Nơi nhận), even with the certificate's
+// title in capitals, and it gives the parcel's area and purpose.
+func TestLetterAboutLand(t *testing.T) {
+	e := defaultEngine(t)
+	text := strings.Join([]string{
+		"ỦY BAN NHÂN DÂN", "HUYỆN TÂN PHÚ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+		"Số: 77/UBND-TNMT", "Tân Phú, ngày 3 tháng 4 năm 2021", "V/v thu hồi",
+		"GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+		"Kính gửi: Văn phòng đăng ký đất đai huyện.",
+		"Ủy ban nhân dân huyện nhận được hồ sơ đối với thửa đất số 12, tờ bản đồ số 4, diện tích",
+		"250,5 m2, mục đích sử dụng: Đất trồng cây", "lâu năm (CLN). Đề nghị đơn vị kiểm tra./.",
+		"Nơi nhận:", "- Như trên;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Bình",
+	}, "\n")
+	r, err := e.Extract(context.Background(), []domain.Page{{No: 1, Text: text}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Class != "official_letter" {
+		t.Fatalf("class %s, want official_letter", r.Class)
+	}
+	want := map[string]string{"parcel_no": "12", "map_sheet": "4", "area_m2": "250.5", "land_purpose": "Đất trồng cây lâu năm (CLN)"}
+	for name, w := range want {
+		if got := r.Fields[name].Value; got != w {
+			t.Errorf("%s = %q, want %q", name, got, w)
+		}
+	}
+}
