@@ -55,6 +55,7 @@ func normalizers() map[string]normalizer {
 		"code_list":     normCodeList,
 		"serial":        normSerial,
 		"book_entry":    normBookEntry,
+		"land_purpose":  normLandPurpose,
 		"place_date":    normPlaceDate,
 		"digits":        normDigits,
 		"address":       normAddress,

@@ -229,3 +229,15 @@ func TestNFCTone(t *testing.T) {
 		}
 	}
 }
+
+func TestNormLandPurpose(t *testing.T) {
+	runNorm(t, normLandPurpose, []normCase{
+		{name: "name and code", in: "Đất ở tại đô thị (ODT)", want: "Đất ở tại đô thị (ODT)", ok: true},
+		{name: "next item on the line", in: "Đất ở tại nông thôn (ONT) e) Thời hạn sử dụng: Lâu dài", want: "Đất ở tại nông thôn (ONT)", ok: true},
+		{name: "code alone", in: "CLN", want: "Đất trồng cây lâu năm (CLN)", ok: true, repaired: true},
+		{name: "two codes", in: "ONT+CLN", want: "ONT+CLN", ok: true, repaired: true},
+		{name: "name alone", in: "Đất nuôi trồng thủy sản.", want: "Đất nuôi trồng thủy sản (NTS)", ok: true, repaired: true},
+		{name: "other text", in: "Đất ở và vườn", want: "Đất ở và vườn", ok: true, repaired: true},
+		{name: "empty", in: " - ", ok: false},
+	})
+}
