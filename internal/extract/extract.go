@@ -303,6 +303,9 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 			if len(got) == 0 {
 				got = anchorField(p, f, nc)
 			}
+			if len(got) == 0 && f.cells {
+				got = fuzzyFormField(p, f, nc)
+			}
 		case "zone":
 			got = zoneField(p, f, nc)
 		case "builtin":

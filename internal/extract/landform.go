@@ -393,3 +393,80 @@ func formField(p *page, f *field, nc normCtx) []cand {
 	fc.labels = f.cellLabels
 	return anchorField(fv, &fc, nc)
 }
+
+// reItemMark is the number or letter of a form's item before its label:
+// "5.", "c)", "1:", "II.".
+var reItemMark = regexp.MustCompile(`^(?:[0-9IVX]{1,4}|\pL)[.):][ \t]*`)
+
+// fuzzyFormField reads an anchor field with `cells: true` whose label OCR
+// misread beyond its marks ("Muc dich sừ dunq:"): a line of the form's
+// cells that opens, after an item mark, with words close to a label (about
+// one wrong letter in six) is the label, and the value follows it on the
+// line or on the next line. Such values have a lower confidence.
+func fuzzyFormField(p *page, f *field, nc normCtx) []cand {
+	fv := formView(p)
+	if fv == nil || len(f.labelKeys) == 0 {
+		return nil
+	}
+	raw := fv.f.raw
+	for i, ln := range fv.lines {
+		line := raw[ln.start:ln.end]
+		off := 0
+		if m := reItemMark.FindStringIndex(line); m != nil {
+			off = m[1]
+		}
+		ends := wordEnds(line[off:])
+		for _, lk := range f.labelKeys {
+			n := len(strings.Fields(lk))
+			if len(ends) < n {
+				continue
+			}
+			hk := key(strings.TrimRight(line[off:off+ends[n-1]], ":.;"))
+			if hk == lk || !similar(hk, lk) {
+				continue
+			}
+			regions := [][2]int{{ln.start + off + ends[n-1], ln.end}}
+			for j := i + 1; j < len(fv.lines) && !f.sameLine; j++ {
+				if nl := fv.lines[j]; strings.TrimSpace(raw[nl.start:nl.end]) != "" {
+					regions = append(regions, [2]int{nl.start, nl.end})
+					break
+				}
+			}
+			for _, rg := range regions {
+				s, e := rg[0], rg[1]
+				if f.stop != nil {
+					rf := newFolded(raw[s:e])
+					if sm := f.stop.FindStringIndex(rf.text); sm != nil {
+						cut, _ := rf.rawRange(sm[0], sm[1])
+						e = s + cut
+					}
+				}
+				v := strings.TrimLeft(raw[s:e], " \t:.;")
+				if strings.TrimSpace(v) == "" {
+					continue
+				}
+				if cd, ok := apply(f, v, nc, fv.conf(s, e)*0.85, fv.no); ok {
+					return []cand{cd}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// wordEnds returns the byte offset of the end of each word of s.
+func wordEnds(s string) []int {
+	var out []int
+	in := false
+	for i, r := range s {
+		sp := r == ' ' || r == '\t'
+		if in && sp {
+			out = append(out, i)
+		}
+		in = !sp
+	}
+	if in {
+		out = append(out, len(s))
+	}
+	return out
+}

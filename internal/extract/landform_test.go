@@ -196,3 +196,27 @@ func TestLetterAboutLand(t *testing.T) {
 		}
 	}
 }
+
+// TestFormViewFuzzyLabels: labels misread beyond their marks are still
+// labels, and their values have a lower confidence.
+func TestFormViewFuzzyLabels(t *testing.T) {
+	e := defaultEngine(t)
+	lines := append(append([]boxedLine{}, certHead...),
+		boxedLine{100, 400, "1. Thủa đat sô: 73"}, boxedLine{600, 400, "Tờ bàn đồ số: 9"},
+		boxedLine{100, 460, "3. Diên tich:"}, boxedLine{600, 462, "412,6 m²"},
+		boxedLine{100, 520, "5. Muc dich sừ dunq:"}, boxedLine{600, 522, "Đất ở tại nông thôn (ONT)"},
+	)
+	r, err := e.Extract(context.Background(), []domain.Page{boxedPage(t, 1, lines)}, "land_certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"parcel_no": "73", "map_sheet": "9", "area_m2": "412.6", "land_purpose": "Đất ở tại nông thôn (ONT)"}
+	for name, w := range want {
+		if got := r.Fields[name].Value; got != w {
+			t.Errorf("%s = %q, want %q", name, got, w)
+		}
+	}
+	if lp, ps := r.Fields["land_purpose"].Confidence, r.Fields["map_sheet"].Confidence; lp >= ps {
+		t.Errorf("land_purpose read after a misread label has confidence %v, not below the exact label's %v", lp, ps)
+	}
+}

@@ -145,8 +145,10 @@ type field struct {
 	pages    string
 	sameLine bool
 	cells    bool // anchor: read the page's form cells first (landform.go)
-	// cellLabels are the labels matched within one line, for form cells.
+	// cellLabels are the labels matched within one line, for form cells;
+	// labelKeys the labels in key form, matched fuzzily (landform.go).
 	cellLabels *regexp.Regexp
+	labelKeys  []string
 	raw        bool
 	repairs    []repairFunc
 }
@@ -552,6 +554,9 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 		if f.cells {
 			// In a form's cells a label does not run across lines.
 			f.cellLabels = labelRegexp(fs.Labels, `[ \t]*`)
+			for _, l := range fs.Labels {
+				f.labelKeys = append(f.labelKeys, key(l))
+			}
 		}
 	case "regex":
 		if f.pattern == nil && fs.Pattern == "" {
