@@ -182,9 +182,19 @@ func rowsByTop[T any](items []T, at func(T) (top, h int)) [][]T {
 }
 
 // isHeaderRow reports whether a row reads as a table's header: two or more
-// short labels and no digits.
+// short labels and no digits. A row where some cells end with a colon and
+// others do not is labels with their values beside them, not a header.
 func isHeaderRow(p *page, row []*formCell) bool {
-	return len(row) >= 2 && isHeaderText(p, row, 6)
+	if len(row) < 2 || !isHeaderText(p, row, 6) {
+		return false
+	}
+	colons := 0
+	for _, c := range row {
+		if isLabelCell(p, c) {
+			colons++
+		}
+	}
+	return colons == 0 || colons == len(row)
 }
 
 var reBracketed = regexp.MustCompile(`\([^()]*\)`)
@@ -242,7 +252,11 @@ func formView(p *page) *page {
 			for j, h := range t.header {
 				write(h)
 				if v := t.values[j]; v != nil {
-					b.WriteString(": ")
+					if isLabelCell(p, h) {
+						b.WriteByte(' ')
+					} else {
+						b.WriteString(": ")
+					}
 					write(v)
 				}
 				b.WriteByte('\n')
@@ -254,8 +268,14 @@ func formView(p *page) *page {
 			i += n - 1
 			continue
 		}
-		for _, c := range rows[i] {
+		for k, c := range rows[i] {
 			write(c)
+			// A label (it ends with a colon) and the value in the cell
+			// beside it are one line: "4. Hình thức sử dụng: Sử dụng riêng".
+			if k+1 < len(rows[i]) && isLabelCell(p, c) && !isLabelCell(p, rows[i][k+1]) {
+				b.WriteByte(' ')
+				continue
+			}
 			b.WriteByte('\n')
 		}
 	}
@@ -264,6 +284,12 @@ func formView(p *page) *page {
 	pg.src = p.src
 	pg.words = spans
 	return pg
+}
+
+// isLabelCell reports whether a cell is a label waiting for its value: its
+// text ends with a colon.
+func isLabelCell(p *page, c *formCell) bool {
+	return strings.HasSuffix(strings.TrimSpace(c.text(p)), ":")
 }
 
 // rowBottom is the lowest bottom of a row's cells.
@@ -421,8 +447,11 @@ func fuzzyFormField(p *page, f *field, nc normCtx) []cand {
 			if len(ends) < n {
 				continue
 			}
-			hk := key(strings.TrimRight(line[off:off+ends[n-1]], ":.;"))
-			if hk == lk || !similar(hk, lk) {
+			head := strings.TrimRight(line[off:off+ends[n-1]], ":.;")
+			if strings.Contains(head, ":") {
+				continue // a label ends at its colon
+			}
+			if hk := key(head); hk == lk || !similar(hk, lk) {
 				continue
 			}
 			regions := [][2]int{{ln.start + off + ends[n-1], ln.end}}

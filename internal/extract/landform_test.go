@@ -94,6 +94,17 @@ func TestFormViewLandTables(t *testing.T) {
 		want: map[string]string{"parcel_no": "88", "map_sheet": "6", "area_m2": "305",
 			"land_purpose": "Đất trồng cây lâu năm (CLN)", "use_term": "Lâu dài"},
 	}, {
+		// Two labels with colons side by side, their values under them;
+		// then a label with its value in the cell beside it.
+		name: "labels side by side",
+		lines: []boxedLine{
+			{100, 400, "Diện tích:"}, {700, 400, "Mục đích sử dụng:"},
+			{100, 440, "120,0 m²"}, {700, 440, "Đất ở tại đô thị (ODT)"},
+			{100, 520, "Hình thức sử dụng:"}, {700, 520, "Sử dụng chung"},
+			{100, 580, "Thời hạn sử dụng:"}, {700, 580, "Lâu dài"},
+		},
+		want: map[string]string{"area_m2": "120", "land_purpose": "Đất ở tại đô thị (ODT)", "use_form": "Sử dụng chung", "use_term": "Lâu dài"},
+	}, {
 		// Lettered items one under another are separate cells, even
 		// though the letter is small.
 		name: "lettered list",
