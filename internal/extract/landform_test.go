@@ -231,3 +231,24 @@ func TestFormViewFuzzyLabels(t *testing.T) {
 		t.Errorf("land_purpose read after a misread label has confidence %v, not below the exact label's %v", lp, ps)
 	}
 }
+
+// TestCivilStatusIDNumbers: every personal identification number of a
+// civil-status record is found, whatever its label or layout (two spouses
+// on one line of an English translation).
+func TestCivilStatusIDNumbers(t *testing.T) {
+	e := defaultEngine(t)
+	text := "PEOPLE'S COMMITTEE OF TAN AN WARD\nSOCIALIST REPUBLIC OF VIETNAM\nCERTIFICATE OF MARRIAGE\n(Translation from Vietnamese)\n" +
+		"WIFE HUSBAND\nFull name |TRAN THI BINH LE VAN CUONG\nID number |079185001234 001090004321\n"
+	r, err := e.Extract(context.Background(), []domain.Page{{No: 1, Text: text}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(r.Fields["cccd"].Values, ",")
+	if got != "079185001234,001090004321" {
+		t.Errorf("cccd %q, want both spouses' numbers", got)
+	}
+	red := Redact([]domain.Page{{No: 1, Text: text}}, r)[0]
+	if strings.Contains(red, "079185001234") || strings.Contains(red, "001090004321") {
+		t.Errorf("ID numbers left after redaction:\n%s", red)
+	}
+}
