@@ -111,6 +111,9 @@ func builtinField(d *doc, c *class, f *field, nc normCtx, pageIdx int) []cand {
 	case "title":
 		k := d.titleKey
 		name := typeNames[k]
+		if name == "" {
+			name = c.titleType(k) // a title cue's doc_type
+		}
 		if name == "" && c.docType != "" {
 			name = c.docType
 		}

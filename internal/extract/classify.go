@@ -204,13 +204,23 @@ func findTitle(d *doc, c *class) (int, string) {
 		return -1, ""
 	}
 	first := d.pages[0]
+	// The earliest title line; on it, the fullest title ("TRÍCH LỤC KHAI
+	// TỬ", not "TRÍCH LỤC").
+	ci, cb := -1, cue{}
 	for _, cu := range c.cues {
 		if cu.title == "" {
 			continue
 		}
-		if i := titleLineIndex(first, cu.title); i >= 0 {
-			return i, titleName(lineKey(first.lineText(i)), cu.title)
+		if i := titleLineIndex(first, cu.title); i >= 0 && (ci < 0 || i < ci || i == ci && len(cu.title) > len(cb.title)) {
+			ci, cb = i, cu
 		}
+	}
+	if ci >= 0 {
+		k := titleName(lineKey(first.lineText(ci)), cb.title)
+		if typeNames[k] == "" && cb.docType != "" {
+			k = key(cb.docType) // the type the title names (cue doc_type)
+		}
+		return ci, k
 	}
 	// Any known type name: the earliest title line; on one line the name
 	// closest to the line's text (THÔNG BÁO, not THÔNG CÁO, for a line
@@ -251,4 +261,15 @@ func titleName(lineK, cueK string) string {
 		return best
 	}
 	return cueK
+}
+
+// titleType returns the document type named by the class's title cue
+// whose doc_type has key k, or "".
+func (c *class) titleType(k string) string {
+	for _, cu := range c.cues {
+		if cu.docType != "" && key(cu.docType) == k {
+			return cu.docType
+		}
+	}
+	return ""
 }

@@ -326,7 +326,15 @@ func (e *Engine) runField(d *doc, c *class, f *field, nc normCtx) []cand {
 				got = regexField(p, f, nc, p.f.text, nil)
 			}
 		case "anchor":
-			got = anchorField(p, f, nc)
+			if f.cells {
+				got = formField(p, f, nc)
+			}
+			if len(got) == 0 {
+				got = anchorField(p, f, nc)
+			}
+			if len(got) == 0 && f.cells {
+				got = fuzzyFormField(p, f, nc)
+			}
 		case "zone":
 			got = zoneField(p, f, nc)
 		case "builtin":

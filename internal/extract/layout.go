@@ -103,18 +103,7 @@ func layoutPage(src *domain.Page) *page {
 		return preparePage(src)
 	}
 	// Rows: segments whose lines start at about the same height.
-	sort.SliceStable(segs, func(i, j int) bool { return segs[i].y < segs[j].y })
-	var rows [][]*seg
-	for _, s := range segs {
-		if n := len(rows); n > 0 {
-			first := rows[n-1][0]
-			if s.y-first.y < max(first.h, s.h)/2 {
-				rows[n-1] = append(rows[n-1], s)
-				continue
-			}
-		}
-		rows = append(rows, []*seg{s})
-	}
+	rows := rowsByTop(segs, func(s *seg) (int, int) { return s.y, s.h })
 	var b strings.Builder
 	var spans []wordSpan
 	lastBot := -1

@@ -54,6 +54,8 @@ func normalizers() map[string]normalizer {
 		"sheet":         normSheet,
 		"code_list":     normCodeList,
 		"serial":        normSerial,
+		"book_entry":    normBookEntry,
+		"land_purpose":  normLandPurpose,
 		"place_date":    normPlaceDate,
 		"digits":        normDigits,
 		"address":       normAddress,
@@ -371,7 +373,8 @@ var (
 	// vocab/ocr_confusions.yaml): "362;7m2", "362j/7m2".
 	reAreaComma = regexp.MustCompile(`([0-9])` + ocrClass(voc.decimalComma) + `{1,2}([0-9]{1,2})([^0-9/]|$)`)
 	// m² with the raised 2 read as another mark (class superscript_two).
-	reArea = regexp.MustCompile(`([0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?` + ocrClass(voc.superscriptTwo) + `|m\b|ha\b)?`)
+	// "1,250.5 m²" (English translations) before "1.250,5 m²".
+	reArea = regexp.MustCompile(`([0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9OoIl]{1,3}(?:[.\s][0-9]{3})+(?:,[0-9]+)?|[0-9OoIl]*[0-9][0-9OoIl]*(?:[.,][0-9]+)?)\s*(m\s?` + ocrClass(voc.superscriptTwo) + `|m\b|ha\b)?`)
 )
 
 // normArea reads an area written the Vietnamese way ("1.250,5 m²", OCR
@@ -409,10 +412,14 @@ func normArea(raw string, _ normCtx) (normResult, bool) {
 	return normResult{}, false
 }
 
-// parseVNNumber parses "1.250,5", "1 250,5", "1250.5" and "1250".
+// parseVNNumber parses "1.250,5", "1 250,5", "1250.5" and "1250"; with
+// both marks, the last is the decimal one, so an English translation's
+// "1,250.5" reads 1250.5 too.
 func parseVNNumber(s string) (float64, bool) {
 	s = strings.ReplaceAll(s, " ", "")
-	if strings.Contains(s, ",") {
+	if c, d := strings.LastIndex(s, ","), strings.LastIndex(s, "."); c >= 0 && d > c {
+		s = strings.ReplaceAll(s, ",", "")
+	} else if strings.Contains(s, ",") {
 		s = strings.ReplaceAll(s, ".", "")
 		s = strings.Replace(s, ",", ".", 1)
 	} else if i := strings.LastIndex(s, "."); i >= 0 {

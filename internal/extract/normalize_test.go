@@ -97,6 +97,9 @@ func TestNormArea(t *testing.T) {
 		{name: "hectare", in: "1,2 ha", want: "12000", ok: true},
 		{name: "no unit", in: "450,0", want: "450", ok: true, repaired: true},
 		{name: "space thousands", in: "1 250,5 m²", want: "1250.5", ok: true},
+		{name: "decimal point", in: "250.5 m2", want: "250.5", ok: true},
+		{name: "english thousands", in: "1,250.5 m² (one thousand ...)", want: "1250.5", ok: true},
+		{name: "english, no thousands", in: "Area: 96.4 sq m", want: "96.4", ok: true, repaired: true},
 		{name: "comma read as j/", in: "362j/7m2", want: "362.7", ok: true, repaired: true},
 		{name: "comma read as ;", in: "1.599;8 m2", want: "1599.8", ok: true, repaired: true},
 		{name: "none", in: "không rõ", ok: false},
@@ -153,6 +156,18 @@ func TestNormSerial(t *testing.T) {
 		{name: "book", in: "CH 00120", want: "CH 00120", ok: true, repaired: true},
 		{name: "OCR O", in: "CH OO120", want: "CH 00120", ok: true, repaired: true},
 		{name: "none", in: "không số", ok: false},
+	})
+}
+
+func TestNormBookEntry(t *testing.T) {
+	runNorm(t, normBookEntry, []normCase{
+		{name: "with space", in: "CH 00120", want: "CH 00120", ok: true},
+		{name: "as written, no space", in: "CS25071", want: "CS25071", ok: true},
+		{name: "handwritten letters apart", in: "C S25071", want: "CS25071", ok: true},
+		{name: "handwritten digits apart", in: "CH0611 1", want: "CH06111", ok: true, repaired: true},
+		{name: "OCR O", in: "VP O0457 Hà Tĩnh", want: "VP 00457", ok: true, repaired: true},
+		{name: "thin third letter", in: "CHÍ 07670", want: "CH 07670", ok: true, repaired: true},
+		{name: "none", in: "không có", ok: false},
 	})
 }
 
@@ -216,4 +231,16 @@ func TestNFCTone(t *testing.T) {
 			t.Errorf("nfc(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestNormLandPurpose(t *testing.T) {
+	runNorm(t, normLandPurpose, []normCase{
+		{name: "name and code", in: "Đất ở tại đô thị (ODT)", want: "Đất ở tại đô thị (ODT)", ok: true},
+		{name: "next item on the line", in: "Đất ở tại nông thôn (ONT) e) Thời hạn sử dụng: Lâu dài", want: "Đất ở tại nông thôn (ONT)", ok: true},
+		{name: "code alone", in: "CLN", want: "Đất trồng cây lâu năm (CLN)", ok: true, repaired: true},
+		{name: "two codes", in: "ONT+CLN", want: "ONT+CLN", ok: true, repaired: true},
+		{name: "name alone", in: "Đất nuôi trồng thủy sản.", want: "Đất nuôi trồng thủy sản (NTS)", ok: true, repaired: true},
+		{name: "other text", in: "Đất ở và vườn", want: "Đất ở và vườn", ok: true, repaired: true},
+		{name: "empty", in: " - ", ok: false},
+	})
 }

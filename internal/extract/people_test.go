@@ -13,10 +13,10 @@ import (
 	"github.com/sohoa/sohoa/internal/domain"
 )
 
-// boxedPage lays out lines of words at given columns: each line is a list
+// cellsPage lays out lines of words at given columns: each line is a list
 // of (text, x) cells, 30 pixels a line, 12 pixels a letter; the page text
 // is the lines joined as OCR writes them.
-func boxedPage(lines [][]struct {
+func cellsPage(lines [][]struct {
 	text string
 	x    int
 }) domain.Page {
@@ -50,7 +50,7 @@ type cell = struct {
 // birth dates, ID numbers and addresses; the official who signs is not.
 func TestPeopleFromDetector(t *testing.T) {
 	e := defaultEngine(t)
-	annex := boxedPage([][]cell{
+	annex := cellsPage([][]cell{
 		{{"DANH SÁCH CÁC HỘ ĐƯỢC HỖ TRỢ", 600}},
 		{{"(Kèm theo Quyết định số 45/QĐ-UBND ngày 02/03/2024 của Ủy ban nhân dân xã Tân Lộc)", 200}},
 		{{"1 Lê Thị", 100}, {"| 14/02/1981", 500}, {"| 096181222333", 700}, {"| Ấp 4, xã Tân Lộc, huyện Thới", 1000}},
@@ -112,7 +112,7 @@ func TestDetectorEvidence(t *testing.T) {
 		})
 	}
 	t.Run("two columns of a form on one line", func(t *testing.T) {
-		p := boxedPage([][]cell{
+		p := cellsPage([][]cell{
 			{{"WIFE", 500}, {"HUSBAND", 1100}},
 			{{"Full name |", 100}, {"LY PHUONG THAO", 500}, {"HO VAN DUC TUNG", 1100}},
 			{{"Date of birth |", 100}, {"27/04/1978", 500}, {"07/05/1968", 1100}},

@@ -69,6 +69,9 @@ type cueSpec struct {
 	Pattern    string   `yaml:"pattern"`
 	SymbolType string   `yaml:"symbol_type"`
 	Weight     *float64 `yaml:"weight"`
+	// DocType is the document type a title cue names when the title is
+	// not a type of vocab/doc_types.yaml ("CERTIFICATE OF MARRIAGE").
+	DocType string `yaml:"doc_type"`
 }
 
 type zoneSpec struct {
@@ -94,6 +97,7 @@ type fieldSpec struct {
 	Required    bool      `yaml:"required"`
 	Pages       string    `yaml:"pages"`
 	SameLine    bool      `yaml:"same_line"`
+	Cells       bool      `yaml:"cells"`
 	Raw         bool      `yaml:"raw"`
 	Repairs     []string  `yaml:"repairs"`
 	Detector    string    `yaml:"detector"`
@@ -131,6 +135,7 @@ type cue struct {
 	pattern    *regexp.Regexp
 	symbolType string
 	weight     float64
+	docType    string // title cues: the type the title names
 }
 
 type field struct {
@@ -150,9 +155,14 @@ type field struct {
 	required bool
 	pages    string
 	sameLine bool
-	raw      bool
-	repairs  []repairFunc
-	detector string // the personal-data detector's kind that feeds the field (people.go)
+	cells    bool // anchor: read the page's form cells first (landform.go)
+	// cellLabels are the labels matched within one line, for form cells;
+	// labelKeys the labels in key form, matched fuzzily (landform.go).
+	cellLabels *regexp.Regexp
+	labelKeys  []string
+	raw        bool
+	repairs    []repairFunc
+	detector   string // the personal-data detector's kind that feeds the field (people.go)
 }
 
 // canonicalSensitivity is the data class the canonical field names carry
@@ -428,6 +438,12 @@ func parseCue(at string, cs cueSpec, v *validationErrors) *cue {
 		v.add("%s: exactly one of title, phrase, pattern, symbol_type is required (got %d)", at, set)
 		return nil
 	}
+	if cs.DocType != "" {
+		if cs.Title == "" {
+			v.add("%s.doc_type: only for title cues", at)
+		}
+		c.docType = nfc(cs.DocType)
+	}
 	c.weight = def
 	if cs.Weight != nil {
 		c.weight = *cs.Weight
@@ -500,7 +516,7 @@ var kinds = map[string]bool{"anchor": true, "regex": true, "zone": true, "builti
 
 func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	f := &field{name: fs.Name, kind: fs.Kind, group: fs.Group, zone: fs.Zone, builtin: fs.Builtin, part: fs.Part,
-		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine, raw: fs.Raw}
+		normName: fs.Normalize, list: fs.List, required: fs.Required, pages: fs.Pages, sameLine: fs.SameLine, cells: fs.Cells, raw: fs.Raw}
 	ok := true
 	bad := func(format string, args ...any) {
 		v.add(at+format, args...)
@@ -561,20 +577,18 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 		if len(fs.Labels) == 0 {
 			bad(".labels: an anchor field needs at least one label")
 		}
-		var alts []string
 		for _, l := range fs.Labels {
-			words := strings.Fields(fold(l))
-			if len(words) == 0 {
+			if len(strings.Fields(l)) == 0 {
 				bad(".labels: empty label")
-				continue
 			}
-			for i, w := range words {
-				words[i] = wordRegexp(w)
-			}
-			alts = append(alts, strings.Join(words, `\s*`))
 		}
-		if len(alts) > 0 {
-			f.labels = regexp.MustCompile(`(?im)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*[:.;]?`)
+		f.labels = labelRegexp(fs.Labels, `\s*`)
+		if f.cells {
+			// In a form's cells a label does not run across lines.
+			f.cellLabels = labelRegexp(fs.Labels, `[ \t]*`)
+			for _, l := range fs.Labels {
+				f.labelKeys = append(f.labelKeys, key(l))
+			}
 		}
 	case "regex":
 		if f.pattern == nil && fs.Pattern == "" {
@@ -600,6 +614,9 @@ func parseField(at string, fs fieldSpec, v *validationErrors) *field {
 	}
 	if f.kind != "anchor" && len(fs.Labels) > 0 {
 		bad(".labels: only for kind anchor")
+	}
+	if f.kind != "anchor" && fs.Cells {
+		bad(".cells: only for kind anchor")
 	}
 	if f.kind != "zone" && fs.Zone != nil {
 		bad(".zone: only for kind zone")
