@@ -27,10 +27,10 @@ func (x extractor) Extract(ctx context.Context, pages []domain.Page, hint string
 	out := pipeline.Extraction{
 		Pipeline: r.Pipeline, Class: r.Class, ClassConfidence: r.ClassConfidence,
 		Fields: map[string]catalog.Field{}, Secrecy: r.Secrecy, QuarantineReason: r.QuarantineReason,
-		DuplicateKey: dup, Redacted: redacted, Mentions: mentions,
+		DuplicateKey: dup, Redacted: redacted, Mentions: mentions, Missing: r.Missing,
 	}
 	for name, f := range r.Fields {
-		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity}
+		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity, Reasons: f.Reasons}
 	}
 	out.Title = title(r.Fields)
 	return out, nil

@@ -66,6 +66,7 @@ type Field struct {
 	// Page is where the (first) value was found; 0 when derived.
 	Page        domain.PageNo      `json:"page"`
 	Sensitivity domain.Sensitivity `json:"sensitivity"`
+	Reasons     []string           `json:"reasons,omitempty"`
 }
 
 // Span is a byte range of one page's Text that holds personal data.
