@@ -405,6 +405,7 @@ func initHTTP(ctx context.Context, s *server) error {
 	a := api.New(api.Deps{
 		Pipeline: s.pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
 		Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra,
+		Threshold: api.ConfidenceThreshold(cfg.Review.ConfidenceThreshold), ClassThreshold: cfg.Review.ClassThreshold,
 		Ready: map[string]api.Checker{
 			"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 			"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },
