@@ -48,23 +48,20 @@ type FieldValidator interface {
 // Review defaults.
 const (
 	// DefaultConfidenceThreshold is review.confidence_threshold's default.
-	DefaultConfidenceThreshold = 0.8
+	DefaultConfidenceThreshold = catalog.DefaultFieldThreshold
 	// DefaultClassThreshold is review.class_threshold's default.
-	DefaultClassThreshold = 0.5
+	DefaultClassThreshold = catalog.DefaultClassThreshold
 	// maxEditChars bounds one corrected value, in characters.
 	maxEditChars = 2000
 )
 
 // thresholds returns the review thresholds now in force.
 func (s *Server) thresholds() catalog.Thresholds {
-	th := catalog.Thresholds{Field: DefaultConfidenceThreshold, Class: s.classThreshold}
+	th := catalog.Thresholds{Class: s.classThreshold}
 	if s.threshold != nil {
 		th.Field = s.threshold.ConfidenceThreshold()
 	}
-	if th.Class <= 0 {
-		th.Class = DefaultClassThreshold
-	}
-	return th
+	return th.OrDefault()
 }
 
 // reviewItem is a document in the review queue.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/audit"
+	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 	"github.com/sohoa/sohoa/internal/web"
@@ -55,6 +56,7 @@ func webRoutes(d webDeps) ([]api.Route, error) {
 		Blind: d.core.Vault, Keys: d.core.Vault,
 		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), opts: vopts},
 		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20, Uploads: d.uploads,
+		Review: catalog.Thresholds{Field: d.cfg.Review.ConfidenceThreshold, Class: d.cfg.Review.ClassThreshold},
 	})
 	if err != nil {
 		return nil, err

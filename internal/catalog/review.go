@@ -53,6 +53,24 @@ type Thresholds struct {
 	Class float64
 }
 
+// The default thresholds (review.confidence_threshold, review.class_threshold).
+const (
+	DefaultFieldThreshold = 0.8
+	DefaultClassThreshold = 0.5
+)
+
+// OrDefault returns t with its unset (zero or negative) thresholds at
+// their defaults.
+func (t Thresholds) OrDefault() Thresholds {
+	if t.Field <= 0 {
+		t.Field = DefaultFieldThreshold
+	}
+	if t.Class <= 0 {
+		t.Class = DefaultClassThreshold
+	}
+	return t
+}
+
 // Verification is a reviewer's verification of a whole record.
 type Verification struct {
 	By     string    `json:"by"`      // token or user ID

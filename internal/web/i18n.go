@@ -25,6 +25,7 @@ var messages = map[string][2]string{
 	"role.uploader":   {"cán bộ lưu trữ", "archive staff"},
 	"role.searcher":   {"cán bộ tra cứu", "official"},
 	"role.pii_reader": {"được xem dữ liệu cá nhân", "cleared for personal data"},
+	"role.reviewer":   {"kiểm tra, hiệu đính hồ sơ", "reviewer"},
 	"role.operator":   {"vận hành", "operator"},
 	"role.admin":      {"quản trị", "administrator"},
 
@@ -102,6 +103,7 @@ var messages = map[string][2]string{
 	"batch.duplicate":  {"trùng với tệp bạn đã tải lên trước đó", "same file as one you uploaded before"},
 	"batch.quarantine": {"Cách ly: %s", "Quarantined: %s"},
 	"batch.live":       {"Tự động cập nhật", "Updating live"},
+	"batch.review":     {"Chấp nhận tự động (mọi trường đủ tin cậy): %d/%d tài liệu (%s) · cần kiểm tra: %d · đã kiểm tra: %d", "Accepted without review (every field confident): %d/%d documents (%s) · to review: %d · verified: %d"},
 	"batch.meta":       {"Phông: %s · Hồ sơ: %s · Bảo quản: %s", "Fonds: %s · Dossier: %s · Retention: %s"},
 
 	"status.queued":           {"đang chờ", "queued"},

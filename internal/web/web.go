@@ -100,6 +100,9 @@ type Deps struct {
 	// with the API. Default: its own with the defaults of
 	// pipeline.NewUploadLimiter.
 	Uploads *pipeline.UploadLimiter
+	// Review decides which documents need review, for the batch page's
+	// share accepted without review; zero values are the defaults.
+	Review catalog.Thresholds
 }
 
 // Server is the web interface. Build it with New; it is safe for concurrent
