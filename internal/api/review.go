@@ -432,9 +432,9 @@ func (s *Server) getHistory(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range versions {
 		ap := dec.Apply(v)
 		released = append(released, ap.Released...)
-		e := historyEntry{Version: v.Version, Source: catalog.SourceOCR, By: catalog.SourceOCR, At: v.FinalizedAt,
-			Changed: []string{}, Fields: fieldViews(ap)}
-		if rv := v.Revision; rv != nil {
+		by, at := v.ChangedBy()
+		e := historyEntry{Version: v.Version, Source: catalog.SourceOCR, By: by, At: at, Changed: []string{}, Fields: fieldViews(ap)}
+		if rv := v.Revision; rv != nil && rv.By != catalog.SourceOCR {
 			e.Source, e.By, e.At, e.Changed, e.Verified = catalog.SourceReviewer, rv.ByName, rv.At, append(e.Changed, rv.Changed...), rv.Verified
 		}
 		out = append(out, e)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,5 +125,47 @@ func assertSealed(t testing.TB, e env, values ...string) {
 				t.Errorf("%s holds personal data in the clear", k)
 			}
 		}
+	}
+}
+
+// TestPutExtractedKeepsCorrections: extracting a document again (a retry)
+// keeps the earlier record as a version, and the reviewer's values and
+// verification carry over; fields no reviewer touched take the new
+// extraction.
+func TestPutExtractedKeepsCorrections(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	extracted := func(number, issuer string) *catalog.Record {
+		return &catalog.Record{DocumentID: docA, FinalizedAt: when, Fields: map[string]catalog.Field{
+			"doc_number": {Value: number, Confidence: 0.4, Sensitivity: domain.Public},
+			"issuer":     {Value: issuer, Confidence: 0.9, Sensitivity: domain.Public},
+		}}
+	}
+	blinded := 0
+	if err := e.cat.PutExtracted(ctx, extracted("1284", "UBND"), func(*catalog.Record) { blinded++ }); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.cat.UpdateRecord(ctx, docA, 1, func(r *catalog.Record) error {
+		catalog.Correct(r, map[string]catalog.Edit{"doc_number": {Value: "1234"}}, "tok-r", "Chị Lan", when, nil)
+		r.Verified = &catalog.Verification{By: "tok-r", ByName: "Chị Lan", At: when}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.cat.PutExtracted(ctx, extracted("1289", "UBND tỉnh"), func(*catalog.Record) { blinded++ }); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := e.cat.RecordHistory(ctx, docA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hist {
+		got = append(got, fmt.Sprintf("v%d %s %s verified=%v", h.Version, h.Fields["doc_number"].Value, h.Fields["issuer"].Value, h.Verified != nil))
+	}
+	want := []string{"v1 1284 UBND verified=false", "v2 1234 UBND verified=true", "v3 1234 UBND tỉnh verified=true"}
+	if diff := cmp.Diff(want, got); diff != "" || blinded != 2 {
+		t.Errorf("versions (-want +got), prepared %d times\n%s", blinded, diff)
 	}
 }

@@ -53,6 +53,13 @@ func versionKey(id domain.DocumentID, v int) string {
 }
 func versionKind(v int) string { return fmt.Sprintf("record-version-%d", v) }
 
+// keepVersion stores record r as its version under versions/, sealed with
+// the document's key, and returns its version number.
+func (c *Catalog) keepVersion(ctx context.Context, r *Record) (int, error) {
+	v := r.CurrentVersion()
+	return v, c.putJSON(ctx, versionKey(r.DocumentID, v), string(r.DocumentID), versionKind(v), r)
+}
+
 // recordLocks serialise the updates of one record within this process.
 var recordLocks [64]sync.Mutex
 
@@ -77,12 +84,12 @@ func (c *Catalog) UpdateRecord(ctx context.Context, id domain.DocumentID, versio
 	if err != nil {
 		return nil, err
 	}
-	v := cur.CurrentVersion()
-	if version != v {
+	if v := cur.CurrentVersion(); version != v {
 		by, at := cur.ChangedBy()
 		return nil, &ConflictError{Version: v, ByName: by, At: at}
 	}
-	if err := c.putJSON(ctx, versionKey(id, v), string(id), versionKind(v), cur); err != nil {
+	v, err := c.keepVersion(ctx, cur)
+	if err != nil {
 		return nil, err
 	}
 	next, err := c.GetRecord(ctx, id) // a copy change may edit freely
@@ -129,4 +136,47 @@ func (c *Catalog) RecordHistory(ctx context.Context, id domain.DocumentID) ([]*R
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	cur.Version = cur.CurrentVersion()
 	return append(out, cur), nil
+}
+
+// PutExtracted stores a record extraction made (again) for a document.
+// When the document already has a record (a retry re-extracts it), that
+// record is kept as a version and a reviewer's work carries over: fields a
+// reviewer set keep the reviewer's value (and the first extracted value),
+// and a verification stays. The new record is the next version, made by
+// "ocr". A first extraction is version 1. prepare, when not nil, is called
+// on the record last, before it is stored (to derive its blind tokens).
+func (c *Catalog) PutExtracted(ctx context.Context, r *Record, prepare func(*Record)) error {
+	mu := recordLock(r.DocumentID)
+	mu.Lock()
+	defer mu.Unlock()
+	prev, err := c.GetRecord(ctx, r.DocumentID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		r.Version, r.Revision = 0, nil
+		if prepare != nil {
+			prepare(r)
+		}
+		return c.PutRecord(ctx, r)
+	case err != nil:
+		return err
+	}
+	v, err := c.keepVersion(ctx, prev)
+	if err != nil {
+		return err
+	}
+	if r.Fields == nil {
+		r.Fields = map[string]Field{}
+	}
+	for name, f := range prev.Fields {
+		if f.Source == SourceReviewer {
+			r.Fields[name] = f
+		}
+	}
+	r.Verified = prev.Verified
+	r.Version = v + 1
+	r.Revision = &Revision{By: SourceOCR, ByName: SourceOCR, At: r.FinalizedAt}
+	if prepare != nil {
+		prepare(r)
+	}
+	return c.PutRecord(ctx, r)
 }

@@ -258,8 +258,9 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	for _, pg := range pgs {
 		rec.Text = append(rec.Text, pg.Text)
 	}
-	rec.Blind = RecordBlind(p.blind, rec)
-	if err := p.cat.PutRecord(ctx, rec); err != nil {
+	// A re-extraction keeps the earlier record as a version, and a
+	// reviewer's corrections carry over (catalog.PutExtracted).
+	if err := p.cat.PutExtracted(ctx, rec, func(r *catalog.Record) { r.Blind = RecordBlind(p.blind, r) }); err != nil {
 		return err
 	}
 	switch {
