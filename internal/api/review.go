@@ -86,46 +86,26 @@ func (s *Server) getReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var ids []domain.BatchID
+	f := catalog.QueueFilter{Reason: qv.Get("reason"), Class: qv.Get("class")}
 	if b := qv.Get("batch"); b != "" {
 		if !catalog.ValidBatchID(b) {
 			return errNotFound("batch")
 		}
-		ids = []domain.BatchID{domain.BatchID(b)}
-	} else if ids, err = s.cat.BatchIDs(r.Context()); err != nil {
+		f.Batch = domain.BatchID(b)
+	}
+	th := s.thresholds()
+	queue, err := s.cat.ReviewQueue(r.Context(), th, f)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return errNotFound("batch")
+	}
+	if err != nil {
 		return err
 	}
-	slices.Reverse(ids) // batch IDs are time-ordered: oldest first
-	th := s.thresholds()
-	items := []reviewItem{}
-	for _, id := range ids {
-		b, err := s.cat.GetBatch(r.Context(), id)
-		if errors.Is(err, catalog.ErrNotFound) {
-			if qv.Get("batch") != "" {
-				return errNotFound("batch")
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		docs, err := s.cat.ReviewItems(r.Context(), b, th)
-		if err != nil {
-			return err
-		}
-		var batch []reviewItem
-		for _, it := range docs {
-			if it.Status != catalog.StatusNeedsReview ||
-				(qv.Get("reason") != "" && !catalog.HasReason(it.Reasons, qv.Get("reason"))) ||
-				(qv.Get("class") != "" && it.Record.Class != qv.Get("class")) {
-				continue
-			}
-			batch = append(batch, reviewItem{DocumentID: it.Document.ID, Name: it.Document.Name, BatchID: b.ID,
-				Class: it.Record.Class, ClassConfidence: it.Record.ClassConfidence, Reasons: it.Reasons,
-				UncertainFields: catalog.UncertainFields(it.Reasons), Version: it.Record.CurrentVersion()})
-		}
-		sort.SliceStable(batch, func(i, j int) bool { return batch[i].UncertainFields > batch[j].UncertainFields })
-		items = append(items, batch...)
+	items := make([]reviewItem, 0, len(queue))
+	for _, it := range queue {
+		items = append(items, reviewItem{DocumentID: it.Document.ID, Name: it.Document.Name, BatchID: it.Document.BatchID,
+			Class: it.Record.Class, ClassConfidence: it.Record.ClassConfidence, Reasons: it.Reasons,
+			UncertainFields: catalog.UncertainFields(it.Reasons), Version: it.Record.CurrentVersion()})
 	}
 	total := len(items)
 	items = items[:min(limit, total)]

@@ -272,3 +272,48 @@ func SummarizeReview(items []ReviewItem) BatchReview {
 	}
 	return s
 }
+
+// QueueFilter narrows the review queue: one batch, a reason (whole or
+// kind, as HasReason), a class. Zero fields do not filter.
+type QueueFilter struct {
+	Batch  domain.BatchID
+	Reason string
+	Class  string
+}
+
+// ReviewQueue returns the documents that need review under th, oldest
+// batch first and, within a batch, those with more uncertain fields first
+// (then in the batch's order). A filter on an unknown batch is ErrNotFound.
+func (c *Catalog) ReviewQueue(ctx context.Context, th Thresholds, f QueueFilter) ([]ReviewItem, error) {
+	ids := []domain.BatchID{f.Batch}
+	if f.Batch == "" {
+		var err error
+		if ids, err = c.BatchIDs(ctx); err != nil {
+			return nil, err
+		}
+		slices.Reverse(ids) // batch IDs are time-ordered: oldest first
+	}
+	var out []ReviewItem
+	for _, id := range ids {
+		b, err := c.GetBatch(ctx, id)
+		if errors.Is(err, ErrNotFound) && f.Batch == "" {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		items, err := c.ReviewItems(ctx, b, th)
+		if err != nil {
+			return nil, err
+		}
+		items = slices.DeleteFunc(items, func(it ReviewItem) bool {
+			return it.Status != StatusNeedsReview || (f.Reason != "" && !HasReason(it.Reasons, f.Reason)) ||
+				(f.Class != "" && it.Record.Class != f.Class)
+		})
+		sort.SliceStable(items, func(i, j int) bool {
+			return UncertainFields(items[i].Reasons) > UncertainFields(items[j].Reasons)
+		})
+		out = append(out, items...)
+	}
+	return out, nil
+}
