@@ -123,7 +123,7 @@ type sample struct {
 	pages int
 }
 
-var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error"}
+var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error", "review_queue", "review"}
 
 // New parses the embedded templates and returns the server.
 func New(d Deps) (*Server, error) {
@@ -186,6 +186,8 @@ func (s *Server) Routes() []api.Route {
 		{Pattern: "POST /records/{id}/reveal", Handler: page(auth.RolePIIReader, s.reveal)},
 		{Pattern: "GET /records/{id}/pages/{n}", Handler: page(auth.RolePIIReader, s.pageImage)},
 		{Pattern: "GET /records/{id}/original", Handler: page(auth.RolePIIReader, s.original)},
+		{Pattern: "GET /review", Handler: page(auth.RoleReviewer, s.reviewQueuePage)},
+		{Pattern: "GET /review/{id}", Handler: page(auth.RoleReviewer, s.reviewPage)},
 		{Pattern: "GET /ops", Handler: page(auth.RoleOperator, s.opsPage)},
 		{Pattern: "GET /admin", Handler: page(auth.RoleAdmin, s.adminPage)},
 		{Pattern: "POST /admin/tokens", Handler: page(auth.RoleAdmin, s.createToken)},
