@@ -12,6 +12,7 @@
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name]"));
   var uncertain = inputs.filter(function (i) { return i.dataset.uncertain; });
   var confirmed = {};
+  var lastEnter = 0; // a plain Enter confirms; it must not also submit the form
 
   var check = function (input) {
     var v = input.value.trim(), bad = "";
@@ -53,10 +54,10 @@
     input.addEventListener("input", function () { check(input); delete confirmed[input.name]; });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        save();
+        return; // the form's handler saves
       } else if (e.key === "Enter") {
         e.preventDefault();
+        lastEnter = Date.now();
         if (check(input)) {
           confirmed[input.name] = true;
           input.closest(".review-field").classList.add("confirmed");
@@ -68,7 +69,18 @@
       }
     });
   });
-  form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
+  // Ctrl+Enter saves from anywhere in the form (a field or the button).
+  form.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      lastEnter = Date.now();
+      save();
+    }
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (Date.now() - lastEnter > 300) save();
+  });
   var first = uncertain[0] || inputs[0];
   if (first) { first.focus(); first.select(); }
 })();
