@@ -14,9 +14,12 @@
 //
 //   - record (searcher): public fields for everyone; personal fields, the
 //     full text and page thumbnails for pii_reader; sensitive fields for
-//     pii_reader with a reason. Audited as "view", or "unmask" with the
-//     fields released.
-//   - page image, original, searchable PDF (pii_reader): everything, with
+//     pii_reader with a reason; personal and sensitive fields for reviewer
+//     without one (reviewing is the reason: a reviewer is cleared to see and
+//     correct full records). Audited as "view", or "unmask" with the
+//     fields released, so every record a reviewer opens is audited.
+//   - page image, original, searchable PDF (pii_reader, which reviewer
+//     implies): everything, with
 //     or without a reason, whatever text redaction found. Audited as
 //     "download".
 //   - batch and dossier exports (searcher): public fields for everyone;
@@ -154,8 +157,13 @@ func (d Decision) Allowed() bool {
 }
 
 // Cleared reports whether the caller holds pii_reader, the clearance for
-// personal data.
+// personal data (reviewer implies it).
 func (d Decision) Cleared() bool { return d.Principal.Has(auth.RolePIIReader) }
+
+// Reviewer reports whether the caller holds reviewer: cleared to see the
+// full record (sensitive fields included, without a reason) and to correct
+// it.
+func (d Decision) Reviewer() bool { return d.Principal.Has(auth.RoleReviewer) }
 
 // Refusal is a refused request as the API reports it: an HTTP status, an
 // error code, and the message in Vietnamese and English.
@@ -221,7 +229,7 @@ func (d Decision) Field(s domain.Sensitivity) Outcome {
 		switch {
 		case !d.Cleared():
 			return Masked
-		case s == domain.Personal || reason:
+		case s == domain.Personal || reason || d.Reviewer():
 			return Clear
 		default:
 			return WithReason

@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestPolicy(t *testing.T) {
 			"csv+why":            {C, M, M, M, M, false, "export", "", "false", 0, ""},
 		})
 	}
-	add(auth.RolePIIReader, map[string]want{
+	pii := map[string]want{
 		"record":             {C, C, R, C, C, true, "unmask", "person_names,text", "", 0, ""},
 		"record+why":         {C, C, C, C, C, false, "unmask", "ethnicity,person_names,text", "", 0, ""},
 		"page_image":         {C, C, C, C, C, false, "download", "", "", 0, ""},
@@ -102,7 +103,14 @@ func TestPolicy(t *testing.T) {
 		"dossier_export+why": {C, C, C, C, C, false, "export", "ethnicity,person_names,text", "true", 0, ""},
 		"csv":                {C, M, M, M, M, false, "export", "", "false", 0, ""},
 		"csv+why":            {C, M, M, M, M, false, "export", "", "false", 0, ""},
-	})
+	}
+	add(auth.RolePIIReader, pii)
+	// A reviewer sees the full record without a reason; elsewhere it is a
+	// pii_reader.
+	reviewer := maps.Clone(pii)
+	reviewer["record"] = want{C, C, C, C, C, false, "unmask", "ethnicity,person_names,text", "", 0, ""}
+	reviewer["record+why"] = reviewer["record"]
+	add(auth.RoleReviewer, reviewer)
 	if len(cases) < 6*10 {
 		t.Fatalf("only %d cases", len(cases))
 	}

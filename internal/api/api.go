@@ -54,8 +54,14 @@ type Server struct {
 	maxBody int64
 	uploads *pipeline.UploadLimiter
 	classes ClassLister
-	mux     *http.ServeMux
-	table   []Route
+	// review: the field threshold, the class threshold, the validators of
+	// corrections and the class of a field a correction adds.
+	threshold      ConfidenceThresholder
+	classThreshold float64
+	validator      FieldValidator
+	fieldSens      func(field string) domain.Sensitivity
+	mux            *http.ServeMux
+	table          []Route
 }
 
 // Deps are the Server's collaborators.
@@ -78,6 +84,16 @@ type Deps struct {
 	// Classes lists the document classes (GET /api/v1/classes, the type
 	// filter); nil lists none, and the type filter then matches doc_type.
 	Classes ClassLister
+	// Threshold is the field confidence below which a value needs review
+	// (default DefaultConfidenceThreshold); ClassThreshold the class
+	// confidence below which the class does (default DefaultClassThreshold).
+	Threshold      ConfidenceThresholder
+	ClassThreshold float64
+	// Validator checks corrections; default LocalValidator.
+	Validator FieldValidator
+	// FieldSensitivity gives the data class of a field a correction adds
+	// (one extraction missed); nil or an invalid class: personal.
+	FieldSensitivity func(field string) domain.Sensitivity
 	// Extra routes mounted as is (e.g. /metrics, /monitoring/), with the role they need ("" = public).
 	Extra []Route
 }
@@ -100,9 +116,13 @@ func New(d Deps) *Server {
 	if d.Uploads == nil {
 		d.Uploads = pipeline.NewUploadLimiter(0, 0)
 	}
+	if d.Validator == nil {
+		d.Validator = LocalValidator{}
+	}
 	s := &Server{pipe: d.Pipeline, cat: d.Catalog, search: d.Search, auth: d.Auth, audit: d.Audit,
 		blind: d.Blind, keys: d.Keys, log: d.Log, ready: d.Ready, maxBody: d.MaxUploadBytes, uploads: d.Uploads,
-		classes: d.Classes, mux: http.NewServeMux()}
+		threshold: d.Threshold, classThreshold: d.ClassThreshold, validator: d.Validator, fieldSens: d.FieldSensitivity, classes: d.Classes,
+		mux: http.NewServeMux()}
 	s.routes(d.Extra)
 	return s
 }
@@ -124,6 +144,9 @@ func (s *Server) routes(extra []Route) {
 		{"GET /api/v1/documents/{id}", auth.RoleSearcher, h(s.getDocument)},
 		{"GET /api/v1/documents/{id}/pages/{n}/image", auth.RolePIIReader, h(s.getPageImage)},
 		{"DELETE /api/v1/documents/{id}", auth.RoleAdmin, h(s.deleteDocument)},
+		{"GET /api/v1/review", auth.RoleReviewer, h(s.getReview)},
+		{"PATCH /api/v1/documents/{id}/fields", auth.RoleReviewer, h(s.patchFields)},
+		{"GET /api/v1/documents/{id}/history", auth.RoleReviewer, h(s.getHistory)},
 		{"POST /api/v1/reindex", auth.RoleOperator, h(s.postReindex)},
 		{"POST /api/v1/tokens", auth.RoleAdmin, h(s.postToken)},
 		{"GET /api/v1/tokens", auth.RoleAdmin, h(s.listTokens)},

@@ -116,7 +116,11 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	withReview, err := s.withReview(r, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, withReview)
 	return nil
 }
 
@@ -292,6 +296,14 @@ type fieldView struct {
 	Page        domain.PageNo      `json:"page,omitempty"`
 	Sensitivity domain.Sensitivity `json:"sensitivity"`
 	Masked      bool               `json:"masked,omitempty"`
+	// Review (review.go): where the value comes from (ocr, reviewer), the
+	// extractor's reasons to doubt it, and for a corrected field the
+	// extracted value (null when masked), who corrected it and when.
+	Source      string     `json:"source"`
+	Reasons     []string   `json:"reasons,omitempty"`
+	Extracted   any        `json:"extracted,omitempty"`
+	CorrectedBy string     `json:"corrected_by,omitempty"`
+	CorrectedAt *time.Time `json:"corrected_at,omitempty"`
 }
 
 // getDocument serves a document and its record under the access policy
@@ -327,20 +339,8 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ap := dec.Apply(rec)
-	fields := map[string]fieldView{}
-	for _, f := range ap.Fields {
-		fv := fieldView{Confidence: f.Field.Confidence, Page: f.Field.Page, Sensitivity: f.Field.Sensitivity}
-		if f.Outcome == access.Clear {
-			var val any = f.Field.Value
-			if len(f.Field.Values) > 0 {
-				val = f.Field.Values
-			}
-			fv.Value = val
-		} else {
-			fv.Masked = true
-		}
-		fields[f.Name] = fv
-	}
+	fields := fieldViews(ap)
+	out["review"] = s.reviewView(d, rec)
 	out["doc_type"] = rec.Class
 	out["pipeline"] = rec.Pipeline
 	out["title"] = rec.Title

@@ -392,7 +392,7 @@ func initHTTP(ctx context.Context, s *server) error {
 	}
 	extra = append(extra, debugRoutes()...)
 	uploads := pipeline.NewUploadLimiter(cfg.MaxUploadsPerToken, cfg.MaxUploads) // shared by API and web
-	web, err := webRoutes(webDeps{core: core, pipe: s.pipe, index: index, log: log, cfg: cfg, uploads: uploads, classes: s.engine})
+	web, err := webRoutes(webDeps{core: core, pipe: s.pipe, index: index, log: log, cfg: cfg, uploads: uploads, classes: s.engine, threshold: reviewThreshold(cfg, s.engine)})
 	if err != nil {
 		return err
 	}
@@ -405,6 +405,8 @@ func initHTTP(ctx context.Context, s *server) error {
 	a := api.New(api.Deps{
 		Pipeline: s.pipe, Catalog: core.Catalog, Search: index, Auth: core.Auth, Audit: auditor{core.Audit},
 		Blind: core.Vault, Keys: core.Vault, Log: log, MaxUploadBytes: cfg.MaxBatchMB << 20, Uploads: uploads, Extra: extra, Classes: s.engine,
+		Threshold: api.ConfidenceThreshold(reviewThreshold(cfg, s.engine)), ClassThreshold: cfg.Review.ClassThreshold,
+		Validator: fieldValidator{},
 		Ready: map[string]api.Checker{
 			"redis":  func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 			"search": func(ctx context.Context) error { _, err := index.Count(ctx); return err },

@@ -19,6 +19,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/audit"
 	"github.com/sohoa/sohoa/internal/auth"
 	"github.com/sohoa/sohoa/internal/blob"
@@ -93,6 +94,19 @@ type Config struct {
 	Audit AuditConfig `yaml:"audit"`
 	// Auth is the sign-in and token policy (auth.*).
 	Auth AuthSettings `yaml:"auth"`
+	// Review is when a document needs review (review.*).
+	Review ReviewSettings `yaml:"review"`
+}
+
+// ReviewSettings are the review.* keys: when a document goes to the review
+// queue rather than being accepted without review.
+type ReviewSettings struct {
+	// ConfidenceThreshold: a field below it needs review. 0 (the
+	// default) takes the extractor's calibrated threshold
+	// (pipelines/confidence.yaml).
+	ConfidenceThreshold float64 `yaml:"confidence_threshold"`
+	// ClassThreshold: a class confidence below it needs review. Default 0.5.
+	ClassThreshold float64 `yaml:"class_threshold"`
 }
 
 // AuthSettings are the auth.* keys.
@@ -268,6 +282,9 @@ func (c *Config) Defaults() {
 	if c.Auth.TokenApproval == "" {
 		c.Auth.TokenApproval = auth.TokenApprovalNone
 	}
+	if c.Review.ClassThreshold == 0 {
+		c.Review.ClassThreshold = api.DefaultClassThreshold
+	}
 	if c.Auth.SecureCookie == nil {
 		secure := !loopbackListen(c.Listen)
 		c.Auth.SecureCookie = &secure
@@ -391,6 +408,11 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploadsPerToken < 1 || c.MaxUploadsPerToken > c.MaxUploads {
 		bad("max_uploads_per_token", "%d is not between 1 and max_uploads (%d)", c.MaxUploadsPerToken, c.MaxUploads)
+	}
+	for key, v := range map[string]float64{"review.confidence_threshold": c.Review.ConfidenceThreshold, "review.class_threshold": c.Review.ClassThreshold} {
+		if v < 0 || v > 1 {
+			bad(key, "%v is not between 0 and 1", v)
+		}
 	}
 	if !auth.ValidTokenApproval(c.Auth.TokenApproval) {
 		bad("auth.token_approval", "%q is not none or second_admin", c.Auth.TokenApproval)

@@ -27,7 +27,7 @@ func (x extractor) Extract(ctx context.Context, pages []domain.Page, hint string
 	out := pipeline.Extraction{
 		Pipeline: r.Pipeline, Class: r.Class, ClassConfidence: r.ClassConfidence,
 		Fields: map[string]catalog.Field{}, Secrecy: r.Secrecy, QuarantineReason: r.QuarantineReason,
-		DuplicateKey: dup, Redacted: redacted, Mentions: mentions,
+		DuplicateKey: dup, Redacted: redacted, Mentions: mentions, Missing: r.Missing,
 	}
 	for name, f := range r.Fields {
 		out.Fields[name] = catalog.Field{Value: f.Value, Values: f.Values, Confidence: f.Confidence, Page: f.Page, Sensitivity: f.Sensitivity, Reasons: f.Reasons}

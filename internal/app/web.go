@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoa/sohoa/internal/api"
 	"github.com/sohoa/sohoa/internal/audit"
+	"github.com/sohoa/sohoa/internal/catalog"
 	"github.com/sohoa/sohoa/internal/pipeline"
 	"github.com/sohoa/sohoa/internal/search"
 	"github.com/sohoa/sohoa/internal/web"
@@ -23,6 +24,8 @@ type webDeps struct {
 	uploads *pipeline.UploadLimiter
 	// classes is the extraction engine's class vocabulary.
 	classes api.ClassLister
+	// threshold is the field confidence below which a value needs review.
+	threshold float64
 }
 
 // auditLog gives the web interface (its administrators' audit page) the
@@ -58,6 +61,7 @@ func webRoutes(d webDeps) ([]api.Route, error) {
 		AuditLog: auditLog{log: d.core.Audit, path: AuditPath(d.cfg), opts: vopts},
 		Redis:    redisOpt, Log: d.log, MaxUploadBytes: d.cfg.MaxBatchMB << 20, Uploads: d.uploads,
 		Classes: d.classes,
+		Review:  catalog.Thresholds{Field: d.threshold, Class: d.cfg.Review.ClassThreshold},
 	})
 	if err != nil {
 		return nil, err

@@ -62,9 +62,7 @@ type Approval struct {
 // data or administration, and so wait for a second admin under
 // TokenApprovalSecondAdmin: pii_reader, reviewer and admin.
 func NeedsApproval(r Role) bool {
-	// "reviewer" (API.md: archive staff cleared to verify and correct full
-	// records, page images included) is named here before role.go knows it.
-	return r == RolePIIReader || r == "reviewer" || r == RoleAdmin
+	return r == RolePIIReader || r == RoleReviewer || r == RoleAdmin
 }
 
 // ValidTokenApproval reports whether policy is a known approval policy.

@@ -35,6 +35,7 @@ func TestRoleMatrix(t *testing.T) {
 		RoleUploader:  {RoleUploader},
 		RoleSearcher:  {RoleSearcher},
 		RolePIIReader: {RoleSearcher, RolePIIReader},
+		RoleReviewer:  {RoleSearcher, RolePIIReader, RoleReviewer},
 		RoleOperator:  {RoleOperator},
 		RoleAdmin:     {RoleUploader, RoleSearcher, RoleOperator, RoleAdmin},
 	}

@@ -26,6 +26,11 @@ type Role string
 // The roles. Implications (Role.Implies) follow least privilege:
 //
 //   - pii_reader implies searcher (a cleared official also searches);
+//   - reviewer implies pii_reader and searcher: archive staff cleared to
+//     see full records (page images and sensitive fields included) and to
+//     correct and verify their fields; every record a reviewer opens is
+//     audited. No other role implies it: uploaders and admins do not get
+//     it by default;
 //   - admin implies uploader, searcher and operator, but NOT pii_reader:
 //     administering the system does not clear anyone for personal data; an
 //     administrator who needs it holds a separate pii_reader token, whose
@@ -35,6 +40,7 @@ const (
 	RoleUploader  Role = "uploader"
 	RoleSearcher  Role = "searcher"
 	RolePIIReader Role = "pii_reader"
+	RoleReviewer  Role = "reviewer"
 	RoleOperator  Role = "operator"
 	RoleAdmin     Role = "admin"
 )
@@ -47,6 +53,8 @@ func implied(r Role) ([]Role, bool) {
 		return nil, true
 	case RolePIIReader:
 		return []Role{RoleSearcher}, true
+	case RoleReviewer:
+		return []Role{RolePIIReader, RoleSearcher}, true
 	case RoleAdmin:
 		return []Role{RoleUploader, RoleSearcher, RoleOperator}, true
 	}
@@ -55,7 +63,7 @@ func implied(r Role) ([]Role, bool) {
 
 // Roles returns every role, in the order of API.md.
 func Roles() []Role {
-	return []Role{RoleUploader, RoleSearcher, RolePIIReader, RoleOperator, RoleAdmin}
+	return []Role{RoleUploader, RoleSearcher, RolePIIReader, RoleReviewer, RoleOperator, RoleAdmin}
 }
 
 // Valid reports whether r is a known role.

@@ -10,7 +10,8 @@
 //	docs/<doc>/original                   original file bytes (chunked, streamed)
 //	docs/<doc>/pages/<nnnnn>.img          page image
 //	docs/<doc>/pages/<nnnnn>.ocr          page OCR result (domain.Page as JSON)
-//	docs/<doc>/record                     finished record (fields, text)
+//	docs/<doc>/record                     finished record (fields, text), current version
+//	docs/<doc>/versions/<nnnnn>           earlier versions of the record (versions.go)
 //	uploads/<batch>/<nnnnn>               an uploaded file while it is ingested (owner: batch)
 package catalog
 
@@ -108,9 +109,14 @@ type Field struct {
 	Confidence  float64            `json:"confidence"`
 	Page        domain.PageNo      `json:"page,omitempty"`
 	Sensitivity domain.Sensitivity `json:"sensitivity"`
-	// Reasons are why extraction doubts the value (extract.Field.Reasons:
-	// "handwriting", "validator:..."), for staff review.
+	// Reasons are the extractor's reason codes for doubting the value
+	// (extract.Field.Reasons: "low_ocr_confidence", "validator:...").
 	Reasons []string `json:"reasons,omitempty"`
+	// Source is where the value comes from: "" or "ocr" for extraction,
+	// "reviewer" for a correction or a confirmation (review.go).
+	Source string `json:"source,omitempty"`
+	// Correction keeps what extraction found, and who corrected it when.
+	Correction *Correction `json:"correction,omitempty"`
 }
 
 // Record is a finished document: what extraction found and the text.
@@ -136,6 +142,15 @@ type Record struct {
 	// the record, blind-indexed for lookups.
 	Mentions    map[string][]string `json:"mentions,omitempty"`
 	FinalizedAt time.Time           `json:"finalized_at"`
+	// Missing are the class's required fields extraction did not find.
+	Missing []string `json:"missing,omitempty"`
+	// Version counts the record's versions (0 and 1: as extracted); each
+	// correction stores a new one (versions.go).
+	Version int `json:"version,omitempty"`
+	// Revision says how this version came to be; nil for the extracted one.
+	Revision *Revision `json:"revision,omitempty"`
+	// Verified is set when a reviewer verified the whole record.
+	Verified *Verification `json:"verified,omitempty"`
 }
 
 // UploadedBy reports whether the principal with token (or user) ID id

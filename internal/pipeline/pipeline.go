@@ -145,6 +145,8 @@ type Extraction struct {
 	// fields, by field name (person_names, cccd, ...): blind-indexed, never
 	// indexed in the clear.
 	Mentions map[string][]string
+	// Missing are the class's required fields not found (for review).
+	Missing []string
 }
 
 // Extractor extracts fields from a document's OCR'd pages.

@@ -98,7 +98,32 @@ func recordFor(ctx context.Context, cat *catalog.Catalog, blind Blinder, id doma
 		return search.Record{}, "", fmt.Errorf("reindex %s: %w", id, err)
 	}
 	if blind != nil {
-		rec.Blind = BlindTokens(blind, withMentions(rec.Fields, rec.Mentions))
+		rec.Blind = RecordBlind(blind, rec)
 	}
 	return SearchRecord(d, rec), "", nil
+}
+
+// RecordBlind derives a record's blind-index tokens from its fields and
+// mentions (BlindTokens): what a correction stores in Record.Blind.
+func RecordBlind(b Blinder, r *catalog.Record) []string {
+	return BlindTokens(b, withMentions(r.Fields, r.Mentions))
+}
+
+// IndexDocument indexes one document again from the blob store, with the
+// blind tokens stored in its record (after a correction, say); a
+// quarantined document is removed from the index.
+func (p *Pipeline) IndexDocument(ctx context.Context, id domain.DocumentID) error {
+	if p.index == nil {
+		return fmt.Errorf("index %s: this process has no index", id)
+	}
+	rec, skip, err := recordFor(ctx, p.cat, nil, id)
+	switch {
+	case err != nil:
+		return err
+	case skip == domain.DocQuarantined:
+		return p.index.Delete(ctx, string(id))
+	case skip != "":
+		return fmt.Errorf("index %s: document is %s", id, skip)
+	}
+	return p.index.Index(ctx, rec)
 }

@@ -250,7 +250,7 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 		DocumentID: d.ID, BatchID: d.BatchID, Name: d.Name, Pipeline: ex.Pipeline, Class: ex.Class,
 		ClassConfidence: ex.ClassConfidence, Title: ex.Title, Fields: ex.Fields, Secrecy: ex.Secrecy,
 		QuarantineReason: ex.QuarantineReason, DuplicateKey: ex.DuplicateKey, Pages: d.Pages,
-		Redacted: ex.Redacted, Mentions: ex.Mentions, FinalizedAt: time.Now().UTC(),
+		Redacted: ex.Redacted, Mentions: ex.Mentions, FinalizedAt: time.Now().UTC(), Missing: ex.Missing,
 	}
 	if nConf > 0 {
 		rec.Confidence = sumConf / float64(nConf)
@@ -258,8 +258,9 @@ func (p *Pipeline) handleFinalize(ctx context.Context, t *asynq.Task) error {
 	for _, pg := range pgs {
 		rec.Text = append(rec.Text, pg.Text)
 	}
-	rec.Blind = BlindTokens(p.blind, withMentions(ex.Fields, ex.Mentions))
-	if err := p.cat.PutRecord(ctx, rec); err != nil {
+	// A re-extraction keeps the earlier record as a version, and a
+	// reviewer's corrections carry over (catalog.PutExtracted).
+	if err := p.cat.PutExtracted(ctx, rec, func(r *catalog.Record) { r.Blind = RecordBlind(p.blind, r) }); err != nil {
 		return err
 	}
 	switch {
@@ -408,6 +409,10 @@ func SearchRecord(d *catalog.Document, r *catalog.Record) search.Record {
 		ID: string(d.ID), BatchID: string(d.BatchID), Title: r.Title, DocType: r.Class, Class: r.Class,
 		Pipeline: r.Pipeline, Pages: r.Pages, Text: strings.Join(r.Redacted, "\n\f\n"),
 		Fields: map[string][]string{}, Blind: r.Blind, IndexedAt: time.Now().UTC(),
+	}
+	// Verified by a reviewer: a filter (f.verified=true).
+	if r.Verified != nil {
+		sr.Fields["verified"] = []string{"true"}
 	}
 	for name, f := range r.Fields {
 		if f.Sensitivity != domain.Public {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -34,17 +33,8 @@ func TestRecordPagePolicy(t *testing.T) {
 	id := accesstest.Seed(t, cat)
 	name, ethnicity, issuer := accesstest.Name, accesstest.Ethnicity, accesstest.Issuer
 	au := &accesstest.Audit{Keys: []string{"unmasked", "page", "original", "via"}}
-	srv, err := web.New(web.Deps{Pipeline: pipeline.New(pipeline.Config{}, pipeline.Deps{Catalog: cat}), Catalog: cat,
+	ts := serveWeb(t, web.Deps{Pipeline: pipeline.New(pipeline.Config{}, pipeline.Deps{Catalog: cat}), Catalog: cat,
 		Search: noSearch{}, Auth: as, Audit: au})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, r := range srv.Routes() {
-		mux.Handle(r.Pattern, r.Handler)
-	}
-	ts := httptest.NewServer(mux)
-	defer ts.Close()
 	sessions := map[auth.Role]*session{}
 	for _, r := range []auth.Role{auth.RoleSearcher, auth.RolePIIReader, auth.RoleAdmin} {
 		tok, _, err := as.Create(ctx, r, "t-"+string(r))

@@ -443,18 +443,11 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request, v *view) erro
 // original lets a pii_reader download the uploaded file (the document's
 // PDF or image) under the access policy (access.Original), audited.
 func (s *Server) original(w http.ResponseWriter, r *http.Request, v *view) error {
-	dec, err := decide(v, access.Original, "")
+	dec, doc, err := s.decideDocument(r, v, access.Original)
 	if err != nil {
 		return err
 	}
-	id, err := docID(r)
-	if err != nil {
-		return err
-	}
-	doc, err := s.d.Catalog.GetDocument(r.Context(), id)
-	if err != nil {
-		return err
-	}
+	id := doc.ID
 	data, err := s.d.Catalog.GetOriginal(r.Context(), id)
 	if err != nil {
 		return err

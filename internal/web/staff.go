@@ -149,6 +149,8 @@ type batchData struct {
 	batchRow
 	Quarantine map[domain.DocumentID]string // reason by document
 	Retryable  bool
+	// Review sums up the review state of the finished documents.
+	Review catalog.BatchReview
 }
 
 func (s *Server) batchPage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -161,6 +163,9 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		return err
 	}
 	d := batchData{batchRow: summarize(b), Quarantine: map[domain.DocumentID]string{}}
+	if d.Review, err = s.batchReview(r, id); err != nil {
+		return err
+	}
 	for _, doc := range b.Documents {
 		if doc.Status == domain.DocFailed || len(doc.PageErrs) > 0 {
 			d.Retryable = true

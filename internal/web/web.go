@@ -105,6 +105,9 @@ type Deps struct {
 	// facets, the record page and the upload form (*extract.Engine); nil
 	// lists none.
 	Classes api.ClassLister
+	// Review decides which documents need review, for the batch page's
+	// share accepted without review; zero values are the defaults.
+	Review catalog.Thresholds
 }
 
 // Server is the web interface. Build it with New; it is safe for concurrent
@@ -125,7 +128,7 @@ type sample struct {
 	pages int
 }
 
-var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error"}
+var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error", "review_queue", "review"}
 
 // New parses the embedded templates and returns the server.
 func New(d Deps) (*Server, error) {
@@ -188,6 +191,8 @@ func (s *Server) Routes() []api.Route {
 		{Pattern: "POST /records/{id}/reveal", Handler: page(auth.RolePIIReader, s.reveal)},
 		{Pattern: "GET /records/{id}/pages/{n}", Handler: page(auth.RolePIIReader, s.pageImage)},
 		{Pattern: "GET /records/{id}/original", Handler: page(auth.RolePIIReader, s.original)},
+		{Pattern: "GET /review", Handler: page(auth.RoleReviewer, s.reviewQueuePage)},
+		{Pattern: "GET /review/{id}", Handler: page(auth.RoleReviewer, s.reviewPage)},
 		{Pattern: "GET /ops", Handler: page(auth.RoleOperator, s.opsPage)},
 		{Pattern: "GET /admin", Handler: page(auth.RoleAdmin, s.adminPage)},
 		{Pattern: "POST /admin/tokens", Handler: page(auth.RoleAdmin, s.createToken)},

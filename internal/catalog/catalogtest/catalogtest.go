@@ -14,6 +14,13 @@ import (
 // New returns a catalog over a new filesystem store, and the store.
 func New(t testing.TB) (*catalog.Catalog, *blob.FS) {
 	t.Helper()
+	cat, store, _ := NewWithVault(t)
+	return cat, store
+}
+
+// NewWithVault is New that also returns the vault (for blind tokens).
+func NewWithVault(t testing.TB) (*catalog.Catalog, *blob.FS, *vault.Vault) {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := blob.NewFS(filepath.Join(dir, "store"))
 	if err != nil {
@@ -23,5 +30,6 @@ func New(t testing.TB) (*catalog.Catalog, *blob.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return catalog.New(store, vault.New(store, kr)), store
+	v := vault.New(store, kr)
+	return catalog.New(store, v), store, v
 }

@@ -1,0 +1,114 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sohoa/sohoa/internal/app"
+	"github.com/sohoa/sohoa/internal/app/apptest"
+	"github.com/sohoa/sohoa/internal/corpus"
+)
+
+// TestReviewBrowser reviews one document with the keyboard in a real
+// chromium against a real instance: the queue lists it, the review screen
+// opens on its first uncertain field, the reviewer types a correction,
+// confirms every other uncertain field with Enter and saves with
+// Ctrl+Enter; the record then holds the corrected, verified value. It
+// logs how long the keyboard review took.
+func TestReviewBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	ctx := browser(t)
+	// Every extracted field is below this threshold: the document is queued.
+	in := apptest.Start(t, func(c *app.Config) { c.Review.ConfidenceThreshold = 0.999 })
+	shots := newShooter(t, ctx)
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	ctx = tctx
+
+	docs, err := corpus.Generate(corpus.Options{Seed: 11, Documents: 1, PagesPerDoc: [2]int{1, 1}, Classes: []string{"decision"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdf bytes.Buffer
+	if err := corpus.WritePDF(&pdf, docs[0].Pages, docs[0].Truth.DPI); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "quyet-dinh.pdf")
+	if err := os.WriteFile(file, pdf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uploader := in.Client(t, "uploader")
+	res, err := uploader.Upload(ctx, []string{file}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := uploader.Wait(ctx, res.ID, 250*time.Millisecond, nil); err != nil || b.Status != "done" {
+		t.Fatalf("batch %+v: %v", b, err)
+	}
+	reviewer := in.Client(t, "reviewer")
+	signInToken(t, ctx, in.URL, reviewer.Token)
+	do(t, ctx, "open the queue", chromedp.Navigate(in.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("#review-queue a")))
+	shots.shot("review-queue")
+
+	start := time.Now()
+	href := eval[string](t, ctx, "document.querySelector('#review-queue a').href")
+	do(t, ctx, "open the review screen", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS("#review-form")))
+	if got := eval[string](t, ctx, "document.activeElement.dataset.uncertain"); got != "1" {
+		t.Fatalf("the focus is not on an uncertain field (%q)", got)
+	}
+	id := eval[string](t, ctx, "document.getElementById('review-form').dataset.doc")
+	// Go to doc_number with Tab, type the correction over the selection.
+	for i := 0; i < 20 && eval[string](t, ctx, "document.activeElement.name") != "doc_number"; i++ {
+		do(t, ctx, "Tab", chromedp.KeyEvent("\t"))
+	}
+	if eval[string](t, ctx, "document.activeElement.name") != "doc_number" {
+		t.Fatal("Tab never reaches doc_number")
+	}
+	do(t, ctx, "type the correction", chromedp.KeyEvent("98765"), chromedp.KeyEvent("\r"))
+	shots.shot("review")
+	// Confirm every other uncertain field with Enter, then save.
+	n := eval[int](t, ctx, "document.querySelectorAll('#review-form input[data-uncertain]').length")
+	if n == 0 {
+		t.Fatal("Enter left the review screen instead of confirming the field")
+	}
+	for i := 0; i < n-1 && eval[string](t, ctx, "document.activeElement.tagName") == "INPUT"; i++ {
+		do(t, ctx, "Enter", chromedp.KeyEvent("\r"))
+	}
+	do(t, ctx, "Ctrl+Enter", chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	for i := 0; i < 50 && eval[bool](t, ctx, "!!document.getElementById('review-form')"); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if eval[bool](t, ctx, "!!document.getElementById('review-form')") {
+		t.Fatalf("Ctrl+Enter did not save: %q", eval[string](t, ctx, "document.getElementById('review-msg').textContent + ' ' + Array.from(document.querySelectorAll('input:invalid')).map(function(i){return i.name+'='+i.value}).join(',')"))
+	}
+	took := time.Since(start)
+	t.Logf("one document reviewed with the keyboard in %s (%d uncertain fields)", took.Round(time.Millisecond), n)
+
+	var doc struct {
+		Fields map[string]struct {
+			Value  any    `json:"value"`
+			Source string `json:"source"`
+		} `json:"fields"`
+		Review struct {
+			Status string `json:"status"`
+		} `json:"review"`
+	}
+	if err := reviewer.GetJSON(ctx, "/api/v1/documents/"+id, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if f := doc.Fields["doc_number"]; f.Value != "98765" || f.Source != "reviewer" || doc.Review.Status != "verified" {
+		t.Errorf("after the keyboard review: doc_number %+v, review %s", f, doc.Review.Status)
+	}
+	if !strings.Contains(text(t, ctx, "main"), "Không có tài liệu nào cần kiểm tra") {
+		t.Error("the queue is not empty after the review")
+	}
+}
