@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -87,4 +88,55 @@ func TestAccuracyDir(t *testing.T) {
 	s.report(t, name, 0.9)
 	t.Logf("F1 over all fields %.3f, class accuracy %.3f", s.micro(), ratio(s.classOK, s.docs))
 	s.calib.report(t, name, e.ConfidenceThreshold())
+}
+
+// Floors of TestAccuracyEvalDev: the figures measured when the stored
+// development half was last scored, less a margin for harmless changes.
+// Raise them when the extractor improves; never lower them to let a change
+// through.
+const (
+	evalDevF1Floor    = 0.77
+	evalDevClassFloor = 0.90
+)
+
+// TestAccuracyEvalDev scores the extractor on the stored development half
+// of the independent evaluation corpus (testdata/eval/dev.json.gz: pages as
+// OCR read them, so it needs neither Chromium nor Tesseract) and fails when
+// the F1 over all fields or the class accuracy falls under its floor, or a
+// personal value survives redaction.
+func TestAccuracyEvalDev(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "eval", "dev.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []evalDoc
+	if err := json.NewDecoder(zr).Decode(&docs); err != nil {
+		t.Fatalf("dev.json.gz: %v", err)
+	}
+	if len(docs) < 40 {
+		t.Fatalf("%d documents in dev.json.gz, want 40", len(docs))
+	}
+	e := defaultEngine(t)
+	s := newScorer()
+	for _, d := range docs {
+		r, err := e.Extract(context.Background(), d.Pages, "")
+		if err != nil {
+			t.Fatalf("%s: %v", d.Truth.ID, err)
+		}
+		s.add(d.Truth, r, Redact(d.Pages, r))
+	}
+	s.report(t, "evaluation corpus, development half", 0.9)
+	micro, class := s.micro(), ratio(s.classOK, s.docs)
+	t.Logf("F1 over all fields %.3f (floor %.2f), class accuracy %.3f (floor %.2f)", micro, evalDevF1Floor, class, evalDevClassFloor)
+	if micro < evalDevF1Floor {
+		t.Errorf("F1 over all fields %.3f on the evaluation development half, under its floor %.2f", micro, evalDevF1Floor)
+	}
+	if class < evalDevClassFloor {
+		t.Errorf("class accuracy %.3f on the evaluation development half, under its floor %.2f", class, evalDevClassFloor)
+	}
 }
