@@ -232,7 +232,11 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 			fmt.Sscanf(fld.Value[:4], "%d", &nc.birthYear)
 		}
 	}
-	repairAccents(r.Fields, c, orig.pages)
+	if accentless(orig.pages) {
+		keepAsPrinted(r.Fields) // typed without diacritics (asprinted.go)
+	} else {
+		repairAccents(r.Fields, c, orig.pages)
+	}
 	if p, ok := r.Fields["signer_position"]; ok && !plausiblePosition(p.Value) {
 		delete(r.Fields, "signer_position") // OCR debris, not a title
 	}
