@@ -1,11 +1,8 @@
 package extract
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/sohoa/sohoa/internal/domain"
 )
 
 // A letter typed without diacritics keeps its values as printed (the few
@@ -53,13 +50,9 @@ func TestAccentlessKeepsAsPrinted(t *testing.T) {
 			"signer_name":     "Phạm Văn Hùng",
 		}},
 	}
-	e := defaultEngine(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := e.Extract(context.Background(), []domain.Page{{No: 1, Text: tt.text}}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := extractText(t, tt.text, "")
 			for f, want := range tt.want {
 				got := r.Fields[f]
 				if got.Value != want {

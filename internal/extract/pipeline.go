@@ -64,11 +64,14 @@ type classSpec struct {
 }
 
 type cueSpec struct {
-	Title      string   `yaml:"title"`
-	Phrase     string   `yaml:"phrase"`
-	Pattern    string   `yaml:"pattern"`
-	SymbolType string   `yaml:"symbol_type"`
-	Weight     *float64 `yaml:"weight"`
+	Title      string `yaml:"title"`
+	Phrase     string `yaml:"phrase"`
+	Pattern    string `yaml:"pattern"`
+	SymbolType string `yaml:"symbol_type"`
+	// Anchor is a phrase opening a line of the page's top, matched fuzzily
+	// like the layout's anchors ("V/v" read "V/y", "vW", "v/v").
+	Anchor string   `yaml:"anchor"`
+	Weight *float64 `yaml:"weight"`
 }
 
 type zoneSpec struct {
@@ -129,6 +132,7 @@ type cue struct {
 	phrase     *regexp.Regexp
 	pattern    *regexp.Regexp
 	symbolType string
+	anchor     *anchor
 	weight     float64
 }
 
@@ -422,8 +426,15 @@ func parseCue(at string, cs cueSpec, v *validationErrors) *cue {
 		c.symbolType = key(cs.SymbolType)
 		def = 0.3
 	}
+	if cs.Anchor != "" {
+		set++
+		a := newAnchor(cs.Anchor)
+		a.atStart = true
+		c.anchor = &a
+		def = 0.3
+	}
 	if set != 1 {
-		v.add("%s: exactly one of title, phrase, pattern, symbol_type is required (got %d)", at, set)
+		v.add("%s: exactly one of title, phrase, pattern, symbol_type, anchor is required (got %d)", at, set)
 		return nil
 	}
 	c.weight = def
