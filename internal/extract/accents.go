@@ -113,10 +113,13 @@ func docVariants(pages []*page) wordVariants {
 			ln = norm.NFC.String(strings.ToLower(ln))
 			ws := strings.Fields(ln)
 			for i := 0; i+1 < len(ws); i++ {
-				if !isWord(ws[i]) || !isWord(ws[i+1]) {
+				// Punctuation after the pair ends it, not the pair:
+				// "kết quả kiểm tra," has the pair "kiểm tra".
+				second := strings.TrimRight(ws[i+1], ",.;:!?)")
+				if !isWord(ws[i]) || !isWord(second) {
 					continue
 				}
-				pair := ws[i] + " " + ws[i+1]
+				pair := ws[i] + " " + second
 				k := fold(pair)
 				if wv[k] == nil {
 					wv[k] = map[string]int{}

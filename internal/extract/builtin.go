@@ -14,8 +14,8 @@ import (
 var typeNames = voc.typeNames
 
 // reSoLabel finds the "Số:" label of the number and symbol in folded text,
-// tolerating OCR variants (So, S0, S6, Sô).
-var reSoLabel = regexp.MustCompile(`(?m)(?:^|[^\pL\pN])[Ss][oO06][ \t]*[:;.,]?[ \t]*([0-9OolI]{1,6}[ \t]*[/\-][ \t]*[\pL0-9][\pL0-9/\-. \t]{0,40})`)
+// tolerating OCR variants (So, S0, S6, Sô) and a slash read as "!" or "|".
+var reSoLabel = regexp.MustCompile(`(?m)(?:^|[^\pL\pN])[Ss][oO06][ \t]*[:;.,]?[ \t]*([0-9OolI]{1,6}[ \t]*[/\-!|][ \t]*[\pL0-9][\pL0-9/\-. \t]{0,40})`)
 
 // reBareSymbol finds a number and symbol without label.
 var reBareSymbol = regexp.MustCompile(`(?m)(?:^|[ \t])([0-9]{1,5}(?:/[0-9]{4})?[/\-][A-Z][A-Za-z]{0,5}[\-/][A-Z][A-Za-z0-9\-]*)`)

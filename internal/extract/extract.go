@@ -11,6 +11,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -233,7 +234,10 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 		}
 	}
 	if accentless(orig.pages) {
-		keepAsPrinted(r.Fields) // typed without diacritics (asprinted.go)
+		// Typed without diacritics: repaired, then as printed (asprinted.go).
+		read := maps.Clone(r.Fields)
+		repairAccents(r.Fields, c, orig.pages)
+		keepAsPrinted(r.Fields, read)
 	} else {
 		repairAccents(r.Fields, c, orig.pages)
 	}
