@@ -515,6 +515,9 @@ func locality(s string) (kind string, at int) {
 			if w == "XA" && strings.HasPrefix(rest, "HOI") {
 				continue // "xã hội" (society)
 			}
+			if w == "QUAN" && (rest == "LY" || strings.HasPrefix(rest, "LY ") || strings.HasPrefix(rest, "SU")) {
+				continue // "quản lý" (Ban Quản lý ...), "quân sự": not a district
+			}
 			s0, _ := f.rawRange(m[2], m[3])
 			return w, s0
 		}
