@@ -878,20 +878,12 @@ var reSignPrefix = signPrefixRegexp()
 func signer(d *doc) (cand, cand, bool) {
 	pi := d.signPage()
 	p := d.pages[pi]
-	nameIdx := -1
-	raw := ""
-	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
-		if d.excluded(pi, i) {
-			continue // a copy form's signer
-		}
-		// The whole line, or its right part when a wide gap splits it (the
-		// name beside the last "Nơi nhận" line).
-		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
-			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
-			if c != "" && looksLikeName(c) {
-				nameIdx, raw = i, c
-				break
-			}
+	nameIdx, raw := signerName(d, pi, 0)
+	if nameIdx < 0 && pi+1 < len(d.pages) {
+		// The block's title at the foot of the page, the name at the top
+		// of the next one (its first lines, under the last recipients).
+		if i, r := signerName(d, pi+1, 5); i >= 0 {
+			pi, p, nameIdx, raw = pi+1, d.pages[pi+1], i, r
 		}
 	}
 	if nameIdx < 0 {
@@ -934,6 +926,9 @@ func signer(d *doc) (cand, cand, bool) {
 					break
 				}
 				continue
+			}
+			if len(pos) == 0 && !plausiblePosition(r) {
+				continue // the signature read as letters ("GMNN)") under the title
 			}
 			k := lineKey(r)
 			if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
@@ -986,6 +981,38 @@ func signer(d *doc) (cand, cand, bool) {
 		position.anchor, position.reasons = authorityAnchor(d, pos[0])
 	}
 	return name, position, true
+}
+
+// signerName returns the last line of page pi (within its first top
+// non-empty lines when top > 0) that looks like a person's name, outside
+// excluded blocks, and the name; -1 when none.
+func signerName(d *doc, pi, top int) (int, string) {
+	p := d.pages[pi]
+	last := len(p.lines) - 1
+	if top > 0 {
+		for i, n := 0, 0; i < len(p.lines); i++ {
+			if strings.TrimSpace(p.lineText(i)) != "" {
+				if n++; n == top {
+					last = i
+					break
+				}
+			}
+		}
+	}
+	for i := last; i >= 0; i-- {
+		if d.excluded(pi, i) {
+			continue // a copy form's signer
+		}
+		// The whole line, or its right part when a wide gap splits it (the
+		// name beside the last "Nơi nhận" line).
+		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
+			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
+			if c != "" && looksLikeName(c) {
+				return i, c
+			}
+		}
+	}
+	return -1, ""
 }
 
 func isSignMark(s string) bool {

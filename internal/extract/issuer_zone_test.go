@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
 
 // A body printed under its parent takes the parent's locality; words that
 // fold like a unit word ("quản lý" like "quận") are not its locality.
@@ -19,6 +24,53 @@ func TestIssuerUnderParent(t *testing.T) {
 			r := extractText(t, text, "")
 			if got := r.Fields["issuer"].Value; got != tt.want {
 				t.Errorf("issuer = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The signature block: a scribble read as letters between the title and
+// the name is not the title; a name carried to the top of the next page
+// (under the last recipients) goes with the title at the foot of the page.
+func TestSignerBlock(t *testing.T) {
+	body := func(y int) []placed {
+		var out []placed
+		for i := 0; i < 8; i++ {
+			out = append(out, placed{60, y + 30*i, "Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị phối hợp thực hiện nghiêm túc"})
+		}
+		return out
+	}
+	tests := []struct {
+		name            string
+		pages           []domain.Page
+		signer, posWant string
+	}{
+		{"scribble under the title", []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP"), []placed{
+			{60, 800, "Nơi nhận:"}, {760, 800, "TL. CHỦ TỊCH"},
+			{60, 830, "- Như trên;"}, {760, 830, "CHÁNH VĂN PHÒNG"},
+			{60, 860, "- Lưu: VT."}, {800, 900, "GMNN)"},
+			{760, 990, "Nguyễn Văn Bình"},
+		})...)}, "Nguyễn Văn Bình", "CHÁNH VĂN PHÒNG"},
+		{"name on the next page", []domain.Page{
+			boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP"), body(500), []placed{
+				{60, 1600, "Nơi nhận:"}, {760, 1600, "KT. CHỦ TỊCH"},
+				{60, 1630, "- Như trên;"}, {760, 1630, "PHÓ CHỦ TỊCH"},
+			})...),
+			boxPage(t, 2, []placed{{60, 100, "- Các phòng, ban;"}, {760, 130, "Trần Thị Mai"}, {60, 160, "- Lưu: VT."}}...),
+		}, "Trần Thị Mai", "PHÓ CHỦ TỊCH"},
+	}
+	e := defaultEngine(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := e.Extract(context.Background(), tt.pages, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Fields["signer_name"].Value; got != tt.signer {
+				t.Errorf("signer_name = %q, want %q", got, tt.signer)
+			}
+			if got := r.Fields["signer_position"].Value; got != tt.posWant {
+				t.Errorf("signer_position = %q, want %q", got, tt.posWant)
 			}
 		})
 	}
