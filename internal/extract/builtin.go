@@ -38,6 +38,9 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		}
 		var found *cand
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			if re == reBareSymbol && quotedNumber(text[:m[2]]) {
+				continue // "… Chỉ thị số 246/CT-TTg": another document's number
+			}
 			s, e := p.f.rawRange(m[2], m[3])
 			raw := p.f.raw[s:e]
 			nr, ok := normNumberSymbol(raw, nc)
@@ -68,6 +71,19 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		}
 	}
 	return nil
+}
+
+// quotedNumber reports whether the folded text before a bare number ends
+// with "số" in running text ("Chỉ thị số", "Công văn số"): the number of a
+// document quoted, not the document's own, whose label opens its line.
+func quotedNumber(before string) bool {
+	t := strings.TrimRight(before, " \t\n")
+	i := strings.LastIndexAny(t, " \t\n")
+	if i < 0 || !strings.EqualFold(t[i+1:], "so") {
+		return false
+	}
+	prev := strings.TrimRight(t[:i], " \t\n")
+	return prev != "" && unicode.IsLetter(rune(prev[len(prev)-1]))
 }
 
 // headerEnd returns the byte offset in the raw text after the n-th

@@ -75,3 +75,29 @@ func TestSignerBlock(t *testing.T) {
 		})
 	}
 }
+
+// A number quoted in running text ("… Chỉ thị số" at the end of one line,
+// "246/CT-TTg" opening the next) is never the document's own number, even
+// when the subject's "V/v" is unreadable and the header zone runs on.
+func TestQuotedNumberNotOwn(t *testing.T) {
+	text := "ỦY BAN NHÂN DÂN\nTỈNH KON TUM\nSố:     /UBND-VP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" +
+		"Kon Tum, ngày 3 tháng 4 năm 2019\n#§ triển khai thực hiện Chỉ thị số\n246/CT-TTg ngày 03/07/2016 về đất đai\n" +
+		"Kính gửi: Các sở, ban, ngành.\n"
+	r := extractText(t, text, "")
+	if f, ok := r.Fields["doc_number"]; ok {
+		t.Errorf("doc_number = %q, want none (the quoted Chỉ thị's number)", f.Value)
+	}
+	for _, tt := range []struct {
+		before string
+		want   bool
+	}{
+		{"trien khai Chi thi so\n", true},
+		{"Cong van so ", true},
+		{"\nSo ", false},
+		{"ve viec ", false},
+	} {
+		if got := quotedNumber(tt.before); got != tt.want {
+			t.Errorf("quotedNumber(%q) = %v, want %v", tt.before, got, tt.want)
+		}
+	}
+}
