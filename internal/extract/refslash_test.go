@@ -34,3 +34,24 @@ func TestDocVariantsPairBeforePunctuation(t *testing.T) {
 		t.Errorf("repairText = %q, %v; want %q", got, ok, "kiểm tra viec cap phep")
 	}
 }
+
+// A word read with wrong marks is re-spelled as the document writes the
+// pair elsewhere, unless the document also writes the word so elsewhere:
+// then it is another word ("chấn chỉnh công tác" beside "hành chính công").
+func TestDocNamesWrongMarks(t *testing.T) {
+	tests := []struct {
+		name, text, in, want string
+	}{
+		{"misread tone", "Đề nghị tổ chức họp.\nCác đơn vị tổ chức thực hiện.\n", "tố chức lấy ý kiến", "tổ chức lấy ý kiến"},
+		{"another word", "Thực hiện chấn chỉnh kỷ cương.\nTrung tâm hành chính công, hành chính công cấp xã.\n", "chấn chỉnh công tác văn thư", "chấn chỉnh công tác văn thư"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := textPages(tt.text)
+			got, _ := docVariants([]*page{preparePage(&pages[0])}).repairNames(tt.in)
+			if got != tt.want {
+				t.Errorf("repairNames(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
