@@ -113,10 +113,13 @@ func docVariants(pages []*page) wordVariants {
 			ln = norm.NFC.String(strings.ToLower(ln))
 			ws := strings.Fields(ln)
 			for i := 0; i+1 < len(ws); i++ {
-				if !isWord(ws[i]) || !isWord(ws[i+1]) {
+				// Punctuation after the pair ends it, not the pair:
+				// "kết quả kiểm tra," has the pair "kiểm tra".
+				second := strings.TrimRight(ws[i+1], ",.;:!?)")
+				if !isWord(ws[i]) || !isWord(second) {
 					continue
 				}
-				pair := ws[i] + " " + ws[i+1]
+				pair := ws[i] + " " + second
 				k := fold(pair)
 				if wv[k] == nil {
 					wv[k] = map[string]int{}
@@ -190,8 +193,11 @@ func (wv wordVariants) repair(s string, accented bool) (string, bool) {
 			}
 			inParens := t.s > 0 && s[t.s-1] == '(' || t.e < len(s) && s[t.e] == ')'
 			lc := norm.NFC.String(strings.ToLower(cur))
-			if !accented && fold(lc) != lc {
-				continue // a word with marks may be another word
+			if fold(lc) != lc && (!accented || wv.usedElsewhere(lc, fold(pair))) {
+				// A word with marks may be another word: "chỉnh" in
+				// "chấn chỉnh công tác" is no misread of the "chính" of
+				// "hành chính công" when the document writes it elsewhere.
+				continue
 			}
 			if len(marks(bw[idx])) < len(marks(lc)) {
 				continue // never take marks away
@@ -217,6 +223,22 @@ func (wv wordVariants) repair(s string, accented bool) (string, bool) {
 	}
 	out.WriteString(s[last:])
 	return out.String(), true
+}
+
+// usedElsewhere reports whether the document spells word w so in a pair
+// other than the one folded as except.
+func (wv wordVariants) usedElsewhere(w, except string) bool {
+	for k, vars := range wv {
+		if k == except {
+			continue
+		}
+		for v := range vars {
+			if a, b, _ := strings.Cut(v, " "); a == w || b == w {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isCode reports whether w looks like a code (ONT, LUC): short and in

@@ -14,8 +14,8 @@ import (
 var typeNames = voc.typeNames
 
 // reSoLabel finds the "Số:" label of the number and symbol in folded text,
-// tolerating OCR variants (So, S0, S6, Sô).
-var reSoLabel = regexp.MustCompile(`(?m)(?:^|[^\pL\pN])[Ss][oO06][ \t]*[:;.,]?[ \t]*([0-9OolI]{1,6}[ \t]*[/\-][ \t]*[\pL0-9][\pL0-9/\-. \t]{0,40})`)
+// tolerating OCR variants (So, S0, S6, Sô) and a slash read as "!" or "|".
+var reSoLabel = regexp.MustCompile(`(?m)(?:^|[^\pL\pN])[Ss][oO06][ \t]*[:;.,]?[ \t]*([0-9OolI]{1,6}[ \t]*[/\-!|][ \t]*[\pL0-9][\pL0-9/\-. \t]{0,40})`)
 
 // reBareSymbol finds a number and symbol without label.
 var reBareSymbol = regexp.MustCompile(`(?m)(?:^|[ \t])([0-9]{1,5}(?:/[0-9]{4})?[/\-][A-Z][A-Za-z]{0,5}[\-/][A-Z][A-Za-z0-9\-]*)`)
@@ -38,6 +38,9 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		}
 		var found *cand
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			if re == reBareSymbol && quotedNumber(text[:m[2]]) {
+				continue // "… Chỉ thị số 246/CT-TTg": another document's number
+			}
 			s, e := p.f.rawRange(m[2], m[3])
 			raw := p.f.raw[s:e]
 			nr, ok := normNumberSymbol(raw, nc)
@@ -68,6 +71,19 @@ func builtinNumberSymbolCtx(d *doc, nc normCtx) *cand {
 		}
 	}
 	return nil
+}
+
+// quotedNumber reports whether the folded text before a bare number ends
+// with "số" in running text ("Chỉ thị số", "Công văn số"): the number of a
+// document quoted, not the document's own, whose label opens its line.
+func quotedNumber(before string) bool {
+	t := strings.TrimRight(before, " \t\n")
+	i := strings.LastIndexAny(t, " \t\n")
+	if i < 0 || !strings.EqualFold(t[i+1:], "so") {
+		return false
+	}
+	prev := strings.TrimRight(t[:i], " \t\n")
+	return prev != "" && unicode.IsLetter(rune(prev[len(prev)-1]))
 }
 
 // headerEnd returns the byte offset in the raw text after the n-th
@@ -518,6 +534,9 @@ func locality(s string) (kind string, at int) {
 			if w == "XA" && strings.HasPrefix(rest, "HOI") {
 				continue // "xã hội" (society)
 			}
+			if w == "QUAN" && (rest == "LY" || strings.HasPrefix(rest, "LY ") || strings.HasPrefix(rest, "SU")) {
+				continue // "quản lý" (Ban Quản lý ...), "quân sự": not a district
+			}
 			s0, _ := f.rawRange(m[2], m[3])
 			return w, s0
 		}
@@ -878,20 +897,12 @@ var reSignPrefix = signPrefixRegexp()
 func signer(d *doc) (cand, cand, bool) {
 	pi := d.signPage()
 	p := d.pages[pi]
-	nameIdx := -1
-	raw := ""
-	for i := len(p.lines) - 1; i >= 0 && nameIdx < 0; i-- {
-		if d.excluded(pi, i) {
-			continue // a copy form's signer
-		}
-		// The whole line, or its right part when a wide gap splits it (the
-		// name beside the last "Nơi nhận" line).
-		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
-			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
-			if c != "" && looksLikeName(c) {
-				nameIdx, raw = i, c
-				break
-			}
+	nameIdx, raw := signerName(d, pi, 0)
+	if nameIdx < 0 && pi+1 < len(d.pages) {
+		// The block's title at the foot of the page, the name at the top
+		// of the next one (its first lines, under the last recipients).
+		if i, r := signerName(d, pi+1, 5); i >= 0 {
+			pi, p, nameIdx, raw = pi+1, d.pages[pi+1], i, r
 		}
 	}
 	if nameIdx < 0 {
@@ -934,6 +945,9 @@ func signer(d *doc) (cand, cand, bool) {
 					break
 				}
 				continue
+			}
+			if len(pos) == 0 && !plausiblePosition(r) {
+				continue // the signature read as letters ("GMNN)") under the title
 			}
 			k := lineKey(r)
 			if strings.HasPrefix(k, "NOI NHAN") || strings.HasPrefix(r, "-") || strings.HasPrefix(r, "+") || !mostlyUpper(r) {
@@ -986,6 +1000,38 @@ func signer(d *doc) (cand, cand, bool) {
 		position.anchor, position.reasons = authorityAnchor(d, pos[0])
 	}
 	return name, position, true
+}
+
+// signerName returns the last line of page pi (within its first top
+// non-empty lines when top > 0) that looks like a person's name, outside
+// excluded blocks, and the name; -1 when none.
+func signerName(d *doc, pi, top int) (int, string) {
+	p := d.pages[pi]
+	last := len(p.lines) - 1
+	if top > 0 {
+		for i, n := 0, 0; i < len(p.lines); i++ {
+			if strings.TrimSpace(p.lineText(i)) != "" {
+				if n++; n == top {
+					last = i
+					break
+				}
+			}
+		}
+	}
+	for i := last; i >= 0; i-- {
+		if d.excluded(pi, i) {
+			continue // a copy form's signer
+		}
+		// The whole line, or its right part when a wide gap splits it (the
+		// name beside the last "Nơi nhận" line).
+		for _, c := range []string{p.lineText(i), p.lineLastSegment(i), lastTextSegment(p.lineText(i))} {
+			c = strings.TrimSpace(strings.Trim(c, " .,;:-_~*'`|"))
+			if c != "" && looksLikeName(c) {
+				return i, c
+			}
+		}
+	}
+	return -1, ""
 }
 
 func isSignMark(s string) bool {

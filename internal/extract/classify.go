@@ -78,6 +78,9 @@ func abs1(x float64) float64 {
 }
 
 // scoreClass sums the weights of the cues a document matches, clamped to 0-1.
+// A document is classified by what it is, its own title and symbol, not by
+// what it quotes: title and anchor cues skip the lines of excluded blocks
+// (a copy's form, a received stamp).
 func scoreClass(d *doc, c *class) float64 {
 	if len(d.pages) == 0 {
 		return 0
@@ -87,8 +90,12 @@ func scoreClass(d *doc, c *class) float64 {
 	for _, cu := range c.cues {
 		hit := false
 		switch {
+		case cu.title == anyTitle:
+			hit = anyTypeTitle(d)
 		case cu.title != "":
-			hit = titleLineIndex(first, cu.title) >= 0
+			hit = titleLineIndex(d, cu.title) >= 0
+		case cu.anchor != nil:
+			hit = anchorLineIndex(d, cu.anchor) >= 0
 		case cu.phrase != nil:
 			for i, p := range d.pages {
 				if i > 1 {
@@ -101,6 +108,8 @@ func scoreClass(d *doc, c *class) float64 {
 			}
 		case cu.pattern != nil:
 			hit = cu.pattern.MatchString(first.f.text)
+		case cu.symbolType == untypedSymbol:
+			hit = d.numSym != nil && !knownTypeAbbr(symbolTypeKey(d.numSym.parts["symbol"]))
 		case cu.symbolType != "":
 			if d.numSym != nil {
 				hit = symbolTypeKey(d.numSym.parts["symbol"]) == cu.symbolType
@@ -111,6 +120,64 @@ func scoreClass(d *doc, c *class) float64 {
 		}
 	}
 	return clamp01(score)
+}
+
+// anyTitle is the title cue "*": the title is any NĐ 30 type name with an
+// abbreviation (GIẤY MỜI, HƯỚNG DẪN, ...).
+const anyTitle = "*"
+
+// untypedSymbol is the symbol_type cue "none": the symbol has no type
+// abbreviation (a công văn's "12/UBND-VX").
+const untypedSymbol = "NONE"
+
+// anyTypeTitle reports whether the first page's title zone holds a type
+// name of the vocabulary that has an abbreviation.
+func anyTypeTitle(d *doc) bool {
+	for _, name := range sortedKeys(typeAbbrs) {
+		if typeAbbrs[name] != "" && titleLineIndex(d, name) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// knownTypeAbbr reports whether k (key form) is the abbreviation of a type.
+func knownTypeAbbr(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, abbr := range typeAbbrs {
+		if abbr != "" && key(abbr) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// anchorLineIndex returns the first line among the top lines of the first
+// page, outside excluded blocks, that the anchor opens; -1 when none. A
+// fuzzy "V/v" must have the abbreviation's shape (not "Vì", "Về").
+func anchorLineIndex(d *doc, a *anchor) int {
+	p := d.pages[0]
+	seen := 0
+	for i := range p.lines {
+		raw := strings.TrimSpace(p.lineText(i))
+		if raw == "" || d.excluded(0, i) {
+			continue
+		}
+		if seen++; seen > titleWindow {
+			break
+		}
+		h, ok := a.find(raw)
+		if !ok {
+			continue
+		}
+		if key(a.text) == "V/V" && !vvShaped(raw[h.start:h.end]) {
+			continue
+		}
+		return i
+	}
+	return -1
 }
 
 // symbolTypeKey returns the type abbreviation of a symbol in key form:
@@ -139,13 +206,15 @@ func lineKey(s string) string {
 }
 
 // titleLineIndex returns the index of the first line among the top lines of
-// the page that is the title t (in key form), or starts with it, tolerating
-// OCR noise; -1 when there is none.
-func titleLineIndex(p *page, t string) int {
+// the first page that is the title t (in key form), or starts with it,
+// tolerating OCR noise; -1 when there is none. Lines of excluded blocks (a
+// copy's form, a stamp) are skipped: their titles are not the document's.
+func titleLineIndex(d *doc, t string) int {
+	p := d.pages[0]
 	seen := 0
 	for i := range p.lines {
 		raw := p.lineText(i)
-		if strings.TrimSpace(raw) == "" {
+		if strings.TrimSpace(raw) == "" || d.excluded(0, i) {
 			continue
 		}
 		seen++
@@ -211,7 +280,10 @@ func findTitle(d *doc, c *class) (int, string) {
 		if cu.title == "" {
 			continue
 		}
-		if i := titleLineIndex(first, cu.title); i >= 0 && (ci < 0 || i < ci || i == ci && len(cu.title) > len(cb.title)) {
+		if cu.title == anyTitle {
+			continue
+		}
+		if i := titleLineIndex(d, cu.title); i >= 0 && (ci < 0 || i < ci || i == ci && len(cu.title) > len(cb.title)) {
 			ci, cb = i, cu
 		}
 	}
@@ -230,7 +302,7 @@ func findTitle(d *doc, c *class) (int, string) {
 		if name == "CONG VAN" {
 			continue
 		}
-		i := titleLineIndex(first, name)
+		i := titleLineIndex(d, name)
 		if i < 0 {
 			continue
 		}

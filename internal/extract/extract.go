@@ -11,6 +11,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,7 +236,14 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 			fmt.Sscanf(fld.Value[:4], "%d", &nc.birthYear)
 		}
 	}
-	repairAccents(r.Fields, c, orig.pages)
+	if accentless(orig.pages) {
+		// Typed without diacritics: repaired, then as printed (asprinted.go).
+		read := maps.Clone(r.Fields)
+		repairAccents(r.Fields, c, orig.pages)
+		keepAsPrinted(r.Fields, read)
+	} else {
+		repairAccents(r.Fields, c, orig.pages)
+	}
 	if p, ok := r.Fields["signer_position"]; ok && !plausiblePosition(p.Value) {
 		delete(r.Fields, "signer_position") // OCR debris, not a title
 	}

@@ -62,6 +62,8 @@ type anchor struct {
 	upper bool
 	// digit: a number must follow the phrase ("Số: 12/...").
 	digit bool
+	// punct: a mark must close the matched phrase ("Ngày:", "Ngày.").
+	punct bool
 }
 
 // newAnchor compiles a phrase; the budget is half an edit plus 0.1 per
@@ -227,6 +229,9 @@ func (a *anchor) find(line string) (anchorHit, bool) {
 	if a.digit && !digitFollows(line[h.end:]) {
 		return anchorHit{}, false
 	}
+	if a.punct && !closedByMark(line[h.start:], h.end-h.start) {
+		return anchorHit{}, false
+	}
 	return h, true
 }
 
@@ -244,6 +249,14 @@ func digitFollows(s string) bool {
 		}
 	}
 	return false
+}
+
+// closedByMark reports whether a punctuation mark ends the first n bytes
+// of s or directly follows them.
+func closedByMark(s string, n int) bool {
+	end := strings.TrimRight(s[:n], " ")
+	rest := strings.TrimLeft(s[n:], " ")
+	return strings.ContainsAny(end[max(0, len(end)-1):], ":;.,") || rest != "" && strings.ContainsAny(rest[:1], ":;.,")
 }
 
 // anchorSet is a named group of phrases (one role on the page).

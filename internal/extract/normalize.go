@@ -220,7 +220,7 @@ var typeAbbrs = voc.typeAbbrs
 // (vocab/doc_types.yaml).
 var dRepairs = voc.dParts
 
-var reNumSym = regexp.MustCompile(`([0-9OoIl]{1,6})\s*([/\-])\s*([\p{L}0-9][\p{L}0-9\s/\-.]*[\p{L}0-9])`)
+var reNumSym = regexp.MustCompile(`([0-9OoIl]{1,6})\s*([/\-!|])\s*([\p{L}0-9][\p{L}0-9\s/\-.]*[\p{L}0-9])`)
 
 // normNumberSymbol splits "Số: 1929/QĐ-UBND" into number 1929 and symbol
 // QĐ-UBND; "30/2020/NĐ-CP" keeps the year in the symbol (2020/NĐ-CP) and

@@ -64,11 +64,14 @@ type classSpec struct {
 }
 
 type cueSpec struct {
-	Title      string   `yaml:"title"`
-	Phrase     string   `yaml:"phrase"`
-	Pattern    string   `yaml:"pattern"`
-	SymbolType string   `yaml:"symbol_type"`
-	Weight     *float64 `yaml:"weight"`
+	Title      string `yaml:"title"`
+	Phrase     string `yaml:"phrase"`
+	Pattern    string `yaml:"pattern"`
+	SymbolType string `yaml:"symbol_type"`
+	// Anchor is a phrase opening a line of the page's top, matched fuzzily
+	// like the layout's anchors ("V/v" read "V/y", "vW", "v/v").
+	Anchor string   `yaml:"anchor"`
+	Weight *float64 `yaml:"weight"`
 	// DocType is the document type a title cue names when the title is
 	// not a type of vocab/doc_types.yaml ("CERTIFICATE OF MARRIAGE").
 	DocType string `yaml:"doc_type"`
@@ -134,6 +137,7 @@ type cue struct {
 	phrase     *regexp.Regexp
 	pattern    *regexp.Regexp
 	symbolType string
+	anchor     *anchor
 	weight     float64
 	docType    string // title cues: the type the title names
 }
@@ -434,8 +438,15 @@ func parseCue(at string, cs cueSpec, v *validationErrors) *cue {
 		c.symbolType = key(cs.SymbolType)
 		def = 0.3
 	}
+	if cs.Anchor != "" {
+		set++
+		a := newAnchor(cs.Anchor)
+		a.atStart = true
+		c.anchor = &a
+		def = 0.3
+	}
 	if set != 1 {
-		v.add("%s: exactly one of title, phrase, pattern, symbol_type is required (got %d)", at, set)
+		v.add("%s: exactly one of title, phrase, pattern, symbol_type, anchor is required (got %d)", at, set)
 		return nil
 	}
 	if cs.DocType != "" {

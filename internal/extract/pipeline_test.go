@@ -125,7 +125,7 @@ classes:
       - {name: f8, kind: regex, pattern: x, pages: middle}
 `},
 			want: []string{
-				"a.yaml: classes[1].cues[0]: exactly one of title, phrase, pattern, symbol_type is required (got 2)",
+				"a.yaml: classes[1].cues[0]: exactly one of title, phrase, pattern, symbol_type, anchor is required (got 2)",
 				"a.yaml: classes[1].cues[1].pattern: invalid regexp",
 				"a.yaml: classes[1].cues[2].weight: 3 out of range",
 				`a.yaml: classes[1].fields[0].kind: unknown kind "magic"`,

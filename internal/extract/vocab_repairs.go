@@ -49,6 +49,8 @@ var repairs = map[string]repairFunc{
 	"place_name": func(_ *repairEnv, s string) (string, bool) { return repairPlaceName(s) },
 	// land_purpose: the purpose named by its code, from vocab/land_use.yaml.
 	"land_purpose": func(_ *repairEnv, s string) (string, bool) { return repairLandPurpose(s) },
+	// ref_slashes: slashes of dates and quoted numbers read as I, l, J, ! or |.
+	"ref_slashes": func(_ *repairEnv, s string) (string, bool) { return repairRefSlashes(s) },
 	// address: unit words of vocab/admin_units.yaml, the document's
 	// spellings and provinces.
 	"address": func(env *repairEnv, s string) (string, bool) { return repairAddress(s, env.docVariants()) },

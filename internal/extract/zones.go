@@ -33,6 +33,10 @@ type layoutSpec struct {
 	Margin      float64               `yaml:"margin"`
 	Anchors     map[string]anchorSpec `yaml:"anchors"`
 	Excluded    []excludedSpec        `yaml:"excluded"`
+	// CopySymbols are the symbol types of a copy's own number ("Số:
+	// 16/SL-VP"): its line and the agency above it are a copy form even
+	// when OCR lost the form's heading.
+	CopySymbols []string `yaml:"copy_symbols"`
 }
 
 type anchorSpec struct {
@@ -40,6 +44,9 @@ type anchorSpec struct {
 	AtStart bool     `yaml:"at_start"`
 	Upper   bool     `yaml:"upper"`
 	Digit   bool     `yaml:"digit"`
+	// Punct: the punctuation closing the phrase must be read ("Ngày:" of a
+	// stamp, not "ngày 5" in a sentence).
+	Punct bool `yaml:"punct"`
 }
 
 type excludedSpec struct {
@@ -50,6 +57,9 @@ type excludedSpec struct {
 	// ToPageEnd: the block runs to the page's end when it opens after the
 	// first page or in a page's lower half.
 	ToPageEnd bool `yaml:"to_page_end"`
+	// NumberAbove: a number line without a symbol just above the block's
+	// first line is the block's (a received stamp's "Số: 46").
+	NumberAbove bool `yaml:"number_above"`
 }
 
 // layoutRoles are the anchor roles a layout may define.
@@ -63,20 +73,22 @@ type layout struct {
 	margin      float64 // share of the page width at each side
 	roles       map[string]anchorSet
 	excluded    []excludedBlock
+	copySymbols map[string]bool // key form
 }
 
 type excludedBlock struct {
-	name      string
-	anchors   anchorSet
-	lines     int
-	toPageEnd bool
+	name        string
+	anchors     anchorSet
+	lines       int
+	toPageEnd   bool
+	numberAbove bool
 }
 
 func (s anchorSpec) compile() anchorSet {
 	out := make(anchorSet, 0, len(s.Phrases))
 	for _, ph := range s.Phrases {
 		a := newAnchor(ph)
-		a.atStart, a.upper, a.digit = s.AtStart, s.Upper, s.Digit
+		a.atStart, a.upper, a.digit, a.punct = s.AtStart, s.Upper, s.Digit, s.Punct
 		out = append(out, a)
 	}
 	return out
@@ -119,7 +131,13 @@ func parseLayout(display string, data []byte) (*layout, error) {
 			probs = append(probs, fmt.Sprintf("%s: excluded[%d]: name and phrases are required", display, i))
 			continue
 		}
-		l.excluded = append(l.excluded, excludedBlock{name: ex.Name, anchors: ex.compile(), lines: ex.Lines, toPageEnd: ex.ToPageEnd})
+		l.excluded = append(l.excluded, excludedBlock{name: ex.Name, anchors: ex.compile(), lines: ex.Lines, toPageEnd: ex.ToPageEnd, numberAbove: ex.NumberAbove})
+	}
+	for _, sym := range sp.CopySymbols {
+		if l.copySymbols == nil {
+			l.copySymbols = map[string]bool{}
+		}
+		l.copySymbols[key(sym)] = true
 	}
 	if len(probs) > 0 {
 		return nil, errors.New(strings.Join(probs, "\n"))
@@ -233,18 +251,74 @@ func excludedLines(p *page, pi int, lay *layout) []bool {
 			excl[i] = true // a note written in the margin
 			continue
 		}
+		lower := pi > 0 || 2*seen > nonEmpty+1
 		for _, ex := range lay.excluded {
 			if _, ok := ex.anchors.find(raw); ok {
 				// A form after the document's first page or in a page's
 				// lower half (a copy form under the signature) runs to
 				// the page's end.
-				low := ex.toPageEnd && (pi > 0 || 2*seen > nonEmpty+1)
-				markBlock(p, lay, ex, excl, i, low)
+				markBlock(p, lay, ex, excl, i, ex.toPageEnd && lower)
+				if ex.numberAbove {
+					markNumberAbove(p, lay, excl, i)
+				}
 				break
 			}
 		}
+		if !excl[i] && copyNumber(lay, raw) {
+			markCopyNumber(p, excl, i, lower)
+		}
 	}
 	return excl
+}
+
+// copyNumber reports whether line raw is the number of a copy form: the
+// number anchor and a symbol whose type is one of the layout's
+// copy_symbols ("Số: 16/SL-VP", NĐ 30 Appendix III, II).
+func copyNumber(lay *layout, raw string) bool {
+	if len(lay.copySymbols) == 0 {
+		return false
+	}
+	h, ok := lay.roles["number"].find(raw)
+	if !ok {
+		return false
+	}
+	nr, ok := normNumberSymbol(raw[h.end:], normCtx{})
+	return ok && lay.copySymbols[symbolTypeKey(nr.parts["symbol"])]
+}
+
+// markCopyNumber marks a copy form found by its number at line i: in a
+// page's lower half (lower) to the page's end, else the number and up to
+// three lines above it (the copying agency).
+func markCopyNumber(p *page, excl []bool, i int, lower bool) {
+	excl[i] = true
+	if lower {
+		for k := i + 1; k < len(p.lines); k++ {
+			excl[k] = true
+		}
+	}
+	for k, n := i-1, 0; k >= 0 && n < 3; k-- {
+		if strings.TrimSpace(p.lineText(k)) != "" {
+			excl[k] = true
+			n++
+		}
+	}
+}
+
+// markNumberAbove marks the non-empty line above line i when it is a
+// number line without a symbol (a received stamp's "Số: 46").
+func markNumberAbove(p *page, lay *layout, excl []bool, i int) {
+	for k := i - 1; k >= 0; k-- {
+		raw := strings.TrimSpace(p.lineText(k))
+		if raw == "" {
+			continue
+		}
+		if h, ok := lay.roles["number"].find(raw); ok {
+			if _, sym := normNumberSymbol(raw[h.end:], normCtx{}); !sym {
+				excl[k] = true
+			}
+		}
+		return
+	}
 }
 
 // markBlock marks the block opened at line i.

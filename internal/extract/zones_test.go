@@ -149,8 +149,16 @@ func TestZones(t *testing.T) {
 			want: letter, class: "official_letter",
 		},
 		{
+			// A copy form above the header whose heading ("SAO LỤC") OCR
+			// lost: its number's symbol type SL says what it is.
+			name: "copy form known by its number",
+			pages: []domain.Page{boxPage(t, 1, join([]placed{
+				{90, 40, "HUYỆN ĐẦM DƠI"}, {90, 70, "Số: 16/SL-UBND"},
+			}, letterHeader(200, "Số: 215/UBND-VP"), signatureBlock(900))...)},
+			want: letter, class: "official_letter",
+		},
+		{
 			// Subject after a lower-case "v/v".
-			name: "lower-case v/v",
 			pages: []domain.Page{boxPage(t, 1, join(letterHeader(100, "Số: 215/UBND-VP")[:6], []placed{
 				{60, 210, "v/v triển khai Thông báo số 45-TB/TU"}, {60, 240, "của Ban Thường vụ Tỉnh ủy"},
 			}, letterHeader(100, "")[8:], signatureBlock(800))...)},
@@ -167,8 +175,7 @@ func TestZones(t *testing.T) {
 				{60, 830, "- Như trên;"}, {760, 830, "PHÓ CHỦ TỊCH"},
 				{60, 860, "- Lưu: VT."}, {760, 960, "Nguyễn Văn Bình"},
 			})...)},
-			// Classification cues are not fuzzy: staff chose the class.
-			want: letter, class: "official_letter", hint: "official_letter",
+			want: letter, class: "official_letter",
 		},
 		{
 			// A note written in the left margin beside the header.
@@ -321,6 +328,8 @@ func TestFuzzyAnchor(t *testing.T) {
 	copyForm := spec(true, true, false, "SAO Y BẢN CHÍNH", "SAO Y", "BẢN SAO", "SAO LỤC", "TRÍCH SAO")
 	recip := spec(true, false, false, "Nơi nhận:")
 	motto := spec(false, false, false, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+	stampDate := anchorSpec{Phrases: []string{"Ngày:"}, AtStart: true, Digit: true, Punct: true}.compile()
+	stampRoute := anchorSpec{Phrases: []string{"Chuyển:"}, AtStart: true, Punct: true}.compile()
 	tests := []struct {
 		name  string
 		set   anchorSet
@@ -350,6 +359,11 @@ func TestFuzzyAnchor(t *testing.T) {
 		{"motto glued to the issuer", motto, "UBND THÀNH PHỐ ĐÔNGCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, true, ""},
 		{"Nơi nhận misread", recip, "Nơi nhạn;", true, false, ""},
 		{"Nơi nhận lost colon", recip, "Nơi nhận", true, false, ""},
+		{"stamp date", stampDate, "Ngày: 3/2/2016", true, true, "3/2/2016"},
+		{"stamp date with a dot", stampDate, "Ngày. 28/8/2015", true, false, "28/8/2015"},
+		{"a wrapped subject's date is no stamp", stampDate, "ngày 05/02/2019 về đẩy mạnh", false, false, ""},
+		{"stamp route", stampRoute, "Chuyển: P, KT", true, true, "P, KT"},
+		{"a wrapped subject is no stamp", stampRoute, "chuyển đổi số trong giải quyết", false, false, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -480,5 +494,41 @@ func TestZoneAnchorQuality(t *testing.T) {
 			}
 			check("subject", subj.anchor, subj.reasons, tc.subjAnchor, tc.subjReasons)
 		})
+	}
+}
+
+// TestStampLinesExcluded checks which lines of a page are excluded: a
+// received stamp whose heading OCR lost (its "Số:" without a symbol,
+// "Ngày:" with a numeric date, "Chuyển:"), a copy form known by its
+// number's symbol type; never the document's own number or a subject
+// wrapped onto a line starting "ngày …" or "chuyển đổi …".
+func TestStampLinesExcluded(t *testing.T) {
+	pg := boxPage(t, 1, join([]placed{
+		{90, 20, "VĂN PHÒNG UBND TỈNH CÀ MAU"}, {90, 45, "Số: 16/SL-VP"},
+	}, letterHeader(200, "Số: 215/UBND-VP")[:6], []placed{
+		{700, 310, "Số: 46"}, {700, 335, "Ngày: 20/02/2024"}, {700, 360, "Chuyển: P.TCKH"},
+		{60, 400, "V/v triển khai Kết luận số 12-KL/TU"}, {60, 430, "ngày 05/02/2019 về chuyển đổi số"},
+		{60, 460, "chuyển đổi số trong giải quyết thủ tục"},
+	}, signatureBlock(900))...)
+	d := &doc{pages: []*page{layoutPage(&pg)}}
+	z := findZones(d, defaultLayout)
+	want := map[string]bool{
+		"VĂN PHÒNG UBND TỈNH CÀ MAU": true, "Số: 16/SL-VP": true,
+		"Số: 46": true, "Ngày: 20/02/2024": true, "Chuyển: P.TCKH": true,
+		"Số: 215/UBND-VP": false, "ỦY BAN NHÂN DÂN": false, "HUYỆN ĐẦM DƠI": false,
+		"ngày 05/02/2019 về chuyển đổi số": false, "chuyển đổi số trong giải quyết thủ tục": false,
+	}
+	p := d.pages[0]
+	for i := range p.lines {
+		raw := strings.TrimSpace(p.lineText(i))
+		if w, ok := want[raw]; ok {
+			if z.excl[0][i] != w {
+				t.Errorf("line %q excluded = %v, want %v", raw, z.excl[0][i], w)
+			}
+			delete(want, raw)
+		}
+	}
+	for raw := range want {
+		t.Errorf("line %q not found on the page", raw)
 	}
 }
