@@ -39,15 +39,18 @@ func TestCandConfidence(t *testing.T) {
 	e := defaultEngine(t)
 	printed := "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập Tự do Hạnh phúc UỶ BAN NHÂN DÂN TỈNH CÀ MAU"
 	tests := []struct {
-		name     string
-		line     string
-		value    string
-		raw      string
-		reason   string // expected, "" for none
-		maxConf  float64
-		minConf  float64
-		wantNone bool
+		name      string
+		field     string // default issued_date
+		line      string
+		value     string
+		raw       string
+		reason    string // expected, "" for none
+		notReason string // must not be given
+		maxConf   float64
+		minConf   float64
+		wantNone  bool
 	}{
+		{name: "no word confidence for a long number", field: "cccd", line: "Số CCCD: 096085000123:lo", value: "096085000123", wantNone: true, minConf: 0.9, maxConf: 1},
 		{name: "printed date", line: "Cà Mau, ngày 15 tháng 3 năm 2021", value: "2021-03-15", raw: "ngày 15 tháng 3 năm 2021", minConf: 0.85, maxConf: 1, wantNone: true},
 		{name: "handwritten day", line: "Cà Mau, ngày 15:lo tháng 3 năm 2021", value: "2021-03-15", raw: "ngày 15 tháng 3 năm 2021", reason: ReasonHandwriting, maxConf: 0.6},
 		{name: "handwritten number located by its tokens", line: "Số: 125:lo /QĐ-UBND", value: "125/QĐ-UBND", reason: ReasonHandwriting, maxConf: 0.6},
@@ -58,9 +61,16 @@ func TestCandConfidence(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := wordsPage(printed, printed, tt.line)
 			d := &doc{pages: []*page{preparePage(src)}}
-			conf, reasons := e.candConfidence(d, cand{value: tt.value, raw: tt.raw, conf: 0.95, page: 1})
+			field := tt.field
+			if field == "" {
+				field = "issued_date"
+			}
+			conf, reasons := e.candConfidence(d, field, cand{value: tt.value, raw: tt.raw, conf: 0.95, page: 1})
 			if tt.reason != "" && !slices.Contains(reasons, tt.reason) {
 				t.Errorf("reasons %v, want %s", reasons, tt.reason)
+			}
+			if tt.notReason != "" && slices.Contains(reasons, tt.notReason) {
+				t.Errorf("reasons %v, must not hold %s", reasons, tt.notReason)
 			}
 			if tt.wantNone && len(reasons) > 0 {
 				t.Errorf("reasons %v, want none", reasons)
@@ -72,8 +82,8 @@ func TestCandConfidence(t *testing.T) {
 	}
 	t.Run("anchor", func(t *testing.T) {
 		d := &doc{pages: []*page{preparePage(&domain.Page{No: 1, Text: "Thửa đất số: 217"})}}
-		exact, _ := e.candConfidence(d, cand{value: "217", conf: 0.9, page: 1})
-		fuzzy, reasons := e.candConfidence(d, cand{value: "217", conf: 0.9, page: 1, anchor: 0.7, reasons: []string{"anchor_fuzzy"}})
+		exact, _ := e.candConfidence(d, "parcel_no", cand{value: "217", conf: 0.9, page: 1})
+		fuzzy, reasons := e.candConfidence(d, "parcel_no", cand{value: "217", conf: 0.9, page: 1, anchor: 0.7, reasons: []string{"anchor_fuzzy"}})
 		if exact != 0.9 || fuzzy >= exact || !slices.Equal(reasons, []string{"anchor_fuzzy"}) {
 			t.Errorf("exact %.3f, fuzzy %.3f %v", exact, fuzzy, reasons)
 		}

@@ -207,7 +207,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 				}
 				seen[key(cd.value)] = true
 				fld.Values = append(fld.Values, cd.value)
-				cc, why := e.candConfidence(d, cd)
+				cc, why := e.candConfidence(d, f.name, cd)
 				sum += cc
 				fld.Reasons = append(fld.Reasons, why...)
 				if fld.Page == 0 {
@@ -222,7 +222,7 @@ func (e *Engine) Extract(ctx context.Context, pages []domain.Page, hint string) 
 				cands = []cand{cands[len(cands)-1]}
 			}
 			best := e.preferValid(d, c, f, nc, cands)[0]
-			cc, why := e.candConfidence(d, best)
+			cc, why := e.candConfidence(d, f.name, best)
 			fld.Value, fld.Confidence, fld.Page, fld.Reasons = best.value, round3(cc), best.page, why
 			cands = []cand{best}
 		}
