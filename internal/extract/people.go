@@ -102,7 +102,14 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 			own = append(own, columns(pg, s)...)
 		}
 	}
+	var rows []rowName
+	if want[pii.Name] {
+		rows = rowNames(pg, spans)
+	}
 	for _, s := range own {
+		if s.Kind == pii.Name && onRow(rows, s) {
+			continue // read from the row's name cell below
+		}
 		conf := evidence(raw, spans, s)
 		if conf == 0 {
 			continue
@@ -147,6 +154,11 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 			v = capitalsAsPrinted(v)
 		}
 		if cd, ok := apply(f, v, nc, conf*pg.conf(s.Start, s.End), p.no); ok {
+			out = append(out, cd)
+		}
+	}
+	for _, r := range rows {
+		if cd, ok := apply(f, r.value, nc, confRow*pg.conf(r.start, r.end), p.no); ok {
 			out = append(out, cd)
 		}
 	}

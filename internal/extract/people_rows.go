@@ -1,0 +1,220 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sohoa/sohoa/internal/pii"
+)
+
+// A list of people (an annex "DANH SÁCH", a table of households) is a
+// table: one row per person, the name in its own column left of the birth
+// date and ID number, wrapped over up to three lines of its cell. OCR does
+// not always keep a row's lines together in the text: a cell's second and
+// third lines, or the whole name of a row whose other cells wrapped
+// further, may be written after the table as another block. The word boxes
+// keep the table's geometry, so a row's name is read from them: the words
+// of the name column (left of the row's date and ID cells) between the
+// row's top and the next row's top, in reading order.
+
+// rowName is a name read from a person's row of a table.
+type rowName struct {
+	value      string
+	start, end int // the row's anchor line in the page text
+}
+
+// maxNameWords is the longest Vietnamese name in syllables.
+const maxNameWords = 5
+
+// rowNames returns the names of the people rows of pg, read from the word
+// boxes. A row is a table line holding a birth date or ID number (its
+// anchor); the page needs two rows or more whose anchors start in the same
+// column, so that a form's single "Ngày sinh" line is not taken for a
+// list. Rows whose name column holds no name of two syllables or more (a
+// name OCR lost) give none.
+func rowNames(pg *page, spans []pii.Span) []rowName {
+	if len(pg.words) == 0 {
+		return nil
+	}
+	type anchor struct {
+		ls, le     int
+		top, left  int // top of the line, left edge of its first date or ID cell
+		lineHeight int
+	}
+	var rows []anchor
+	for _, ln := range pg.lines {
+		if !spanOnLine(spans, ln.start, ln.end, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date) || !tableLine(pg, ln.start, ln.end) {
+			continue
+		}
+		a := anchor{ls: ln.start, le: ln.end, top: 1 << 30, left: 1 << 30}
+		for _, s := range spans {
+			if s.Start < ln.start || s.End > ln.end {
+				continue
+			}
+			switch s.Kind {
+			case pii.CCCD, pii.CMND, pii.BirthDate, pii.Date:
+			default:
+				continue
+			}
+			for _, w := range pg.words {
+				if w.end > s.Start && w.start < s.End {
+					a.left = min(a.left, w.word.Box.Min.X)
+					a.top = min(a.top, w.word.Box.Min.Y)
+					a.lineHeight = max(a.lineHeight, w.word.Box.Dy())
+				}
+			}
+		}
+		if a.left < 1<<30 && a.top < 1<<30 && a.lineHeight > 0 {
+			rows = append(rows, a)
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].top < rows[j].top })
+	aligned := func(a anchor) bool {
+		for _, o := range rows {
+			if o != a && abs(o.left-a.left) <= 2*a.lineHeight {
+				return true
+			}
+		}
+		return false
+	}
+	var out []rowName
+	for i, a := range rows {
+		if !aligned(a) {
+			continue
+		}
+		bottom := a.top + 5*a.lineHeight // the last row: three lines of a name
+		if i+1 < len(rows) {
+			bottom = min(bottom, rows[i+1].top-a.lineHeight/2)
+		}
+		var ws []wordSpan
+		for _, w := range pg.words {
+			b := w.word.Box
+			cy := (b.Min.Y + b.Max.Y) / 2
+			if cy >= a.top-a.lineHeight/2 && cy < bottom && b.Max.X <= a.left && b.Dy() >= a.lineHeight/2 {
+				ws = append(ws, w)
+			}
+		}
+		if v := nameInCell(ws, a.lineHeight); v != "" {
+			out = append(out, rowName{value: v, start: a.ls, end: a.le})
+		}
+	}
+	return out
+}
+
+// nameInCell reads the words of a name cell in reading order (lines top
+// to bottom, words left to right) and returns the name they make: the
+// capitalised name syllables, numbers and cell rules skipped; ""
+// when another word interrupts them or fewer than two are found.
+func nameInCell(ws []wordSpan, lineHeight int) string {
+	sort.Slice(ws, func(i, j int) bool {
+		a, b := ws[i].word.Box, ws[j].word.Box
+		if abs(a.Min.Y-b.Min.Y) > lineHeight/2 {
+			return a.Min.Y < b.Min.Y
+		}
+		return a.Min.X < b.Min.X
+	})
+	var name []string
+	for _, w := range ws {
+		t := strings.Trim(strings.TrimSpace(w.word.Text), "|[]_.,;:'")
+		if strings.Trim(t, "0123456789") == "" {
+			continue // the row's number, a cell rule, a piece of the date
+		}
+		if !startsUpper(t) || !detector.NameSyllable(t) {
+			break
+		}
+		name = append(name, t)
+	}
+	if len(name) < 2 || len(name) > maxNameWords {
+		return ""
+	}
+	return strings.Join(name, " ")
+}
+
+// onRow reports whether span s lies on the anchor line of one of rows.
+func onRow(rows []rowName, s pii.Span) bool {
+	for _, r := range rows {
+		if s.Start >= r.start && s.End <= r.end {
+			return true
+		}
+	}
+	return false
+}
+
+// wrappedName returns the [start, end) ranges of text t where name's cell
+// wrapped in a table row: its first words end a cell of one line and the
+// others begin the next lines ("1 | Nguyễn | 14/02/1981 | …" / "Thị Thanh
+// huyện …" / "Hương"). A name spreads over three lines at most; every word
+// must follow in order, so a name is not assembled from unrelated lines.
+// t and name are compared word by word, case and cell rules ignored.
+func wrappedName(t, name string) [][2]int {
+	words := strings.Fields(name)
+	if len(words) < 2 {
+		return nil
+	}
+	type tok struct {
+		w          string
+		start, end int
+	}
+	var lines [][]tok
+	ls := 0
+	for ls <= len(t) {
+		le := strings.IndexByte(t[ls:], '\n')
+		if le < 0 {
+			le = len(t)
+		} else {
+			le += ls
+		}
+		var line []tok
+		for i := ls; i < le; {
+			for i < le && (t[i] == ' ' || t[i] == '\t') {
+				i++
+			}
+			j := i
+			for j < le && t[j] != ' ' && t[j] != '\t' {
+				j++
+			}
+			if j > i {
+				w := strings.Trim(t[i:j], "|[]_.,;:'")
+				if w != "" {
+					line = append(line, tok{w, i, j})
+				}
+			}
+			i = j
+		}
+		if len(line) > 0 {
+			lines = append(lines, line)
+		}
+		ls = le + 1
+	}
+	same := func(a tok, w string) bool { return strings.EqualFold(a.w, w) }
+	var out [][2]int
+	for li, line := range lines {
+		for i := range line {
+			// The first part: words[:k] from token i to the end of a cell.
+			k := 0
+			for k < len(words)-1 && i+k < len(line) && same(line[i+k], words[k]) {
+				k++
+			}
+			if k == 0 {
+				continue
+			}
+			parts := [][2]int{{line[i].start, line[i+k-1].end}}
+			n := k
+			for nl := li + 1; nl < len(lines) && nl <= li+2 && n < len(words); nl++ {
+				m := 0
+				for m < len(lines[nl]) && n+m < len(words) && same(lines[nl][m], words[n+m]) {
+					m++
+				}
+				if m == 0 {
+					break
+				}
+				parts = append(parts, [2]int{lines[nl][0].start, lines[nl][m-1].end})
+				n += m
+			}
+			if n == len(words) {
+				out = append(out, parts...)
+			}
+		}
+	}
+	return out
+}
