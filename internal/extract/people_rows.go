@@ -3,6 +3,7 @@ package extract
 import (
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/sohoa/sohoa/internal/pii"
 )
@@ -217,4 +218,74 @@ func wrappedName(t, name string) [][2]int {
 		}
 	}
 	return out
+}
+
+// cellGoesOn reports whether the address of a person's row goes on in its
+// cell on the next line: a residence in a list of people is written down
+// to its province ("…, tỉnh Hà Tĩnh", "…, thành phố Cần Thơ"), so one that
+// stops before it, or stops inside a unit's name, was cut by the cell's
+// wrap ("Số 16 đường Nguyễn Sinh" / "Sắc, phường An Hòa, …").
+func cellGoesOn(addr string) bool {
+	if addressGoesOn(addr) {
+		return true
+	}
+	segs := strings.Split(strings.TrimSpace(addr), ",")
+	last := key(strings.Trim(segs[len(segs)-1], " .;'"))
+	for _, u := range []string{"TINH ", "THANH PHO ", "TP "} {
+		if name, ok := strings.CutPrefix(last, u); ok {
+			for _, p := range voc.provinces {
+				if key(p) == name {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func hasLetterOrDigit(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// ownAddress cuts an address where its first part comes again: a form
+// printing the same residence in two columns side by side (the original
+// and its copy, the wife's and the husband's) is read by OCR as one line
+// ("Tổ dân phố Tân Học, phường Bắc Tổ dân phố Tân Học, phường Bắc"), and
+// each column holds one address.
+func ownAddress(v string) string {
+	first, _, ok := strings.Cut(v, ",")
+	if !ok || len(strings.Fields(first)) < 2 {
+		return v
+	}
+	if i := strings.Index(v[len(first):], first); i > 0 {
+		return strings.TrimRight(v[:len(first)+i], " ,")
+	}
+	// The normaliser already cut the second column's address after its
+	// first word ("…, phường Bắc Tổ"): a unit's name does not end with the
+	// word the address starts with.
+	fw, ws := strings.Fields(first), strings.Fields(v)
+	if isAddressUnit(first) && len(ws) > len(fw) && ws[len(ws)-1] == fw[0] {
+		return strings.TrimRight(strings.Join(ws[:len(ws)-1], " "), " ,")
+	}
+	return v
+}
+
+// unitBefore moves the start of an address back over the first words of
+// its unit when OCR misread them and the detector began at the unit's last
+// word ("Tố dân | phố Tân Học, …" is "Tổ dân phố Tân Học, …").
+func unitBefore(raw string, start int) int {
+	ls := strings.LastIndexByte(raw[:start], '\n') + 1
+	before := raw[ls:start]
+	ws := strings.Fields(before)
+	rest := key(firstN(raw[start:], 40))
+	for n := min(2, len(ws)); n >= 1; n-- {
+		k := key(strings.Join(ws[len(ws)-n:], " ") + " " + firstN(raw[start:], 40))
+		for _, u := range addressUnits {
+			if strings.Count(u, " ") >= n && strings.HasPrefix(k, u+" ") && !strings.HasPrefix(rest, u) {
+				i := strings.LastIndex(before, ws[len(ws)-n])
+				return ls + i
+			}
+		}
+	}
+	return start
 }

@@ -81,3 +81,84 @@ func TestRowNames(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressRules: the rules that complete or cut a person's address.
+func TestAddressRules(t *testing.T) {
+	t.Run("ownAddress", func(t *testing.T) {
+		for _, c := range []struct{ in, want string }{
+			// Two columns printing the same residence, read as one line.
+			{"Thôn Phú Mỹ, xã Tân Lộc Thôn Phú Mỹ, xã Tân Lộc", "Thôn Phú Mỹ, xã Tân Lộc"},
+			// The second column cut by the normaliser after its first word.
+			{"Xóm Bến, phường Vĩnh Xóm", "Xóm Bến, phường Vĩnh"},
+			{"Ấp 4, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau", "Ấp 4, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau"},
+		} {
+			if got := ownAddress(c.in); got != c.want {
+				t.Errorf("ownAddress(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	})
+	t.Run("cellGoesOn", func(t *testing.T) {
+		for _, c := range []struct {
+			in   string
+			want bool
+		}{
+			{"Số 9 đường Lê Văn", true},                 // cut inside a street's name
+			{"Ấp 4, xã Tân Lộc, huyện Thới Bình", true}, // before its province
+			{"Ấp 4, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau", false},
+			{"Khu vực 2, phường Cái Khế, thành phố Cần Thơ", false}, // a city under the centre
+		} {
+			if got := cellGoesOn(c.in); got != c.want {
+				t.Errorf("cellGoesOn(%q) = %v, want %v", c.in, got, c.want)
+			}
+		}
+	})
+	t.Run("unitBefore", func(t *testing.T) {
+		raw := "Nơi ở: Tố dân phố Hòa Bình, phường Mỹ Long"
+		start := strings.Index(raw, "phố Hòa")
+		if got := raw[unitBefore(raw, start):]; !strings.HasPrefix(got, "Tố dân phố") {
+			t.Errorf("unitBefore: %q", got)
+		}
+		raw = "Ông Nguyễn Văn Tố sống tại phố Hàng Bạc"
+		start = strings.Index(raw, "phố")
+		if got := unitBefore(raw, start); got != start {
+			t.Errorf("unitBefore moved a street's start: %q", raw[got:])
+		}
+	})
+}
+
+// TestAddressesWrapped: a residence is read whole where the page wraps it:
+// in prose whose line ends inside a unit's name or after a comma, in a
+// list of people whose address cell runs over four lines, and in a form
+// whose unit OCR misread ("Tố dân phố").
+func TestAddressesWrapped(t *testing.T) {
+	e := defaultEngine(t)
+	prose := domain.Page{No: 1, Text: "ỦY BAN NHÂN DÂN XÃ TÂN LỘC\nSố: 12/UBND\nV/v hồ sơ đất đai\n" +
+		"Ủy ban nhân dân xã nhận được hồ sơ của ông Lê Văn Bình, sinh ngày\n" +
+		"02/03/1960, CCCD: 096060111222, thường trú tại Khu phố Bàu\nSen, phường Tân Thành, tỉnh Cà Mau đối\nvới thửa đất số 12.\n" +
+		"Bà Trần Thị Lan, sinh ngày 05/06/1970, CCCD: 096170333444, thường trú tại\nẤp Mới, xã Tân Hưng, huyện Cái Nước,\ntỉnh Cà Mau.\n"}
+	r, err := e.Extract(context.Background(), []domain.Page{prose}, "official_letter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Khu phố Bàu Sen, phường Tân Thành, tỉnh Cà Mau", "Ấp Mới, xã Tân Hưng, huyện Cái Nước, tỉnh Cà Mau"}
+	if got := slices.Sorted(slices.Values(r.Fields["addresses"].Values)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Errorf("prose: addresses %q, want %q", got, want)
+	}
+
+	annex := placedPage([]placedLine{
+		{0, []cell{{"DANH SÁCH CÁC HỘ ĐƯỢC HỖ TRỢ", 600}}},
+		{1, []cell{{"1 Lê Thị Hồng", 100}, {"| 14/02/1981", 500}, {"| 096181222333", 700}, {"| Số 9 đường Lê Văn", 1000}}},
+		{2, []cell{{"Tám, phường Tân Thành,", 1000}}},
+		{3, []cell{{"thành phố Cà Mau, tỉnh", 1000}}},
+		{4, []cell{{"Cà Mau", 1000}}},
+		{6, []cell{{"2 Trịnh Văn Bé", 100}, {"| 03/07/1975", 500}, {"| 096075333444", 700}, {"| Ấp Mới, xã Tân Hưng, huyện Cái Nước, tỉnh Cà Mau", 1000}}},
+	})
+	r, err = e.Extract(context.Background(), []domain.Page{annex}, "decision")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"Số 9 đường Lê Văn Tám, phường Tân Thành, thành phố Cà Mau, tỉnh Cà Mau", "Ấp Mới, xã Tân Hưng, huyện Cái Nước, tỉnh Cà Mau"}
+	if got := r.Fields["addresses"].Values; !slices.Equal(got, want) {
+		t.Errorf("annex: addresses %q, want %q", got, want)
+	}
+}
