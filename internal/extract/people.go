@@ -169,7 +169,7 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 			out = append(out, cd)
 		}
 	}
-	return out
+	return append(out, d.formField(p, f, nc, want)...)
 }
 
 // cellTail returns the words that continue value s of a table row on the
@@ -326,6 +326,8 @@ func evidence(raw string, spans []pii.Span, s pii.Span) float64 {
 			// A date in the next cell ("Lê Văn An | 05/03/1980"), not a
 			// signing time or a place and date ("Bắc Ninh, ngày …").
 			conf = confRow
+		case !s.Unsure && formCapitals(raw, spans, s, ls, le):
+			conf = confUnsure
 		}
 	case pii.CCCD, pii.CMND, pii.Passport, pii.Phone, pii.Serial:
 		if !s.Unsure {

@@ -289,3 +289,54 @@ func unitBefore(raw string, start int) int {
 	}
 	return start
 }
+
+// formCapitals reports whether name s is a person of a form whose labels
+// and values OCR read as separate blocks: a civil-status form prints its
+// people's names in capitals, so on a page that labels a person's name
+// ("Họ, chữ đệm và tên", "Full name"), a name in capitals alone on its
+// line is another of its people (the father, the husband), while the
+// official who signs is written in ordinary case.
+func formCapitals(raw string, spans []pii.Span, s pii.Span, ls, le int) bool {
+	if s.End > le {
+		return false // wrapped: not alone on its line
+	}
+	v := raw[s.Start:s.End]
+	if strings.Trim(raw[ls:s.Start]+raw[s.End:le], " \t|[]_") != "" || strings.ToUpper(v) != v || len(strings.Fields(v)) < 2 {
+		return false
+	}
+	if underSignature(raw, ls) {
+		return false
+	}
+	for _, o := range spans {
+		if o.Kind == pii.Name && o.Labelled {
+			return true
+		}
+	}
+	return false
+}
+
+// underSignature reports whether the line starting at ls is the name of a
+// signature block: one of the four lines above it is a signing title
+// ("PHÓ CHỦ TỊCH", "CHAIRMAN") or the note of a signature ("(Ký, ghi rõ
+// họ tên)", "(signed and sealed)"). An English form prints its signer in
+// capitals too.
+func underSignature(raw string, ls int) bool {
+	for n, e := 0, ls-1; n < 4 && e > 0; n++ {
+		s := strings.LastIndexByte(raw[:e], '\n') + 1
+		k := key(strings.Trim(raw[s:e], " |."))
+		e = s - 1
+		if k == "" {
+			n--
+			continue
+		}
+		if strings.Contains(k, "(KY") || strings.Contains(k, "SIGNED") {
+			return true
+		}
+		for _, p := range positions {
+			if key(p) == k {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -162,3 +162,56 @@ func TestAddressesWrapped(t *testing.T) {
 		t.Errorf("annex: addresses %q, want %q", got, want)
 	}
 }
+
+// TestFormInTwoBlocks: a form whose labels and values OCR read as two
+// separate blocks (every label first, then every value) still gives its
+// people: each value is paired with the label on its row by the boxes.
+func TestFormInTwoBlocks(t *testing.T) {
+	e := defaultEngine(t)
+	form := placedPage([]placedLine{
+		{0, []cell{{"EXTRACT OF BIRTH REGISTRATION", 500}}},
+		{2, []cell{{"Full name:", 100}}},
+		{3, []cell{{"Date of birth:", 100}}},
+		{4, []cell{{"Sex:", 100}}},
+		{6, []cell{{"Mother's full name:", 100}}},
+		{7, []cell{{"Year of birth:", 100}}},
+		{8, []cell{{"Place of residence:", 100}}},
+		{2, []cell{{"TRẦN MINH KHOA", 500}}},
+		{3, []cell{{"12/10/2015", 500}}},
+		{4, []cell{{"Male", 500}}},
+		{6, []cell{{"PHẠM THỊ HẠNH", 500}}},
+		{7, []cell{{"1988", 500}}},
+		{8, []cell{{"Ấp 4, xã Tân Lộc, huyện Thới Bình, tỉnh", 500}}},
+		{9, []cell{{"Cà Mau", 500}}},
+		{12, []cell{{"CHAIRMAN", 900}}},
+	})
+	if rows := formLabelRows(preparePage(&form)); !strings.Contains(rows, "Mother's full name: PHẠM THỊ HẠNH\n") ||
+		!strings.Contains(rows, "Place of residence: Ấp 4, xã Tân Lộc, huyện Thới Bình, tỉnh Cà Mau\n") {
+		t.Errorf("form rows:\n%s", rows)
+	}
+	r, err := e.Extract(context.Background(), []domain.Page{form}, "birth_extract")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Sorted(slices.Values(r.Fields["person_names"].Values))
+	if want := []string{"Phạm Thị Hạnh", "Trần Minh Khoa"}; !slices.Equal(got, want) {
+		t.Errorf("person_names %q, want %q", got, want)
+	}
+}
+
+// TestFormCapitals: on a form that labels a person's name, a name in
+// capitals alone on its line is one of its people; the signer's name under
+// the signature note is not.
+func TestFormCapitals(t *testing.T) {
+	e := defaultEngine(t)
+	p := domain.Page{No: 1, Text: "TRÍCH LỤC KHAI SINH\nHọ, chữ đệm và tên: NGUYỄN MINH TÂM\nNgày, tháng, năm sinh: 03/04/2010\n" +
+		"Họ, chữ đệm, tên người cha\n\nLÊ VĂN HÙNG\n\nPHÓ CHỦ TỊCH\n(Ký, ghi rõ họ, chữ đệm, tên và đóng dấu)\n\nĐỖ THANH BÌNH\n"}
+	r, err := e.Extract(context.Background(), []domain.Page{p}, "birth_extract")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Fields["person_names"].Values
+	if !slices.Contains(got, "Lê Văn Hùng") || slices.Contains(got, "Đỗ Thanh Bình") {
+		t.Errorf("person_names %q: want the father, not the signer", got)
+	}
+}
