@@ -295,7 +295,8 @@ func unitBefore(raw string, start int) int {
 // people's names in capitals, so on a page that labels a person's name
 // ("Họ, chữ đệm và tên", "Full name"), a name in capitals alone on its
 // line is another of its people (the father, the husband), while the
-// official who signs is written in ordinary case.
+// official who signs is written in ordinary case or under the signature's
+// note. A labelled birth date makes a form about people as well.
 func formCapitals(raw string, spans []pii.Span, s pii.Span, ls, le int) bool {
 	if s.End > le {
 		return false // wrapped: not alone on its line
@@ -308,7 +309,7 @@ func formCapitals(raw string, spans []pii.Span, s pii.Span, ls, le int) bool {
 		return false
 	}
 	for _, o := range spans {
-		if o.Kind == pii.Name && o.Labelled {
+		if (o.Kind == pii.Name || o.Kind == pii.BirthDate) && o.Labelled {
 			return true
 		}
 	}

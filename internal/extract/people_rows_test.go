@@ -214,4 +214,20 @@ func TestFormCapitals(t *testing.T) {
 	if !slices.Contains(got, "Lê Văn Hùng") || slices.Contains(got, "Đỗ Thanh Bình") {
 		t.Errorf("person_names %q: want the father, not the signer", got)
 	}
+
+	// An English translation, its labels and values on separate lines:
+	// a labelled birth date makes it a form about people.
+	p = domain.Page{No: 1, Text: "CERTIFICATE OF MARRIAGE\n(Translation from Vietnamese)\nDate of birth | 12/10/1980\n\nTRAN VAN KHOA\n\n" +
+		"CHAIRMAN\n(signed and sealed)\n\nLE THI HOA\n"}
+	r, err = e.Extract(context.Background(), []domain.Page{p}, "civil_status_other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, v := range r.Fields["person_names"].Values {
+		keys = append(keys, key(v))
+	}
+	if !slices.Contains(keys, "TRAN VAN KHOA") || slices.Contains(keys, "LE THI HOA") {
+		t.Errorf("person_names %q: want the husband, not the signer", r.Fields["person_names"].Values)
+	}
 }
