@@ -102,7 +102,17 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 			own = append(own, columns(pg, s)...)
 		}
 	}
+	var rows []rowName
+	if want[pii.Name] {
+		rows = rowNames(pg, spans)
+	}
 	for _, s := range own {
+		if s.Kind == pii.Name && onRow(rows, s) {
+			continue // read from the row's name cell below
+		}
+		if s.Kind == pii.Address {
+			s.Start = unitBefore(raw, s.Start)
+		}
 		conf := evidence(raw, spans, s)
 		if conf == 0 {
 			continue
@@ -119,12 +129,13 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 				// ones under the address.
 				v = addressStart(raw[s.Start:le])
 				s.End = le
-			case !inRow && s.End <= le && strings.Trim(raw[s.End:le], " ,") == "" && unitCut(v):
+			case !inRow && s.End <= le && strings.Trim(raw[s.End:le], " ,") == "" && (unitCut(v) || strings.HasSuffix(strings.TrimSpace(raw[s.Start:le]), ",")):
 				// In prose an address wraps with its sentence, and a
 				// unit's name may be cut by the wrap ("phường Đông" /
-				// "Lương, …"); the normaliser keeps what goes on.
+				// "Lương, …", "Khu phố Đại" / "Áng, …"); the normaliser
+				// keeps what goes on, the wrap being a space.
 				if _, ne := nextLine(raw, le); ne > le {
-					v += raw[s.End:ne]
+					v += " " + strings.TrimSpace(raw[s.End:ne])
 				}
 			}
 			// A row's address runs to the end of its cell, a unit word
@@ -134,6 +145,9 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 				v += raw[s.End:le]
 				s.End = le
 			}
+		}
+		if s.Kind == pii.Address {
+			v = ownAddress(v)
 		}
 		switch s.Kind {
 		case pii.Name, pii.Address:
@@ -150,7 +164,12 @@ func (d *doc) detectorField(p *page, f *field, nc normCtx) []cand {
 			out = append(out, cd)
 		}
 	}
-	return out
+	for _, r := range rows {
+		if cd, ok := apply(f, r.value, nc, confRow*pg.conf(r.start, r.end), p.no); ok {
+			out = append(out, cd)
+		}
+	}
+	return append(out, d.formField(p, f, nc, want)...)
 }
 
 // cellTail returns the words that continue value s of a table row on the
@@ -188,8 +207,8 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 	if s.Kind == pii.Address && (strings.TrimSpace(raw[s.End:le]) != "" || !spanOnLine(spans, ls, le, pii.CCCD, pii.CMND, pii.BirthDate, pii.Date) || !tableLine(pg, ls, le)) {
 		return "" // not the last cell of a person's row
 	}
-	if s.Kind == pii.Address && !addressGoesOn(v) {
-		return "" // ends with a unit and its name: complete
+	if s.Kind == pii.Address && !cellGoesOn(v) {
+		return "" // ends with its province: complete
 	}
 	slack := (right - left) / 4
 	if s.Kind == pii.Address {
@@ -232,12 +251,15 @@ func cellTail(pg *page, spans []pii.Span, s pii.Span, v string) string {
 				continue
 			}
 			t := strings.TrimSpace(w.word.Text)
+			if !hasLetterOrDigit(t) {
+				continue // a cell rule or a speck ("|", "'")
+			}
 			if s.Kind == pii.Name && !(detector.NameSyllable(strings.Trim(t, ".,;|")) && startsUpper(t)) {
 				return strings.Join(tail, " ")
 			}
 			tail = append(tail, t)
 		}
-		if s.Kind == pii.Address && !addressGoesOn(v+" "+strings.Join(tail, " ")) {
+		if s.Kind == pii.Address && !cellGoesOn(v+" "+strings.Join(tail, " ")) {
 			break
 		}
 		if s.Kind == pii.Name && len(tail) > 0 {
@@ -304,6 +326,8 @@ func evidence(raw string, spans []pii.Span, s pii.Span) float64 {
 			// A date in the next cell ("Lê Văn An | 05/03/1980"), not a
 			// signing time or a place and date ("Bắc Ninh, ngày …").
 			conf = confRow
+		case !s.Unsure && formCapitals(raw, spans, s, ls, le):
+			conf = confUnsure
 		}
 	case pii.CCCD, pii.CMND, pii.Passport, pii.Phone, pii.Serial:
 		if !s.Unsure {
@@ -433,11 +457,15 @@ func addressStart(v string) string {
 
 // withDetected adds the detector's candidates to a field's own, keeping
 // one value per person: a value equal to another, or cut short of one at
-// either end ("Phan Công" of "Phan Công Toàn", "Hoàng Tài" of "Đinh Đức
-// Hoàng Tài" whose family name OCR misread, an address without its
-// province), gives way to the longer.
+// either end or both ("Phan Công" of "Phan Công Toàn", "Hoàng Tài" of
+// "Đinh Đức Hoàng Tài" whose family name OCR misread, an address without
+// its province, the second line of a wrapped address cell read again as
+// an address of its own), gives way to the longer.
 func withDetected(own, det []cand) []cand {
 	all := append(own, det...)
+	for i := range all {
+		all[i].value = ownAddress(all[i].value)
+	}
 	keys := make([]string, len(all))
 	for i, c := range all {
 		keys[i] = strings.TrimRight(key(c.value), " .,")
@@ -449,8 +477,7 @@ func withDetected(own, det []cand) []cand {
 				continue
 			}
 			a, b := keys[i], keys[j]
-			if a == b && j < i || len(a) < len(b) && (strings.HasPrefix(b, a) && !isWordByte(b[len(a)]) ||
-				strings.HasSuffix(b, a) && !isWordByte(b[len(b)-len(a)-1])) {
+			if a == b && j < i || len(a) < len(b) && wordsInside(b, a) {
 				drop[i] = true
 				break
 			}
@@ -464,6 +491,21 @@ func withDetected(own, det []cand) []cand {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].page < out[j].page })
 	return out
+}
+
+// wordsInside reports whether a occurs in b as whole words.
+func wordsInside(b, a string) bool {
+	for off := 0; ; {
+		i := strings.Index(b[off:], a)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if (i == 0 || !isWordByte(b[i-1])) && (i+len(a) == len(b) || !isWordByte(b[i+len(a)])) {
+			return true
+		}
+		off = i + 1
+	}
 }
 
 // columns splits a name the OCR line ran across two columns of a form

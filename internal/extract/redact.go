@@ -80,6 +80,12 @@ func findSpans(d *doc, vals []protectedValue) []Span {
 			}
 		}
 		for _, v := range vals {
+			if v.field == "person_names" {
+				// A name whose cell wrapped in a table row.
+				for _, r := range wrappedName(p.f.text, fold(v.value)) {
+					add(r[0], r[1], v.field, v.sens)
+				}
+			}
 			short := !searchEverywhere(v.value)
 			for _, re := range valueRegexps(v) {
 				for _, m := range re.FindAllStringSubmatchIndex(p.f.text, -1) {

@@ -612,6 +612,13 @@ func (d *Detector) dates(p *prep, found []Span) []Span {
 			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Labelled: true})
 			continue
 		}
+		if (y+4 == len(f) || !isWordByte(f[y+4])) && d.birthLabelEnds(f[from:y]) {
+			// A year right after a birth label of the vocabulary, written
+			// with a stray dot ("Year. of birth: 1979").
+			rs, re := p.rawSpan(y, y+4)
+			out = append(out, Span{Start: rs, End: re, Kind: BirthDate, Labelled: true})
+			continue
+		}
 		m := reDate.FindStringSubmatchIndex(w)
 		if m == nil {
 			continue
@@ -656,13 +663,48 @@ func (d *Detector) birthLabel(before string) bool {
 	if len(words) > 6 {
 		words = words[len(words)-6:]
 	}
+	// A stray dot OCR put after a word of the label ("Year. of birth")
+	// does not hide it.
+	bare := make([]string, len(words))
+	for i, w := range words {
+		bare[i] = strings.Trim(w, ".")
+	}
 	for i := range words {
 		for n := 1; n <= 3 && i+n <= len(words); n++ {
 			w := strings.Trim(strings.Join(words[i:i+n], " "), ".")
+			b := strings.Join(bare[i:i+n], " ")
 			for _, l := range d.v.birthLabels {
-				if w == strings.Trim(l, ".") {
+				if l := strings.Trim(l, "."); w == l || b == l {
 					return true
 				}
+			}
+		}
+	}
+	return false
+}
+
+// birthLabelEnds reports whether before ends with a birth label and
+// separators only ("year. of birth: ", "năm sinh "), so that the year after
+// it is a birth year, not the year of a date.
+func (d *Detector) birthLabelEnds(before string) bool {
+	t := strings.TrimRight(before, " \t:.,-|")
+	if t == "" || len(t) < len(before) && strings.ContainsAny(before[len(t):], "\n") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' })
+	for n := 1; n <= 3 && n <= len(words); n++ {
+		bare := make([]string, n)
+		for i, w := range words[len(words)-n:] {
+			bare[i] = strings.Trim(w, ".")
+		}
+		b := strings.Join(bare, " ")
+		for _, l := range d.v.birthLabels {
+			if b == strings.Trim(l, ".") {
+				return true
 			}
 		}
 	}
