@@ -39,7 +39,8 @@ type FieldAccuracy struct {
 }
 
 // ClassAccuracy sums up one class: its verified documents and its fields
-// (sorted by name), with the class's totals in All.
+// (sorted by name), with the class's totals over every field in All (whose
+// Documents are the class's).
 type ClassAccuracy struct {
 	Class     string          `json:"class"`
 	Documents int             `json:"documents"`
@@ -193,10 +194,12 @@ func Measure(histories [][]*Record, th float64) Accuracy {
 		}
 		sort.Slice(ca.Fields, func(i, j int) bool { return ca.Fields[i].Field < ca.Fields[j].Field })
 		ca.All.rates()
+		ca.All.Documents = ca.Documents
 		acc.Classes = append(acc.Classes, *ca)
 	}
 	sort.Slice(acc.Classes, func(i, j int) bool { return acc.Classes[i].Class < acc.Classes[j].Class })
 	acc.All.rates()
+	acc.All.Documents = acc.Documents
 	if acc.Classes == nil {
 		acc.Classes = []ClassAccuracy{}
 	}
