@@ -50,6 +50,10 @@ func TestReviewBrowser(t *testing.T) {
 	if eval[string](t, ctx, "document.activeElement.name") != "doc_number" {
 		t.Fatal("Tab never reaches doc_number")
 	}
+	// Its words are highlighted on the page image.
+	if n := eval[int](t, ctx, `document.querySelectorAll('.page-frame .word-box[data-field="doc_number"]').length`); n == 0 {
+		t.Errorf("doc_number's words are not highlighted on the page (boxes %q)", eval[string](t, ctx, "document.activeElement.dataset.boxes || ''"))
+	}
 	do(t, ctx, "type the correction", chromedp.KeyEvent("98765"), chromedp.KeyEvent("\r"))
 	shots.shot("review")
 	// Confirm every other uncertain field with Enter, then save.
