@@ -110,9 +110,10 @@ type evalRecord struct {
 // o.Personal, personal and sensitive values are withheld, and documents
 // holding personal data (values, mentions or personal text) get neither
 // page images nor OCR: the rule of the batch export for a caller without a
-// reason. The export is audited (action export, scope eval) with the
-// number of documents and the names of the personal fields released,
-// never a value; o.Reason goes to the audit encrypted.
+// reason. The export is audited before anything is written (action
+// export, scope eval) with the number of documents and the names of the
+// personal fields released, never a value; o.Reason goes to the audit
+// encrypted.
 func ExportEval(ctx context.Context, core *Core, f catalog.StatsFilter, o EvalOptions, th float64) error {
 	dir := o.ExportDir
 	if err := emptyDir(dir); err != nil {
@@ -122,31 +123,21 @@ func ExportEval(ctx context.Context, core *Core, f catalog.StatsFilter, o EvalOp
 	if err != nil {
 		return fmt.Errorf("eval export: %w", err)
 	}
+	// The audit comes first: no audit record, no export.
 	released := map[string]bool{}
-	n := 0
 	for _, it := range items {
-		h, err := core.Catalog.RecordHistory(ctx, it.Document.ID)
-		if errors.Is(err, catalog.ErrNotFound) {
-			continue
+		for name, f := range it.Record.Fields {
+			if o.Personal && f.Sensitivity != domain.Public && f.Sensitivity != domain.Secret {
+				released[name] = true
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("eval export %s: %w", it.Document.ID, err)
-		}
-		if err := exportEvalDoc(ctx, core.Catalog, filepath.Join(dir, string(it.Document.ID)), h, o.Personal, released); err != nil {
-			return fmt.Errorf("eval export %s: %w", it.Document.ID, err)
-		}
-		n++
-	}
-	man := map[string]any{"documents": n, "threshold": th, "personal": o.Personal, "exported_at": time.Now().UTC()}
-	if err := writeJSONFile(filepath.Join(dir, "manifest.json"), man); err != nil {
-		return err
 	}
 	names := make([]string, 0, len(released))
 	for k := range released {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	details := map[string]string{"scope": "eval", "documents": strconv.Itoa(n), "personal": strconv.FormatBool(o.Personal)}
+	details := map[string]string{"scope": "eval", "documents": strconv.Itoa(len(items)), "personal": strconv.FormatBool(o.Personal)}
 	if len(names) > 0 {
 		details["unmasked"] = strings.Join(names, ",")
 	}
@@ -154,13 +145,27 @@ func ExportEval(ctx context.Context, core *Core, f catalog.StatsFilter, o EvalOp
 		Object: string(f.Batch), Reason: o.Reason, Details: details}); err != nil {
 		return fmt.Errorf("eval export: audit: %w", err)
 	}
-	return nil
+	n := 0
+	for _, it := range items {
+		h, err := core.Catalog.RecordHistory(ctx, it.Document.ID)
+		if errors.Is(err, catalog.ErrNotFound) {
+			continue // purged meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("eval export %s: %w", it.Document.ID, err)
+		}
+		if err := exportEvalDoc(ctx, core.Catalog, filepath.Join(dir, string(it.Document.ID)), h, o.Personal); err != nil {
+			return fmt.Errorf("eval export %s: %w", it.Document.ID, err)
+		}
+		n++
+	}
+	man := map[string]any{"documents": n, "threshold": th, "personal": o.Personal, "exported_at": time.Now().UTC()}
+	return writeJSONFile(filepath.Join(dir, "manifest.json"), man)
 }
 
 // exportEvalDoc writes one verified document (history: RecordHistory,
-// current version last) into dir, adding to released the personal fields
-// whose values it wrote.
-func exportEvalDoc(ctx context.Context, cat *catalog.Catalog, dir string, history []*catalog.Record, personal bool, released map[string]bool) error {
+// current version last) into dir.
+func exportEvalDoc(ctx context.Context, cat *catalog.Catalog, dir string, history []*catalog.Record, personal bool) error {
 	r := history[len(history)-1]
 	out := evalRecord{DocumentID: r.DocumentID, BatchID: r.BatchID, Class: r.Class, Pages: r.Pages, Fields: map[string]evalValue{}}
 	if r.Verified != nil {
@@ -175,9 +180,6 @@ func exportEvalDoc(ctx context.Context, cat *catalog.Catalog, dir string, histor
 		if f.Sensitivity != domain.Public && !personal {
 			out.Withheld = append(out.Withheld, name)
 			continue
-		}
-		if f.Sensitivity != domain.Public && (f.Value != "" || len(f.Values) > 0) {
-			released[name] = true
 		}
 		v := evalValue{Value: f.Value, Values: f.Values, Sensitivity: f.Sensitivity, Source: cmpSource(f.Source)}
 		if e, ok := ext[name]; ok {
