@@ -54,6 +54,7 @@ Cách dùng / usage:
   sohoa records purge --reason R ID       xoá vĩnh viễn / erase a document
   sohoa reindex                           dựng lại chỉ mục / rebuild the index
   sohoa export --batch ID --out F.zip     gói lưu trữ / archive package
+  sohoa eval [--export DIR]               độ chính xác trên hồ sơ đã duyệt / accuracy on verified records
   sohoa exchange token|backfill           trao đổi liên thông / partner exchange
   sohoa watch DIR                         theo dõi thư mục quét / watch a scan folder
   sohoa config check                      kiểm tra cấu hình / check the configuration
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExchange(ctx, rest, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, rest, stdout, stderr)
+	case "eval":
+		return cmdEval(ctx, rest, stdout, stderr)
 	case "watch":
 		return cmdWatch(ctx, rest, stdout, stderr)
 	case "config":

@@ -65,6 +65,7 @@ var commands = []struct {
 	{[]string{"records", "purge"}, 1},
 	{[]string{"reindex"}, 0},
 	{[]string{"export"}, 0},
+	{[]string{"eval"}, 0},
 	{[]string{"exchange", "token"}, 0},
 	{[]string{"exchange", "backfill"}, 0},
 	{[]string{"watch"}, 1},

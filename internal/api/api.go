@@ -145,6 +145,7 @@ func (s *Server) routes(extra []Route) {
 		{"GET /api/v1/documents/{id}/pages/{n}/image", auth.RolePIIReader, h(s.getPageImage)},
 		{"DELETE /api/v1/documents/{id}", auth.RoleAdmin, h(s.deleteDocument)},
 		{"GET /api/v1/review", auth.RoleReviewer, h(s.getReview)},
+		{"GET /api/v1/review/stats", auth.RoleOperator, h(s.getReviewStats)},
 		{"PATCH /api/v1/documents/{id}/fields", auth.RoleReviewer, h(s.patchFields)},
 		{"GET /api/v1/documents/{id}/history", auth.RoleReviewer, h(s.getHistory)},
 		{"POST /api/v1/reindex", auth.RoleOperator, h(s.postReindex)},

@@ -21,7 +21,8 @@ import (
 // the threshold puts the document in the review queue → a reviewer
 // corrects it through the API → the record shows the corrected value and
 // its history → search by the corrected value finds it and by the old one
-// does not → the audit names the field, not the value.
+// does not → the stats count the change → the audit names the field, not
+// the value.
 func TestReviewEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
@@ -108,6 +109,28 @@ func TestReviewEndToEnd(t *testing.T) {
 	}
 	if err := reviewer.GetJSON(ctx, "/api/v1/review?batch="+res.ID, &queue); err != nil || len(queue.Items) != 0 {
 		t.Errorf("queue after verification: %+v %v", queue, err)
+	}
+	// The stats count the verified document and the changed value.
+	var stats struct {
+		Documents int `json:"documents"`
+		Classes   []struct {
+			Fields []struct {
+				Field   string `json:"field"`
+				Changed int    `json:"changed"`
+			} `json:"fields"`
+		} `json:"classes"`
+	}
+	if err := in.Client(t, "operator").GetJSON(ctx, "/api/v1/review/stats?batch="+res.ID, &stats); err != nil {
+		t.Fatal(err)
+	}
+	changed := map[string]int{}
+	for _, c := range stats.Classes {
+		for _, f := range c.Fields {
+			changed[f.Field] += f.Changed
+		}
+	}
+	if stats.Documents != 1 || changed["doc_number"] != 1 {
+		t.Errorf("stats after the correction: %+v", stats)
 	}
 	log, err := os.ReadFile(app.AuditPath(in.Config))
 	if err != nil {

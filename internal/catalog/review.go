@@ -285,26 +285,11 @@ type QueueFilter struct {
 // batch first and, within a batch, those with more uncertain fields first
 // (then in the batch's order). A filter on an unknown batch is ErrNotFound.
 func (c *Catalog) ReviewQueue(ctx context.Context, th Thresholds, f QueueFilter) ([]ReviewItem, error) {
-	ids := []domain.BatchID{f.Batch}
-	if f.Batch == "" {
-		var err error
-		if ids, err = c.BatchIDs(ctx); err != nil {
-			return nil, err
-		}
-		slices.Reverse(ids) // batch IDs are time-ordered: oldest first
-	}
 	var out []ReviewItem
-	for _, id := range ids {
-		b, err := c.GetBatch(ctx, id)
-		if errors.Is(err, ErrNotFound) && f.Batch == "" {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := c.eachBatch(ctx, f.Batch, func(b *Batch) error {
 		items, err := c.ReviewItems(ctx, b, th)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		items = slices.DeleteFunc(items, func(it ReviewItem) bool {
 			return it.Status != StatusNeedsReview || (f.Reason != "" && !HasReason(it.Reasons, f.Reason)) ||
@@ -314,6 +299,7 @@ func (c *Catalog) ReviewQueue(ctx context.Context, th Thresholds, f QueueFilter)
 			return UncertainFields(items[i].Reasons) > UncertainFields(items[j].Reasons)
 		})
 		out = append(out, items...)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }

@@ -74,6 +74,7 @@ type reviewField struct {
 	Reasons            []string // in the page's language; empty when confident
 	List               bool     // a list field: values separated by "; "
 	Validate           string   // "cccd", "date" or "" for the in-browser check
+	Boxes              string   // its words on the page image (fieldBoxes)
 }
 
 // reviewData is the review screen.
@@ -115,6 +116,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *view) err
 	}
 	ap := dec.Apply(rec)
 	seen := map[string]bool{}
+	pages := map[domain.PageNo]*domain.Page{}
 	for _, f := range ap.Fields {
 		if f.Outcome != access.Clear {
 			continue // secret: never shown, never corrected here
@@ -124,6 +126,9 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, v *view) err
 			List: len(f.Field.Values) > 0, Validate: validation(f.Name)}
 		if rf.List {
 			rf.Value = strings.Join(f.Field.Values, "; ")
+		}
+		if dec.Scans() == access.Clear {
+			rf.Boxes = s.fieldBoxes(r.Context(), id, f.Field, pages)
 		}
 		d.Fields = append(d.Fields, rf)
 	}

@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 
 	"github.com/sohoa/sohoa/internal/app"
 	"github.com/sohoa/sohoa/internal/app/apptest"
-	"github.com/sohoa/sohoa/internal/corpus"
 )
 
 // TestReviewBrowser reviews one document with the keyboard in a real
@@ -34,26 +30,7 @@ func TestReviewBrowser(t *testing.T) {
 	defer cancel()
 	ctx = tctx
 
-	docs, err := corpus.Generate(corpus.Options{Seed: 11, Documents: 1, PagesPerDoc: [2]int{1, 1}, Classes: []string{"decision"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pdf bytes.Buffer
-	if err := corpus.WritePDF(&pdf, docs[0].Pages, docs[0].Truth.DPI); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "quyet-dinh.pdf")
-	if err := os.WriteFile(file, pdf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	uploader := in.Client(t, "uploader")
-	res, err := uploader.Upload(ctx, []string{file}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, err := uploader.Wait(ctx, res.ID, 250*time.Millisecond, nil); err != nil || b.Status != "done" {
-		t.Fatalf("batch %+v: %v", b, err)
-	}
+	uploadGenerated(t, ctx, in, 11, "decision", "quyet-dinh.pdf")
 	reviewer := in.Client(t, "reviewer")
 	signInToken(t, ctx, in.URL, reviewer.Token)
 	do(t, ctx, "open the queue", chromedp.Navigate(in.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("#review-queue a")))
@@ -72,6 +49,10 @@ func TestReviewBrowser(t *testing.T) {
 	}
 	if eval[string](t, ctx, "document.activeElement.name") != "doc_number" {
 		t.Fatal("Tab never reaches doc_number")
+	}
+	// Its words are highlighted on the page image.
+	if n := eval[int](t, ctx, `document.querySelectorAll('.page-frame .word-box[data-field="doc_number"]').length`); n == 0 {
+		t.Errorf("doc_number's words are not highlighted on the page (boxes %q)", eval[string](t, ctx, "document.activeElement.dataset.boxes || ''"))
 	}
 	do(t, ctx, "type the correction", chromedp.KeyEvent("98765"), chromedp.KeyEvent("\r"))
 	shots.shot("review")

@@ -31,23 +31,12 @@ func TestBatchPageReviewShare(t *testing.T) {
 	b := &catalog.Batch{ID: catalog.NewBatchID(now), CreatedAt: now, Uploader: "u x"}
 	for i, conf := range []float64{0.95, 0.9, 0.3, 0.99} {
 		id := catalog.DocumentIDFor(fmt.Sprintf("%032x%032x", i+1, 0))
-		b.Items = append(b.Items, catalog.Item{Name: fmt.Sprintf("d%d.pdf", i), DocumentID: id})
 		rec := &catalog.Record{DocumentID: id, BatchID: b.ID, ClassConfidence: 0.9, Pages: 1, FinalizedAt: now,
 			Fields: map[string]catalog.Field{"doc_number": {Value: "1", Confidence: conf, Sensitivity: domain.Public}}}
 		if i == 3 {
 			rec.Verified = &catalog.Verification{By: "r", ByName: "r", At: now}
 		}
-		for _, err := range []error{
-			cat.PutDocument(ctx, &catalog.Document{ID: id, BatchID: b.ID, Name: fmt.Sprintf("d%d.pdf", i), Status: domain.DocDone, Pages: 1}),
-			cat.PutRecord(ctx, rec),
-		} {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := cat.PutBatch(ctx, b); err != nil {
-		t.Fatal(err)
+		putFinished(t, cat, b, fmt.Sprintf("d%d.pdf", i), rec)
 	}
 	ts := serveWeb(t, web.Deps{Pipeline: pipeline.New(pipeline.Config{}, pipeline.Deps{Catalog: cat}), Catalog: cat,
 		Search: noSearch{}, Auth: as, Audit: &accesstest.Audit{}, Review: catalog.Thresholds{Field: 0.85}})

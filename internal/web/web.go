@@ -128,7 +128,7 @@ type sample struct {
 	pages int
 }
 
-var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error", "review_queue", "review"}
+var pageNames = []string{"login", "upload", "batches", "batch", "search", "record", "ops", "admin", "audit", "error", "review_queue", "review", "accuracy"}
 
 // New parses the embedded templates and returns the server.
 func New(d Deps) (*Server, error) {
@@ -194,6 +194,7 @@ func (s *Server) Routes() []api.Route {
 		{Pattern: "GET /review", Handler: page(auth.RoleReviewer, s.reviewQueuePage)},
 		{Pattern: "GET /review/{id}", Handler: page(auth.RoleReviewer, s.reviewPage)},
 		{Pattern: "GET /ops", Handler: page(auth.RoleOperator, s.opsPage)},
+		{Pattern: "GET /ops/accuracy", Handler: page(auth.RoleOperator, s.accuracyPage)},
 		{Pattern: "GET /admin", Handler: page(auth.RoleAdmin, s.adminPage)},
 		{Pattern: "POST /admin/tokens", Handler: page(auth.RoleAdmin, s.createToken)},
 		{Pattern: "POST /admin/tokens/{id}/revoke", Handler: page(auth.RoleAdmin, s.revokeToken)},
