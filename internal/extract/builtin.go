@@ -643,7 +643,9 @@ func addressLocality(d *doc, kinds string) string {
 
 var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/\-]`)
 
-var reSoStart = regexp.MustCompile(`^\s*[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
+// reSoStart opens the number line ("Số: 12/QĐ-UBND"; "No.: 242/TLKS-BS" in
+// an English translation).
+var reSoStart = regexp.MustCompile(`^\s*(?:[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])|No\.?\s*:)`)
 
 func isMotto(k string) bool {
 	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" {
