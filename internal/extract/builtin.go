@@ -579,17 +579,20 @@ func signatureIssuer(d *doc) (cand, bool) {
 			continue
 		}
 		raw := strings.TrimSpace(p.lineText(i))
-		if raw == "" || !mostlyUpper(raw) {
+		if raw == "" {
 			continue
 		}
-		up := strings.ToUpper(fold(raw))
 		body := ""
-		if m := reSignBody.FindStringIndex(up); m != nil {
+		if !mostlyUpper(raw) {
+			// OCR may put the left column's labels ("Số vào sổ cấp
+			// GCN: ...") on the line of the body's name.
+		} else if m := reSignBody.FindStringIndex(strings.ToUpper(fold(raw))); m != nil {
 			f := newFolded(raw)
 			s0, _ := f.rawRange(m[1], m[1])
 			body = strings.TrimSpace(raw[s0:])
-		} else if isBodyStart(lineKey(raw)) && i+1 < len(p.lines) && reSignPrefix.MatchString(strings.ToUpper(fold(strings.TrimSpace(p.lineText(i+1))))) {
-			body = raw
+		}
+		if body == "" {
+			body = bodyOverAuthority(d, pi, i)
 		}
 		if body == "" {
 			continue
@@ -610,6 +613,56 @@ func signatureIssuer(d *doc) (cand, bool) {
 		return cand{value: v, conf: conf, page: p.no, raw: v, anchor: 0.7}, true
 	}
 	return cand{}, false
+}
+
+// bodyOverAuthority returns the issuing body's name printed over the
+// authority line of the signature block ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" /
+// "TỈNH HÀ TĨNH" / "KT. GIÁM ĐỐC"), the way a certificate names its issuer:
+// the capitals from a body's first word to the end of line i, with the
+// locality on the next line, or "". What OCR put to their left on the same
+// lines (the certificate's book and serial numbers) is not part of it.
+func bodyOverAuthority(d *doc, pi, i int) string {
+	p := d.pages[pi]
+	body := upperTailFrom(p.lineText(i), isBodyStart)
+	if body == "" {
+		return ""
+	}
+	isLocality := func(k string) bool { kind, at := locality(k); return kind != "" && at == 0 }
+	for j, n := i+1, 0; j < len(p.lines) && n < 4; j++ {
+		l := strings.TrimSpace(p.lineText(j))
+		if l == "" || d.excluded(pi, j) {
+			continue
+		}
+		n++
+		if reSignPrefix.MatchString(strings.ToUpper(fold(l))) {
+			return body
+		}
+		if kind, _ := locality(body); kind == "" {
+			if loc := upperTailFrom(l, isLocality); loc != "" {
+				body += " " + loc
+				continue
+			}
+		}
+		if mostlyUpper(l) {
+			return "" // other capitals: not a body over the authority line
+		}
+		// A line of the left column between them.
+	}
+	return ""
+}
+
+// upperTailFrom returns the longest tail of line, from a word in capitals
+// on, that is in capitals, holds no label's colon and whose key form
+// satisfies starts, or "".
+func upperTailFrom(line string, starts func(k string) bool) string {
+	words := strings.Fields(line)
+	for w := range words {
+		tail := strings.Join(words[w:], " ")
+		if letterCount(tail) >= 4 && mostlyUpper(words[w]) && mostlyUpper(tail) && !strings.Contains(tail, ":") && starts(lineKey(tail)) {
+			return tail
+		}
+	}
+	return ""
 }
 
 // addressLabels find the parcel address, then any address.

@@ -22,3 +22,28 @@ func TestIssuerEnglishTranslation(t *testing.T) {
 		})
 	}
 }
+
+// A certificate without a header names its issuer over the authority line
+// of the signature block, the locality on the line under the body; the
+// certificate's book and serial numbers printed to their left, on the same
+// lines or between them, are not part of it.
+func TestIssuerOverAuthority(t *testing.T) {
+	tests := []struct {
+		name, sign, want string
+	}{
+		{"own lines", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nTỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
+		{"numbers on the same lines", "Số vào sổ cấp GCN: CS 00308 SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố phát hành: CS 621910 TỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
+		{"numbers between the lines", "Số vào sổ cấp GCN: CS 09028\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố phát hành: BV 107652\nTỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT\n" +
+				"1. Thửa đất số: 205 Tờ bản đồ số: 37\n2. Địa chỉ: Thôn Đông Yên, xã Cẩm Vịnh, huyện Cẩm Xuyên, tỉnh Hà Tĩnh\n3. Diện tích: 2.519,1 m2\n\nHà Tĩnh, ngày 19 tháng 11 năm 2023\n" +
+				tt.sign + "\nPhan Hoàng Bảo Nhung\n"
+			r := extractText(t, text, "")
+			if got := r.Fields["issuer"].Value; got != tt.want {
+				t.Errorf("issuer = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
