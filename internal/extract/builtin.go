@@ -334,7 +334,7 @@ func issuer(d *doc) (cand, bool) {
 	p := d.pages[0]
 	// The header lines above the title (the layout view puts the left
 	// column's pieces on lines of their own).
-	var lines []string
+	var lines, full []string
 	conf := 0.0
 	end := len(p.lines)
 	if d.titleLine >= 0 {
@@ -349,6 +349,7 @@ func issuer(d *doc) (cand, bool) {
 			continue // a copy form or received stamp over the header
 		}
 		n++
+		full = append(full, p.lineText(i))
 		if cut > 0 {
 			lines = append(lines, p.lineLeft(i, cut))
 			continue
@@ -361,7 +362,7 @@ func issuer(d *doc) (cand, bool) {
 	var parts []string
 	parent := ""
 	started := false
-	for _, l := range lines {
+	for li, l := range lines {
 		l = strings.TrimSpace(l)
 		k := lineKey(l)
 		if k == "" {
@@ -388,7 +389,7 @@ func issuer(d *doc) (cand, bool) {
 			l = strings.TrimSpace(l[:s0])
 			k = lineKey(l)
 		}
-		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
+		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || reLabelNumber.MatchString(full[li]) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
 			if started {
 				break
 			}
@@ -695,6 +696,12 @@ func addressLocality(d *doc, kinds string) string {
 }
 
 var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/\-]`)
+
+// reLabelNumber is a form's labelled number ("Số CCCD: 045179723584",
+// "Điện thoại: 0985..."): a field of a petition or form, never a line of
+// the issuing body's name. It is matched on the whole line, as the number
+// may lie right of the motto's column.
+var reLabelNumber = regexp.MustCompile(`^[^:0-9]{2,30}:\s*[0-9]{4}`)
 
 // reSoStart opens the number line ("Số: 12/QĐ-UBND"; "No.: 242/TLKS-BS" in
 // an English translation).

@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/sohoa/sohoa/internal/domain"
+)
 
 // The header of an English translation of a civil-status record: the
 // body's name wraps onto a second line beside the English motto, which is
@@ -45,5 +50,29 @@ func TestIssuerOverAuthority(t *testing.T) {
 				t.Errorf("issuer = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A petition has no issuing body: its labelled numbers ("Số CCCD: ...")
+// under the centred motto, whose label alone lies left of the motto's
+// column, are fields of the form, not a body's name.
+func TestIssuerNotFormField(t *testing.T) {
+	page := boxPage(t, 1,
+		placed{380, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}, placed{490, 130, "Độc lập - Tự do - Hạnh phúc"},
+		placed{560, 180, "ĐƠN ĐỀ NGHỊ"},
+		placed{270, 230, "Kính gửi: Ủy ban nhân dân phường Đông Lương, thành phố Đông Hà"},
+		placed{300, 280, "Tôi tên là: Lại Thu Trinh"}, placed{300, 310, "Sinh ngày: 12/10/1979"},
+		placed{300, 340, "Số CCCD: 045179723584"},
+		placed{300, 370, "Nơi thường trú: Thôn Câu Nhi, xã Hải Phú, huyện Hải Lăng, tỉnh Quảng Trị"},
+		placed{200, 420, "Tôi làm đơn này kính đề nghị cơ quan có thẩm quyền xem xét, giải quyết việc cấp lại bản sao giấy khai sinh."},
+		placed{700, 480, "Đông Lương, ngày 05 tháng 02 năm 2025"}, placed{760, 510, "NGƯỜI LÀM ĐƠN"},
+		placed{760, 600, "Lại Thu Trinh"},
+	)
+	r, err := defaultEngine(t).Extract(context.Background(), []domain.Page{page}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := r.Fields["issuer"]; ok {
+		t.Errorf("issuer = %q, want none", got.Value)
 	}
 }
