@@ -607,6 +607,9 @@ func signatureIssuer(d *doc) (cand, bool) {
 			}
 			if loc := addressLocality(d, want); loc != "" {
 				body += " " + loc
+			} else if loc := placeProvince(d, body); loc != "" {
+				body += " " + loc
+				conf *= 0.8
 			}
 		}
 		v := nfc(body)
@@ -614,6 +617,35 @@ func signatureIssuer(d *doc) (cand, bool) {
 		return cand{value: v, conf: conf, page: p.no, raw: v, anchor: 0.7}, true
 	}
 	return cand{}, false
+}
+
+// placeProvince returns the province named by the place of issue ("Quảng
+// Trị, ngày ..."), as the locality of a body in the capitals of body
+// ("TỈNH QUẢNG TRỊ", "THÀNH PHỐ CẦN THƠ" for a city under the centre,
+// without marks when body has none), or "". A body dates its documents
+// from the seat of its own unit (NĐ 30, Appendix I, box 4): a provincial
+// name there is the body's province.
+func placeProvince(d *doc, body string) string {
+	c, ok := placeDate(d, "place")
+	if !ok {
+		return ""
+	}
+	pk := key(c.value)
+	for _, name := range voc.provinces {
+		if key(name) != pk {
+			continue
+		}
+		unit := "TỈNH "
+		if voc.cities[pk] {
+			unit = "THÀNH PHỐ "
+		}
+		loc := unit + strings.ToUpper(strings.TrimSpace(c.value))
+		if fold(body) == body {
+			loc = strings.ToUpper(fold(loc))
+		}
+		return loc
+	}
+	return ""
 }
 
 // bodyOverAuthority returns the issuing body's name printed over the

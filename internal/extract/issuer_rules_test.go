@@ -76,3 +76,38 @@ func TestIssuerNotFormField(t *testing.T) {
 		t.Errorf("issuer = %q, want none", got.Value)
 	}
 }
+
+// When OCR lost the header, the body named in the signature block ("TM. ỦY
+// BAN NHÂN DÂN") takes its province from the place of issue, a body dating
+// its documents from its own seat; a city under the centre is a "thành
+// phố"; a place that is no province adds nothing.
+func TestIssuerLocalityFromPlace(t *testing.T) {
+	tests := []struct {
+		name, place, want string
+	}{
+		{"province", "Quảng Trị", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ"},
+		{"city under the centre", "Cần Thơ", "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ"},
+		{"not a province", "Hải Lăng", "ỦY BAN NHÂN DÂN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := boxPage(t, 1,
+				placed{600, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}, placed{650, 130, "Độc lập - Tự do - Hạnh phúc"},
+				placed{650, 180, tt.place + ", ngày 01 tháng 02 năm 2023"},
+				placed{540, 240, "THÔNG BÁO"}, placed{300, 270, "Kiện toàn Ban Chỉ đạo công tác cải cách hành chính"},
+				placed{100, 330, "Thời gian qua, các đơn vị đã tổ chức thực hiện nghiêm túc việc cập nhật cơ sở dữ liệu."},
+				placed{100, 360, "Trân trọng./."},
+				placed{60, 420, "Nơi nhận:"}, placed{760, 420, "TM. ỦY BAN NHÂN DÂN"},
+				placed{60, 450, "- Các sở, ban, ngành;"}, placed{800, 450, "CHỦ TỊCH"},
+				placed{60, 480, "- Lưu: VT."}, placed{780, 560, "Tôn Thu Trinh"},
+			)
+			r, err := defaultEngine(t).Extract(context.Background(), []domain.Page{page}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Fields["issuer"].Value; got != tt.want {
+				t.Errorf("issuer = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
