@@ -379,8 +379,11 @@ func issuer(d *doc) (cand, bool) {
 				continue
 			}
 		}
-		if isMotto(k) {
-			continue
+		if isMotto(k) || isMotto(lineKey(full[li])) {
+			continue // also when the left column holds only its first words
+		}
+		if !isBodyStart(k) && strings.HasSuffix(lineKey(full[li]), " NGHIA VIET NAM") {
+			continue // the motto's end, its first words garbled by a stamp
 		}
 		// The number line merged into a line of the body's name.
 		f := newFolded(l)
@@ -440,7 +443,30 @@ func issuer(d *doc) (cand, bool) {
 		conf *= 0.6
 	}
 	v = withLocality(v, parent)
+	if kind, _ := locality(v); kind == "" && needsUnit(v) {
+		// A people's committee or council is always named with its unit;
+		// the header lost it (a stamp, OCR): the signature block's body
+		// with its locality is the better reading.
+		if c, ok := signatureIssuer(d); ok {
+			if kind, _ := locality(c.value); kind != "" {
+				return c, true
+			}
+		}
+	}
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v, anchor: 1}, true
+}
+
+// needsUnit reports whether v opens with the name of a body that is only
+// ever named with its administrative unit (ỦY BAN NHÂN DÂN, HỘI ĐỒNG NHÂN
+// DÂN, UBND, HĐND), read in full or cut short ("ỦY BAN NH").
+func needsUnit(v string) bool {
+	k := strings.ReplaceAll(lineKey(v), " ", "")
+	for _, w := range []string{"UYBANNHAN", "UYBANNH", "HOIDONGNHAN", "UBND", "HDND"} {
+		if strings.HasPrefix(k, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // reUnitDot finds a unit word followed by a stray dot ("TỈNH. CÀ MAU").
@@ -740,8 +766,8 @@ var reLabelNumber = regexp.MustCompile(`^[^:0-9]{2,30}:\s*[0-9]{4}`)
 var reSoStart = regexp.MustCompile(`^\s*(?:[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])|No\.?\s*:)`)
 
 func isMotto(k string) bool {
-	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" {
-		return true // the motto wrapped onto a second line
+	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" || k == "CONG" {
+		return true // the motto wrapped onto a second line, or split by the layout
 	}
 	for _, m := range mottoPrefixes {
 		if strings.HasPrefix(k, m) {
@@ -776,13 +802,17 @@ func mottoX(p *page, n int) int {
 func cutMotto(l string) string {
 	f := newFolded(l)
 	up := strings.ToUpper(f.text)
+	at := -1
 	for _, m := range mottoCuts {
-		if i := strings.Index(up, m); i > 0 {
-			s, _ := f.rawRange(i, i)
-			return strings.TrimSpace(l[:s])
+		if i := strings.Index(up, m); i > 0 && (at < 0 || i < at) {
+			at = i // the earliest piece of the motto
 		}
 	}
-	return l
+	if at < 0 {
+		return l
+	}
+	s, _ := f.rawRange(at, at)
+	return strings.TrimSpace(l[:s])
 }
 
 // rePlaceDateLine is a line holding only "<place>, ngày ... năm ...".

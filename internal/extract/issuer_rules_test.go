@@ -111,3 +111,47 @@ func TestIssuerLocalityFromPlace(t *testing.T) {
 		})
 	}
 }
+
+// Pieces of the national motto that a stamp or OCR left with garbled
+// neighbours ("CỘNG HÒA XÃ HC HỦ NGHĨA", "XÃ HỘI CHỦ NGHĨA") are never part
+// of the issuer glued to them.
+func TestIssuerGarbledMotto(t *testing.T) {
+	tests := []struct {
+		name, head, want string
+	}{
+		{"motto's second word garbled", "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HC HỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
+		{"motto's first words lost", "ỦY BAN NHÂN DÂN XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := tt.head + "Số: 12/BC-UBND Hải Lăng, ngày 3 tháng 4 năm 2019\nBÁO CÁO\nKết quả thực hiện dự án năm 2019\n"
+			r := extractText(t, text, "")
+			if got := r.Fields["issuer"].Value; got != tt.want {
+				t.Errorf("issuer = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A people's committee is always named with its unit: when a stamp over
+// the header left only "ỦY BAN NH", the signature block's body with its
+// locality (from the place of issue) is the issuer.
+func TestIssuerUnitLostInHeader(t *testing.T) {
+	page := boxPage(t, 1,
+		placed{80, 100, "ỦY BAN NH"}, placed{600, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"},
+		placed{650, 130, "Độc lập - Tự do - Hạnh phúc"},
+		placed{80, 180, "Số: 42/UBND-VP"}, placed{650, 180, "Hà Tĩnh, ngày 1 tháng 2 năm 2016"},
+		placed{540, 240, "GIẤY MỜI"}, placed{300, 270, "Về việc triển khai thực hiện chuyển đổi số"},
+		placed{100, 330, "Ủy ban nhân dân tỉnh trân trọng kính mời các đồng chí dự hội nghị."},
+		placed{60, 420, "Nơi nhận:"}, placed{760, 420, "TM. ỦY BAN NHÂN DÂN"},
+		placed{60, 450, "- Như trên;"}, placed{800, 450, "CHỦ TỊCH"},
+		placed{60, 480, "- Lưu: VT."}, placed{780, 560, "Tôn Thu Trinh"},
+	)
+	r, err := defaultEngine(t).Extract(context.Background(), []domain.Page{page}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.Fields["issuer"].Value, "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"; got != want {
+		t.Errorf("issuer = %q, want %q", got, want)
+	}
+}
