@@ -445,8 +445,12 @@ func issuer(d *doc) (cand, bool) {
 	v = withLocality(v, parent)
 	if kind, _ := locality(v); kind == "" && needsUnit(v) {
 		// A people's committee or council is always named with its unit;
-		// the header lost it (a stamp, OCR): the signature block's body
-		// with its locality is the better reading.
+		// the header lost it (a stamp, OCR): the authority line under a
+		// decision's title or the signature block's body with its locality
+		// is the better reading.
+		if c, ok := authorityLine(d); ok {
+			return c, true
+		}
 		if c, ok := signatureIssuer(d); ok {
 			if kind, _ := locality(c.value); kind != "" {
 				return c, true
@@ -454,6 +458,31 @@ func issuer(d *doc) (cand, bool) {
 		}
 	}
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v, anchor: 1}, true
+}
+
+// authorityLine returns the issuing authority a decision names in capitals
+// between its title and its first "Căn cứ" ("ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN
+// THƠ"), when it holds its locality.
+func authorityLine(d *doc) (cand, bool) {
+	if d.titleLine < 0 {
+		return cand{}, false
+	}
+	p := d.pages[0]
+	for i := d.titleLine + 1; i < len(p.lines) && i <= d.titleLine+12; i++ {
+		l := strings.TrimSpace(p.lineText(i))
+		k := lineKey(l)
+		if strings.HasPrefix(k, "CAN CU") || strings.HasPrefix(k, "DIEU 1") {
+			break
+		}
+		if d.excluded(0, i) || !mostlyUpper(l) || !isBodyStart(k) {
+			continue
+		}
+		if kind, _ := locality(l); kind != "" {
+			v := nfc(l)
+			return cand{value: v, conf: p.conf(p.lines[i].start, p.lines[i].end) * 0.85, page: p.no, raw: v, anchor: 0.8}, true
+		}
+	}
+	return cand{}, false
 }
 
 // needsUnit reports whether v opens with the name of a body that is only

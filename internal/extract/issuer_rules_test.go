@@ -155,3 +155,16 @@ func TestIssuerUnitLostInHeader(t *testing.T) {
 		t.Errorf("issuer = %q, want %q", got, want)
 	}
 }
+
+// A decision names its issuing authority in capitals between its title and
+// its first "Căn cứ": when the header lost the committee's unit, that line
+// is the issuer.
+func TestIssuerDecisionAuthority(t *testing.T) {
+	text := "ỦY BAN NH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 1260/QĐ-UBND Cần Thơ, ngày 13 tháng 10 năm 2021\n\n" +
+		"QUYẾT ĐỊNH\nVề việc cử cán bộ tham gia đoàn công tác\n\nỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ\n\n" +
+		"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n\nQUYẾT ĐỊNH:\nĐiều 1. Cử các ông, bà có tên sau tham gia đoàn công tác.\n"
+	r := extractText(t, text, "")
+	if got, want := r.Fields["issuer"].Value, "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ"; got != want {
+		t.Errorf("issuer = %q, want %q", got, want)
+	}
+}
