@@ -7,25 +7,40 @@ import (
 	"github.com/sohoa/sohoa/internal/domain"
 )
 
+// issuerCase is one input of an issuer rule's test and the issuer wanted
+// ("" for none).
+type issuerCase struct{ name, in, want string }
+
+// runIssuerCases extracts the pages pages builds from each case's input and
+// checks the issuer read.
+func runIssuerCases(t *testing.T, cases []issuerCase, pages func(t *testing.T, in string) []domain.Page) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := defaultEngine(t).Extract(context.Background(), pages(t, c.in), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Fields["issuer"].Value; got != c.want {
+				t.Errorf("issuer = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// textAround returns a page builder putting the input between head and tail.
+func textAround(head, tail string) func(*testing.T, string) []domain.Page {
+	return func(_ *testing.T, in string) []domain.Page { return textPages(head + in + tail) }
+}
+
 // The header of an English translation of a civil-status record: the
 // body's name wraps onto a second line beside the English motto, which is
 // never part of it, and the possessive "PEOPLE'S" is a word of the name.
 func TestIssuerEnglishTranslation(t *testing.T) {
-	tests := []struct {
-		name, head, want string
-	}{
+	runIssuerCases(t, []issuerCase{
 		{"motto on its own lines", "PEOPLE'S COMMITTEE OF\nPHU XUYEN COMMUNE\n\nSOCIALIST REPUBLIC OF VIETNAM\nIndependence - Freedom - Happiness\n", "PEOPLE'S COMMITTEE OF PHU XUYEN COMMUNE"},
 		{"motto glued to both lines", "PEOPLE'S COMMITTEE OF AN HOA SOCIALIST REPUBLIC OF VIETNAM\nWARD Independence - Freedom - Happiness\n", "PEOPLE'S COMMITTEE OF AN HOA WARD"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := tt.head + "\nNo.: 242/TLKS-BS\n\nEXTRACT OF BIRTH REGISTRATION\n(Translation from Vietnamese)\n\nFull name: MAI DINH SANG\nDate of birth: 21/10/1999\n"
-			r := extractText(t, text, "")
-			if got := r.Fields["issuer"].Value; got != tt.want {
-				t.Errorf("issuer = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	}, textAround("", "\nNo.: 242/TLKS-BS\n\nEXTRACT OF BIRTH REGISTRATION\n(Translation from Vietnamese)\n\nFull name: MAI DINH SANG\nDate of birth: 21/10/1999\n"))
 }
 
 // A certificate without a header names its issuer over the authority line
@@ -33,24 +48,12 @@ func TestIssuerEnglishTranslation(t *testing.T) {
 // certificate's book and serial numbers printed to their left, on the same
 // lines or between them, are not part of it.
 func TestIssuerOverAuthority(t *testing.T) {
-	tests := []struct {
-		name, sign, want string
-	}{
+	runIssuerCases(t, []issuerCase{
 		{"own lines", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nTỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
 		{"numbers on the same lines", "Số vào sổ cấp GCN: CS 00308 SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố phát hành: CS 621910 TỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
 		{"numbers between the lines", "Số vào sổ cấp GCN: CS 09028\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố phát hành: BV 107652\nTỈNH HÀ TĨNH\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT\n" +
-				"1. Thửa đất số: 205 Tờ bản đồ số: 37\n2. Địa chỉ: Thôn Đông Yên, xã Cẩm Vịnh, huyện Cẩm Xuyên, tỉnh Hà Tĩnh\n3. Diện tích: 2.519,1 m2\n\nHà Tĩnh, ngày 19 tháng 11 năm 2023\n" +
-				tt.sign + "\nPhan Hoàng Bảo Nhung\n"
-			r := extractText(t, text, "")
-			if got := r.Fields["issuer"].Value; got != tt.want {
-				t.Errorf("issuer = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	}, textAround("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT\n"+
+		"1. Thửa đất số: 205 Tờ bản đồ số: 37\n2. Địa chỉ: Thôn Đông Yên, xã Cẩm Vịnh, huyện Cẩm Xuyên, tỉnh Hà Tĩnh\n3. Diện tích: 2.519,1 m2\n\nHà Tĩnh, ngày 19 tháng 11 năm 2023\n", "\nPhan Hoàng Bảo Nhung\n"))
 }
 
 // A petition has no issuing body: its labelled numbers ("Số CCCD: ...")
@@ -82,55 +85,32 @@ func TestIssuerNotFormField(t *testing.T) {
 // its documents from its own seat; a city under the centre is a "thành
 // phố"; a place that is no province adds nothing.
 func TestIssuerLocalityFromPlace(t *testing.T) {
-	tests := []struct {
-		name, place, want string
-	}{
+	runIssuerCases(t, []issuerCase{
 		{"province", "Quảng Trị", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ"},
 		{"city under the centre", "Cần Thơ", "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ"},
 		{"not a province", "Hải Lăng", "ỦY BAN NHÂN DÂN"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			page := boxPage(t, 1,
-				placed{600, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}, placed{650, 130, "Độc lập - Tự do - Hạnh phúc"},
-				placed{650, 180, tt.place + ", ngày 01 tháng 02 năm 2023"},
-				placed{540, 240, "THÔNG BÁO"}, placed{300, 270, "Kiện toàn Ban Chỉ đạo công tác cải cách hành chính"},
-				placed{100, 330, "Thời gian qua, các đơn vị đã tổ chức thực hiện nghiêm túc việc cập nhật cơ sở dữ liệu."},
-				placed{100, 360, "Trân trọng./."},
-				placed{60, 420, "Nơi nhận:"}, placed{760, 420, "TM. ỦY BAN NHÂN DÂN"},
-				placed{60, 450, "- Các sở, ban, ngành;"}, placed{800, 450, "CHỦ TỊCH"},
-				placed{60, 480, "- Lưu: VT."}, placed{780, 560, "Tôn Thu Trinh"},
-			)
-			r, err := defaultEngine(t).Extract(context.Background(), []domain.Page{page}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := r.Fields["issuer"].Value; got != tt.want {
-				t.Errorf("issuer = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	}, func(t *testing.T, place string) []domain.Page {
+		return []domain.Page{boxPage(t, 1,
+			placed{600, 100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"}, placed{650, 130, "Độc lập - Tự do - Hạnh phúc"},
+			placed{650, 180, place + ", ngày 01 tháng 02 năm 2023"},
+			placed{540, 240, "THÔNG BÁO"}, placed{300, 270, "Kiện toàn Ban Chỉ đạo công tác cải cách hành chính"},
+			placed{100, 330, "Thời gian qua, các đơn vị đã tổ chức thực hiện nghiêm túc việc cập nhật cơ sở dữ liệu."},
+			placed{100, 360, "Trân trọng./."},
+			placed{60, 420, "Nơi nhận:"}, placed{760, 420, "TM. ỦY BAN NHÂN DÂN"},
+			placed{60, 450, "- Các sở, ban, ngành;"}, placed{800, 450, "CHỦ TỊCH"},
+			placed{60, 480, "- Lưu: VT."}, placed{780, 560, "Tôn Thu Trinh"},
+		)}
+	})
 }
 
 // Pieces of the national motto that a stamp or OCR left with garbled
 // neighbours ("CỘNG HÒA XÃ HC HỦ NGHĨA", "XÃ HỘI CHỦ NGHĨA") are never part
 // of the issuer glued to them.
 func TestIssuerGarbledMotto(t *testing.T) {
-	tests := []struct {
-		name, head, want string
-	}{
+	runIssuerCases(t, []issuerCase{
 		{"motto's second word garbled", "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HC HỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
 		{"motto's first words lost", "ỦY BAN NHÂN DÂN XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			text := tt.head + "Số: 12/BC-UBND Hải Lăng, ngày 3 tháng 4 năm 2019\nBÁO CÁO\nKết quả thực hiện dự án năm 2019\n"
-			r := extractText(t, text, "")
-			if got := r.Fields["issuer"].Value; got != tt.want {
-				t.Errorf("issuer = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	}, textAround("", "Số: 12/BC-UBND Hải Lăng, ngày 3 tháng 4 năm 2019\nBÁO CÁO\nKết quả thực hiện dự án năm 2019\n"))
 }
 
 // A people's committee is always named with its unit: when a stamp over
