@@ -399,10 +399,10 @@ func issuer(d *doc) (cand, bool) {
 			continue
 		}
 		if !mostlyUpper(l) {
-			if started {
+			if started && !strings.HasSuffix(k, " HANH PHUC") {
 				break
 			}
-			continue
+			continue // the motto's second line, its first words garbled by a stamp
 		}
 		if typeNames[k] != "" || (d.titleKey != "" && k == d.titleKey) {
 			break

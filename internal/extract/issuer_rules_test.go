@@ -104,11 +104,12 @@ func TestIssuerLocalityFromPlace(t *testing.T) {
 }
 
 // Pieces of the national motto that a stamp or OCR left with garbled
-// neighbours ("CỘNG HÒA XÃ HC HỦ NGHĨA", "XÃ HỘI CHỦ NGHĨA") are never part
-// of the issuer glued to them.
+// neighbours ("CỘNG HÒA XÃ HC HỦ NGHĨA", "XÃ HỘI CHỦ NGHĨA", "... - Hạnh
+// phúc") are never part of the issuer, and do not end it.
 func TestIssuerGarbledMotto(t *testing.T) {
 	runIssuerCases(t, []issuerCase{
 		{"motto's second word garbled", "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HC HỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
+		{"stamp over the motto's second line", "ỦY BAN NHÂN DÂN\nCỘNG HỌA XÂ HC HỦ NGHĨA VIỆT NAM\nVĂN FHÔNG S lập _'Từ lo - Hạnh phúc\nXÃ ĐỒNG TIẾN\n", "ỦY BAN NHÂN DÂN XÃ ĐỒNG TIẾN"},
 		{"motto's first words lost", "ỦY BAN NHÂN DÂN XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN HẢI LĂNG Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"},
 	}, textAround("", "Số: 12/BC-UBND Hải Lăng, ngày 3 tháng 4 năm 2019\nBÁO CÁO\nKết quả thực hiện dự án năm 2019\n"))
 }
