@@ -334,7 +334,7 @@ func issuer(d *doc) (cand, bool) {
 	p := d.pages[0]
 	// The header lines above the title (the layout view puts the left
 	// column's pieces on lines of their own).
-	var lines []string
+	var lines, full []string
 	conf := 0.0
 	end := len(p.lines)
 	if d.titleLine >= 0 {
@@ -349,6 +349,7 @@ func issuer(d *doc) (cand, bool) {
 			continue // a copy form or received stamp over the header
 		}
 		n++
+		full = append(full, p.lineText(i))
 		if cut > 0 {
 			lines = append(lines, p.lineLeft(i, cut))
 			continue
@@ -361,7 +362,7 @@ func issuer(d *doc) (cand, bool) {
 	var parts []string
 	parent := ""
 	started := false
-	for _, l := range lines {
+	for li, l := range lines {
 		l = strings.TrimSpace(l)
 		k := lineKey(l)
 		if k == "" {
@@ -378,8 +379,11 @@ func issuer(d *doc) (cand, bool) {
 				continue
 			}
 		}
-		if isMotto(k) {
-			continue
+		if isMotto(k) || isMotto(lineKey(full[li])) {
+			continue // also when the left column holds only its first words
+		}
+		if !isBodyStart(k) && strings.HasSuffix(lineKey(full[li]), " NGHIA VIET NAM") {
+			continue // the motto's end, its first words garbled by a stamp
 		}
 		// The number line merged into a line of the body's name.
 		f := newFolded(l)
@@ -388,17 +392,17 @@ func issuer(d *doc) (cand, bool) {
 			l = strings.TrimSpace(l[:s0])
 			k = lineKey(l)
 		}
-		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
+		if reSoStart.MatchString(fold(l)) || reDateLine.MatchString(fold(l)) || reLabelNumber.MatchString(full[li]) || strings.HasPrefix(k, "V V ") || strings.HasPrefix(k, "VE VIEC") {
 			if started {
 				break
 			}
 			continue
 		}
 		if !mostlyUpper(l) {
-			if started {
+			if started && !strings.HasSuffix(k, " HANH PHUC") {
 				break
 			}
-			continue
+			continue // the motto's second line, its first words garbled by a stamp
 		}
 		if typeNames[k] != "" || (d.titleKey != "" && k == d.titleKey) {
 			break
@@ -439,7 +443,59 @@ func issuer(d *doc) (cand, bool) {
 		conf *= 0.6
 	}
 	v = withLocality(v, parent)
+	if kind, _ := locality(v); kind == "" && needsUnit(v) {
+		// A people's committee or council is always named with its unit;
+		// the header lost it (a stamp, OCR): the authority line under a
+		// decision's title or the signature block's body with its locality
+		// is the better reading.
+		if c, ok := authorityLine(d); ok {
+			return c, true
+		}
+		if c, ok := signatureIssuer(d); ok {
+			if kind, _ := locality(c.value); kind != "" {
+				return c, true
+			}
+		}
+	}
 	return cand{value: v, conf: conf * 0.95, page: p.no, raw: v, anchor: 1}, true
+}
+
+// authorityLine returns the issuing authority a decision names in capitals
+// between its title and its first "Căn cứ" ("ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN
+// THƠ"), when it holds its locality.
+func authorityLine(d *doc) (cand, bool) {
+	if d.titleLine < 0 {
+		return cand{}, false
+	}
+	p := d.pages[0]
+	for i := d.titleLine + 1; i < len(p.lines) && i <= d.titleLine+12; i++ {
+		l := strings.TrimSpace(p.lineText(i))
+		k := lineKey(l)
+		if strings.HasPrefix(k, "CAN CU") || strings.HasPrefix(k, "DIEU 1") {
+			break
+		}
+		if d.excluded(0, i) || !mostlyUpper(l) || !isBodyStart(k) {
+			continue
+		}
+		if kind, _ := locality(l); kind != "" {
+			v := nfc(l)
+			return cand{value: v, conf: p.conf(p.lines[i].start, p.lines[i].end) * 0.85, page: p.no, raw: v, anchor: 0.8}, true
+		}
+	}
+	return cand{}, false
+}
+
+// needsUnit reports whether v opens with the name of a body that is only
+// ever named with its administrative unit (ỦY BAN NHÂN DÂN, HỘI ĐỒNG NHÂN
+// DÂN, UBND, HĐND), read in full or cut short ("ỦY BAN NH").
+func needsUnit(v string) bool {
+	k := strings.ReplaceAll(lineKey(v), " ", "")
+	for _, w := range []string{"UYBANNHAN", "UYBANNH", "HOIDONGNHAN", "UBND", "HDND"} {
+		if strings.HasPrefix(k, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // reUnitDot finds a unit word followed by a stray dot ("TỈNH. CÀ MAU").
@@ -579,17 +635,20 @@ func signatureIssuer(d *doc) (cand, bool) {
 			continue
 		}
 		raw := strings.TrimSpace(p.lineText(i))
-		if raw == "" || !mostlyUpper(raw) {
+		if raw == "" {
 			continue
 		}
-		up := strings.ToUpper(fold(raw))
 		body := ""
-		if m := reSignBody.FindStringIndex(up); m != nil {
+		if !mostlyUpper(raw) {
+			// OCR may put the left column's labels ("Số vào sổ cấp
+			// GCN: ...") on the line of the body's name.
+		} else if m := reSignBody.FindStringIndex(strings.ToUpper(fold(raw))); m != nil {
 			f := newFolded(raw)
 			s0, _ := f.rawRange(m[1], m[1])
 			body = strings.TrimSpace(raw[s0:])
-		} else if isBodyStart(lineKey(raw)) && i+1 < len(p.lines) && reSignPrefix.MatchString(strings.ToUpper(fold(strings.TrimSpace(p.lineText(i+1))))) {
-			body = raw
+		}
+		if body == "" {
+			body = bodyOverAuthority(d, pi, i)
 		}
 		if body == "" {
 			continue
@@ -603,6 +662,9 @@ func signatureIssuer(d *doc) (cand, bool) {
 			}
 			if loc := addressLocality(d, want); loc != "" {
 				body += " " + loc
+			} else if loc := placeProvince(d, body); loc != "" {
+				body += " " + loc
+				conf *= 0.8
 			}
 		}
 		v := nfc(body)
@@ -610,6 +672,85 @@ func signatureIssuer(d *doc) (cand, bool) {
 		return cand{value: v, conf: conf, page: p.no, raw: v, anchor: 0.7}, true
 	}
 	return cand{}, false
+}
+
+// placeProvince returns the province named by the place of issue ("Quảng
+// Trị, ngày ..."), as the locality of a body in the capitals of body
+// ("TỈNH QUẢNG TRỊ", "THÀNH PHỐ CẦN THƠ" for a city under the centre,
+// without marks when body has none), or "". A body dates its documents
+// from the seat of its own unit (NĐ 30, Appendix I, box 4): a provincial
+// name there is the body's province.
+func placeProvince(d *doc, body string) string {
+	c, ok := placeDate(d, "place")
+	if !ok {
+		return ""
+	}
+	pk := key(c.value)
+	for _, name := range voc.provinces {
+		if key(name) != pk {
+			continue
+		}
+		unit := "TỈNH "
+		if voc.cities[pk] {
+			unit = "THÀNH PHỐ "
+		}
+		loc := unit + strings.ToUpper(strings.TrimSpace(c.value))
+		if fold(body) == body {
+			loc = strings.ToUpper(fold(loc))
+		}
+		return loc
+	}
+	return ""
+}
+
+// bodyOverAuthority returns the issuing body's name printed over the
+// authority line of the signature block ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" /
+// "TỈNH HÀ TĨNH" / "KT. GIÁM ĐỐC"), the way a certificate names its issuer:
+// the capitals from a body's first word to the end of line i, with the
+// locality on the next line, or "". What OCR put to their left on the same
+// lines (the certificate's book and serial numbers) is not part of it.
+func bodyOverAuthority(d *doc, pi, i int) string {
+	p := d.pages[pi]
+	body := upperTailFrom(p.lineText(i), isBodyStart)
+	if body == "" {
+		return ""
+	}
+	isLocality := func(k string) bool { kind, at := locality(k); return kind != "" && at == 0 }
+	for j, n := i+1, 0; j < len(p.lines) && n < 4; j++ {
+		l := strings.TrimSpace(p.lineText(j))
+		if l == "" || d.excluded(pi, j) {
+			continue
+		}
+		n++
+		if reSignPrefix.MatchString(strings.ToUpper(fold(l))) {
+			return body
+		}
+		if kind, _ := locality(body); kind == "" {
+			if loc := upperTailFrom(l, isLocality); loc != "" {
+				body += " " + loc
+				continue
+			}
+		}
+		if mostlyUpper(l) {
+			return "" // other capitals: not a body over the authority line
+		}
+		// A line of the left column between them.
+	}
+	return ""
+}
+
+// upperTailFrom returns the longest tail of line, from a word in capitals
+// on, that is in capitals, holds no label's colon and whose key form
+// satisfies starts, or "".
+func upperTailFrom(line string, starts func(k string) bool) string {
+	words := strings.Fields(line)
+	for w := range words {
+		tail := strings.Join(words[w:], " ")
+		if letterCount(tail) >= 4 && mostlyUpper(words[w]) && mostlyUpper(tail) && !strings.Contains(tail, ":") && starts(lineKey(tail)) {
+			return tail
+		}
+	}
+	return ""
 }
 
 // addressLabels find the parcel address, then any address.
@@ -643,11 +784,19 @@ func addressLocality(d *doc, kinds string) string {
 
 var reSoInside = regexp.MustCompile(`\s[Ss§$][oOuU06]\s*:\s*[0-9OolI]{1,6}\s*[/\-]`)
 
-var reSoStart = regexp.MustCompile(`^\s*[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])`)
+// reLabelNumber is a form's labelled number ("Số CCCD: 045179723584",
+// "Điện thoại: 0985..."): a field of a petition or form, never a line of
+// the issuing body's name. It is matched on the whole line, as the number
+// may lie right of the motto's column.
+var reLabelNumber = regexp.MustCompile(`^[^:0-9]{2,30}:\s*[0-9]{4}`)
+
+// reSoStart opens the number line ("Số: 12/QĐ-UBND"; "No.: 242/TLKS-BS" in
+// an English translation).
+var reSoStart = regexp.MustCompile(`^\s*(?:[Ss§$][oOuU06]\s*(?:[:;.]|[0-9OolI]{1,6}\s*[/\-])|No\.?\s*:)`)
 
 func isMotto(k string) bool {
-	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" {
-		return true // the motto wrapped onto a second line
+	if k == "VIET NAM" || k == "CHU NGHIA VIET NAM" || k == "NAM" || k == "CONG" {
+		return true // the motto wrapped onto a second line, or split by the layout
 	}
 	for _, m := range mottoPrefixes {
 		if strings.HasPrefix(k, m) {
@@ -682,13 +831,17 @@ func mottoX(p *page, n int) int {
 func cutMotto(l string) string {
 	f := newFolded(l)
 	up := strings.ToUpper(f.text)
+	at := -1
 	for _, m := range mottoCuts {
-		if i := strings.Index(up, m); i > 0 {
-			s, _ := f.rawRange(i, i)
-			return strings.TrimSpace(l[:s])
+		if i := strings.Index(up, m); i > 0 && (at < 0 || i < at) {
+			at = i // the earliest piece of the motto
 		}
 	}
-	return l
+	if at < 0 {
+		return l
+	}
+	s, _ := f.rawRange(at, at)
+	return strings.TrimSpace(l[:s])
 }
 
 // rePlaceDateLine is a line holding only "<place>, ngày ... năm ...".

@@ -157,6 +157,9 @@ func nameWord(w string, kind nameKind, first bool) bool {
 			// letters ("Ksor", "Mlô").
 		case kind == personName && n == 1 && i < len(pieces)-1:
 			// A prefix joined by an apostrophe ("H'Bia").
+		case kind == bodyName && i > 0 && i == len(pieces)-1 && (p == "S" || p == "s") && strings.HasSuffix(core, "'"+p):
+			// The possessive of an English translation's header
+			// ("PEOPLE'S COMMITTEE OF ... COMMUNE").
 		default:
 			return false
 		}

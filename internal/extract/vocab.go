@@ -50,8 +50,9 @@ type vocabulary struct {
 	placeUnits    [][]string
 	nameFollows   map[string]bool
 
-	provinces  []string // every spelling of every provincial unit, old and new
-	homeKey    string   // key of the province whose places are listed
+	provinces  []string        // every spelling of every provincial unit, old and new
+	cities     map[string]bool // key forms of the cities under the centre
+	homeKey    string          // key of the province whose places are listed
 	placeNames []string
 
 	landCodes    map[string]bool
@@ -478,6 +479,12 @@ func (o *vocabulary) units(file string, s *unitsSpec, w *wordsSpec, v *validatio
 
 func (o *vocabulary) gazetteer(file string, s *gazetteerSpec, v *validationErrors) {
 	seen := map[string]bool{}
+	o.cities = map[string]bool{}
+	for _, p := range append(append([]provinceSpec{}, s.Before...), s.Since...) {
+		if p.City {
+			o.cities[key(p.Name)] = true
+		}
+	}
 	add := func(name string) {
 		if k := key(name); k != "" && !seen[k] {
 			seen[k] = true
