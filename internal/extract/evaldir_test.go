@@ -95,7 +95,7 @@ func TestAccuracyDir(t *testing.T) {
 // Raise them when the extractor improves; never lower them to let a change
 // through.
 const (
-	evalDevF1Floor    = 0.86
+	evalDevF1Floor    = 0.88
 	evalDevClassFloor = 0.95
 )
 
