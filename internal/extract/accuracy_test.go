@@ -90,6 +90,18 @@ func newScorer() *scorer {
 	return s
 }
 
+// extract runs the engine over one document's pages, scores the result
+// against truth and returns it.
+func (s *scorer) extract(t testing.TB, e *Engine, truth corpus.Truth, pages []domain.Page) Result {
+	t.Helper()
+	r, err := e.Extract(context.Background(), pages, "")
+	if err != nil {
+		t.Fatalf("%s: %v", truth.ID, err)
+	}
+	s.add(truth, r, Redact(pages, r))
+	return r
+}
+
 func (s *scorer) add(t corpus.Truth, r Result, redacted []string) {
 	s.docs++
 	if r.Class == t.Class {
@@ -237,11 +249,7 @@ func TestAccuracyTruthText(t *testing.T) {
 		for i, p := range d.Truth.Pages {
 			pages[i] = domain.Page{No: domain.PageNo(p.No), Text: p.Text}
 		}
-		r, err := e.Extract(context.Background(), pages, "")
-		if err != nil {
-			t.Fatalf("%s: %v", d.Truth.ID, err)
-		}
-		s.add(d.Truth, r, Redact(pages, r))
+		r := s.extract(t, e, d.Truth, pages)
 		if d.Truth.Secret != (r.QuarantineReason != "") {
 			t.Errorf("%s: secret %v, quarantine %q", d.Truth.ID, d.Truth.Secret, r.QuarantineReason)
 		}
@@ -301,11 +309,7 @@ func TestAccuracyOCR(t *testing.T) {
 			ocrd := ocrDocs(t, docs, set.name)
 			s := newScorer()
 			for i, d := range docs {
-				r, err := e.Extract(context.Background(), ocrd[i], "")
-				if err != nil {
-					t.Fatalf("%s: %v", d.Truth.ID, err)
-				}
-				s.add(d.Truth, r, Redact(ocrd[i], r))
+				r := s.extract(t, e, d.Truth, ocrd[i])
 				if d.Truth.Secret && r.QuarantineReason == "" {
 					t.Errorf("%s: secret document not quarantined", d.Truth.ID)
 				}

@@ -73,11 +73,7 @@ func TestAccuracyEval(t *testing.T) {
 			t.Logf("%s half: %d documents generated in %s, read in %s (cache %s)", half, len(docs), gen.Round(time.Second), (time.Since(start) - gen).Round(time.Second), cache)
 			s := newScorer()
 			for i, d := range docs {
-				r, err := e.Extract(context.Background(), pages[i], "")
-				if err != nil {
-					t.Fatalf("%s: %v", d.Truth.ID, err)
-				}
-				s.add(d.Truth, r, Redact(pages[i], r))
+				s.extract(t, e, d.Truth, pages[i])
 			}
 			if half == evalcorpus.HalfTest && os.Getenv("SOHOA_EVAL_SHOW_TEST") != "1" {
 				// The test half is measured, not studied: its table only,

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -78,11 +77,7 @@ func TestAccuracyDir(t *testing.T) {
 	e := defaultEngine(t)
 	s := newScorer()
 	for _, d := range docs {
-		r, err := e.Extract(context.Background(), d.Pages, "")
-		if err != nil {
-			t.Fatalf("%s: %v", d.Truth.ID, err)
-		}
-		s.add(d.Truth, r, Redact(d.Pages, r))
+		s.extract(t, e, d.Truth, d.Pages)
 	}
 	name := "eval dir " + strings.TrimSpace(half)
 	s.report(t, name, 0.9)
@@ -124,11 +119,7 @@ func TestAccuracyEvalDev(t *testing.T) {
 	e := defaultEngine(t)
 	s := newScorer()
 	for _, d := range docs {
-		r, err := e.Extract(context.Background(), d.Pages, "")
-		if err != nil {
-			t.Fatalf("%s: %v", d.Truth.ID, err)
-		}
-		s.add(d.Truth, r, Redact(d.Pages, r))
+		s.extract(t, e, d.Truth, d.Pages)
 	}
 	s.report(t, "evaluation corpus, development half", 0.9)
 	micro, class := s.micro(), ratio(s.classOK, s.docs)
